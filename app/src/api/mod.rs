@@ -1,0 +1,3 @@
+//! Server functions, grouped by product area. Each is thin: who is asking -> a service.
+
+pub mod system;

@@ -1,0 +1,60 @@
+//! The database pool and the one way to touch tenant data: `scoped_tx`.
+
+use crate::model::tenancy::OrganisationId;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+use std::time::{Duration, Instant};
+
+#[derive(Clone)]
+pub struct Db {
+    pool: PgPool,
+}
+
+impl Db {
+    /// A pool that connects lazily, so the server starts (and answers `/healthz`, and `/readyz`
+    /// with 503) while the database is still coming up.
+    pub fn connect_lazy(
+        options: PgConnectOptions,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Self {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(acquire_timeout)
+            .connect_lazy_with(options);
+        Self { pool }
+    }
+
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// For identity and tenancy lookups that happen before a tenant is known. Tenant data is
+    /// never read through this: RLS would hide it anyway, since no tenant is set.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Round-trip time of `select 1`.
+    pub async fn ping(&self) -> Result<Duration, sqlx::Error> {
+        let started = Instant::now();
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(started.elapsed())
+    }
+
+    /// Opens a transaction in which row-level security sees only `tenant`'s rows.
+    ///
+    /// The setting is transaction-local (`set_config(.., true)`), so a pooled connection never
+    /// carries one tenant into the next request, even if the transaction is dropped unfinished.
+    pub async fn scoped_tx(
+        &self,
+        tenant: OrganisationId,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("select set_config('app.tenant_id', $1, true)")
+            .bind(tenant.0.to_string())
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}

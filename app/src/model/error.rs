@@ -1,0 +1,218 @@
+//! The error every server function returns. It crosses the wire as JSON, so the UI can show a
+//! specific, helpful message; REST renders the same cases as problem+json at the edge.
+
+use serde::{Deserialize, Serialize};
+use server_fn_codec::JsonEncoding;
+
+// Re-exported by leptos; the alias keeps the import list readable.
+use leptos::server_fn::codec as server_fn_codec;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// One invalid input, named by the form field it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    /// Also the answer for another tenant's row: existence is never leaked.
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("some fields are invalid")]
+    Validation { fields: Vec<FieldError> },
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u32 },
+    #[error("a service this depends on is unavailable")]
+    Unavailable,
+    /// Details stay in the server log under `reference`; the user gets only the reference.
+    #[error("internal error (reference {reference})")]
+    Internal { reference: String },
+    /// The call never reached the function, or its answer could not be read.
+    #[error("could not reach the server: {message}")]
+    Transport { message: String },
+}
+
+impl AppError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            fields: vec![FieldError {
+                field: field.into(),
+                message: message.into(),
+            }],
+        }
+    }
+
+    /// The HTTP status this error stands for, shared by server functions and REST.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotFound => 404,
+            Self::Unauthenticated => 401,
+            Self::Forbidden => 403,
+            Self::Validation { .. } => 422,
+            Self::Conflict { .. } => 409,
+            Self::RateLimited { .. } => 429,
+            Self::Unavailable => 503,
+            Self::Internal { .. } => 500,
+            Self::Transport { .. } => 502,
+        }
+    }
+
+    /// A short, stable title (the problem+json `title`).
+    pub fn title(&self) -> &'static str {
+        match self {
+            Self::NotFound => "Not found",
+            Self::Unauthenticated => "Sign-in required",
+            Self::Forbidden => "Not allowed",
+            Self::Validation { .. } => "Invalid input",
+            Self::Conflict { .. } => "Conflict",
+            Self::RateLimited { .. } => "Too many requests",
+            Self::Unavailable => "Service unavailable",
+            Self::Internal { .. } => "Something went wrong",
+            Self::Transport { .. } => "Connection problem",
+        }
+    }
+
+    /// What the UI tells a person: what happened and what to do next.
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::NotFound => {
+                "We couldn't find that. It may have been removed, or the link is wrong.".into()
+            }
+            Self::Unauthenticated => "Please sign in to continue.".into(),
+            Self::Forbidden => "Your role doesn't allow this. Ask an administrator.".into(),
+            Self::Validation { fields } if fields.len() == 1 => fields[0].message.clone(),
+            Self::Validation { .. } => {
+                "Some fields need attention; see the messages beside them.".into()
+            }
+            Self::Conflict { message } => message.clone(),
+            Self::RateLimited { retry_after_secs } => {
+                format!("Too many attempts. Try again in {retry_after_secs} seconds.")
+            }
+            Self::Unavailable => {
+                "A service we depend on is unavailable. Please try again shortly.".into()
+            }
+            Self::Internal { reference } => {
+                format!("Something went wrong on our side. If it keeps happening, quote reference {reference}.")
+            }
+            Self::Transport { .. } => {
+                "We couldn't reach the server. Check your connection and try again.".into()
+            }
+        }
+    }
+
+    /// The message for one form field, if this error names it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation { fields } => fields
+                .iter()
+                .find(|f| f.field == field)
+                .map(|f| f.message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments the server could not read are the caller's fault, not a transport one.
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => Self::Validation {
+                fields: vec![FieldError {
+                    field: String::new(),
+                    message: format!("The request was malformed: {m}"),
+                }],
+            },
+            other => Self::Transport {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_json_with_a_kind_tag() {
+        let e = AppError::validation("email", "Enter an email address like name@example.com.");
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains(r#""kind":"validation""#), "{json}");
+        assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), e);
+    }
+
+    #[test]
+    fn every_case_has_a_distinct_meaningful_status() {
+        let cases = [
+            (AppError::NotFound, 404),
+            (AppError::Unauthenticated, 401),
+            (AppError::Forbidden, 403),
+            (AppError::validation("a", "b"), 422),
+            (
+                AppError::Conflict {
+                    message: "x".into(),
+                },
+                409,
+            ),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 3,
+                },
+                429,
+            ),
+            (AppError::Unavailable, 503),
+            (
+                AppError::Internal {
+                    reference: "r".into(),
+                },
+                500,
+            ),
+            (
+                AppError::Transport {
+                    message: "m".into(),
+                },
+                502,
+            ),
+        ];
+        for (e, status) in cases {
+            assert_eq!(e.status(), status, "{e:?}");
+            assert!(!e.user_message().is_empty());
+        }
+    }
+
+    #[test]
+    fn internal_errors_show_only_the_reference() {
+        let e = AppError::Internal {
+            reference: "7f3a".into(),
+        };
+        assert!(e.user_message().contains("7f3a"));
+        assert_eq!(e.title(), "Something went wrong");
+    }
+
+    #[test]
+    fn malformed_arguments_become_a_validation_error() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("bad".into()));
+        assert_eq!(e.status(), 422);
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Request("offline".into()));
+        assert_eq!(e.status(), 502);
+    }
+
+    #[test]
+    fn field_message_finds_the_named_field_only() {
+        let e = AppError::validation("name", "Required.");
+        assert_eq!(e.field_message("name").as_deref(), Some("Required."));
+        assert_eq!(e.field_message("email"), None);
+        assert_eq!(AppError::NotFound.field_message("name"), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! Types shared by the browser and the server: serde types, validation and pure rules. No I/O,
+//! so everything here is unit-tested natively and fast.
+
+pub mod error;
+pub mod system;
+pub mod tenancy;
+pub mod theme;

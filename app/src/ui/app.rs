@@ -1,0 +1,98 @@
+use super::components::theme_toggle::RenderedTheme;
+use super::components::{provide_toaster, ToastRegion};
+use super::layout::AppLayout;
+use super::pages::{DesignSystemPage, HomePage, NotFoundPage, StatusPage};
+use crate::model::theme::Theme;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let theme = requested_theme();
+    provide_context(RenderedTheme(theme));
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB" data-theme=theme.map(Theme::as_str)>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="bg-bg text-fg antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_toaster();
+    if use_context::<RenderedTheme>().is_none() {
+        provide_context(RenderedTheme(requested_theme()));
+    }
+    view! {
+        <Stylesheet id="leptos" href="/pkg/workdesk.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Workdesk".to_string() } else { format!("{page} · Workdesk") }
+        } />
+        <Router>
+            <Routes fallback=|| view! { <AppLayout><NotFoundPage /></AppLayout> }>
+                <ParentRoute path=path!("") view=|| view! { <AppLayout><leptos_router::components::Outlet /></AppLayout> }>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("status") view=StatusPage ssr=SsrMode::Async />
+                    <Route path=path!("design-system") view=DesignSystemPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+        <ToastRegion />
+    }
+}
+
+/// The theme this render should use: the cookie on the server, the rendered page in the browser.
+fn requested_theme() -> Option<Theme> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Theme::from_cookie_header)
+        })
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("data-theme"))
+            .and_then(|t| Theme::parse(&t))
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        None
+    }
+}
+
+/// Pages carry a per-response nonce so the inline hydration script runs under a strict CSP.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use crate::backend::security::content_security_policy;
+    use leptos::nonce::use_nonce;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let nonce = use_nonce();
+        let policy = content_security_policy(nonce.as_ref().map(|n| n.as_inner().as_ref()));
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The design system: every page builds from these, so keyboard use, focus rings, labels and
+//! colours from tokens are solved once.
+
+pub mod button;
+pub mod dialog;
+pub mod empty_state;
+pub mod error_notice;
+pub mod select;
+pub mod table;
+pub mod text_field;
+pub mod theme_toggle;
+pub mod toast;
+
+pub use button::{Button, ButtonVariant};
+pub use dialog::Dialog;
+pub use empty_state::EmptyState;
+pub use error_notice::ErrorNotice;
+pub use select::{Select, SelectOption};
+pub use table::Table;
+pub use text_field::TextField;
+pub use theme_toggle::ThemeToggle;
+pub use toast::{provide_toaster, use_toaster, ToastKind, ToastRegion, Toaster};

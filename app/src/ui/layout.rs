@@ -1,0 +1,56 @@
+use super::components::ThemeToggle;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Header, navigation, main landmark and footer around every page.
+#[component]
+pub fn AppLayout(children: Children) -> impl IntoView {
+    view! {
+        <a
+            href="#main"
+            class="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 \
+                   focus:rounded-md focus:bg-surface-raised focus:px-3 focus:py-2"
+        >
+            "Skip to main content"
+        </a>
+        <header class="border-b border-border bg-surface">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
+                <A href="/" attr:class="text-lg font-bold text-fg no-underline">
+                    "Workdesk"
+                </A>
+                <nav aria-label="Main" class="flex-1">
+                    <ul class="flex flex-wrap gap-1">
+                        <NavItem href="/" label="Home" />
+                        <NavItem href="/status" label="Status" />
+                        <NavItem href="/design-system" label="Design system" />
+                    </ul>
+                </nav>
+                <ThemeToggle />
+            </div>
+        </header>
+        <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
+            {children()}
+        </main>
+        <footer class="border-t border-border">
+            <div class="mx-auto max-w-6xl px-4 py-4 text-sm text-muted">
+                "Workdesk · tickets, workflows, projects and billing for teams and their partners"
+            </div>
+        </footer>
+    }
+}
+
+#[component]
+fn NavItem(href: &'static str, label: &'static str) -> impl IntoView {
+    view! {
+        <li>
+            // `A` marks the current page with aria-current="page", which the style keys on.
+            <A
+                href=href
+                attr:class="block rounded-md px-3 py-1.5 text-sm text-fg no-underline hover:bg-surface-raised \
+                            aria-[current=page]:bg-primary aria-[current=page]:text-primary-fg"
+            >
+                {label}
+            </A>
+        </li>
+    }
+}

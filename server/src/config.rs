@@ -1,0 +1,231 @@
+//! Every setting the server reads, with its environment variable and default. Nothing else in
+//! the code base reads the environment; `server --help` prints this list.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use leptos::config::{Env, LeptosOptions};
+use sqlx::postgres::PgConnectOptions;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "Workdesk: tickets, workflows, projects and billing"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Apply pending database migrations as the schema owner, then exit.
+    Migrate,
+    /// Load demo data (idempotent), then exit.
+    Seed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines, for a terminal.
+    Pretty,
+    /// One JSON object a line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub listen: SocketAddr,
+
+    /// The URL people reach the service at. With https, cookies are Secure and HSTS is sent.
+    #[arg(
+        long,
+        env = "PUBLIC_URL",
+        default_value = "http://localhost:3000",
+        global = true
+    )]
+    pub public_url: String,
+
+    /// PostgreSQL URL of the application role: owns nothing and is subject to row-level security.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://workdesk_app@127.0.0.1:5432/workdesk",
+        hide_env_values = true,
+        global = true
+    )]
+    pub database_url: String,
+
+    /// PostgreSQL URL of the schema owner, used only by `migrate`.
+    #[arg(
+        long,
+        env = "MIGRATION_DATABASE_URL",
+        default_value = "postgres://workdesk_owner@127.0.0.1:5432/workdesk",
+        hide_env_values = true,
+        global = true
+    )]
+    pub migration_database_url: String,
+
+    /// Most database connections the server holds open.
+    #[arg(
+        long,
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub database_max_connections: u32,
+
+    /// Seconds a request waits for a free database connection before failing with 503.
+    #[arg(
+        long,
+        env = "DATABASE_ACQUIRE_TIMEOUT_SECS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub database_acquire_timeout_secs: u64,
+
+    /// Folder with the built site (the wasm bundle, CSS and public assets).
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: PathBuf,
+
+    /// Whether asset names carry content hashes. Unset: true when cargo-leptos left a hash.txt
+    /// beside the executable.
+    #[arg(long, env = "LEPTOS_HASH_FILES", global = true)]
+    pub hash_files: Option<bool>,
+
+    /// Log line format.
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        value_enum,
+        default_value = "pretty",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
+    /// Log filter, in tracing's EnvFilter syntax.
+    #[arg(
+        long,
+        env = "RUST_LOG",
+        default_value = "info,sqlx=warn,tower_http=info",
+        global = true
+    )]
+    pub log_filter: String,
+
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 20, global = true)]
+    pub shutdown_grace_secs: u64,
+}
+
+impl Config {
+    pub fn serves_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn app_connect_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
+        PgConnectOptions::from_str(&self.database_url)
+    }
+
+    pub fn owner_connect_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
+        PgConnectOptions::from_str(&self.migration_database_url)
+    }
+
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_secs(self.database_acquire_timeout_secs)
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
+
+    pub fn hash_files(&self) -> bool {
+        self.hash_files
+            .unwrap_or_else(|| hash_file_path().is_some_and(|p| p.exists()))
+    }
+
+    /// Settings that parse but cannot work together, found before serving the first request.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.hash_files() && !hash_file_path().is_some_and(|p| p.exists()) {
+            return Err(
+                "LEPTOS_HASH_FILES is true but there is no hash.txt beside the \
+                        executable; build with cargo-leptos or unset it"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
+    pub fn leptos_options(&self) -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name("workdesk")
+            .site_root(self.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(self.listen)
+            .env(if self.hash_files() {
+                Env::PROD
+            } else {
+                Env::DEV
+            })
+            .hash_files(self.hash_files())
+            .build()
+    }
+}
+
+/// Where cargo-leptos leaves the names of the hashed assets, and where Leptos reads them.
+fn hash_file_path() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join("hash.txt"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_parse_without_any_environment() {
+        let cli = Cli::try_parse_from(["server"]).expect("defaults parse");
+        assert_eq!(cli.command, None);
+        assert!(cli.config.app_connect_options().is_ok());
+        assert!(!cli.config.serves_https());
+    }
+
+    #[test]
+    fn https_public_url_turns_on_secure_transport() {
+        let cli =
+            Cli::try_parse_from(["server", "--public-url", "https://desk.example.com"]).unwrap();
+        assert!(cli.config.serves_https());
+    }
+
+    #[test]
+    fn settings_may_follow_the_subcommand() {
+        let cli =
+            Cli::try_parse_from(["server", "migrate", "--database-max-connections", "3"]).unwrap();
+        assert_eq!(cli.command, Some(Command::Migrate));
+        assert_eq!(cli.config.database_max_connections, 3);
+    }
+}

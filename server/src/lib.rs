@@ -1,0 +1,12 @@
+//! The Workdesk server: configuration, the HTTP surface and the command-line tasks.
+
+pub mod config;
+pub mod database;
+pub mod health;
+pub mod middleware;
+pub mod problem;
+pub mod rest;
+pub mod router;
+pub mod serve;
+pub mod state;
+pub mod telemetry;

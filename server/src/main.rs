@@ -1,0 +1,41 @@
+use clap::Parser;
+use server::config::{Cli, Command};
+use server::{database, serve, telemetry};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(&cli.config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!(error = %e, "could not start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve::run(cli.config).await?,
+            Command::Migrate => database::migrate(&cli.config).await?,
+            Command::Seed => {
+                let report = database::seed(&cli.config).await?;
+                tracing::info!(
+                    partners = report.partners,
+                    organisations = report.organisations,
+                    "demo data loaded"
+                );
+            }
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "failed");
+            ExitCode::FAILURE
+        }
+    }
+}

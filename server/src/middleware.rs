@@ -1,0 +1,74 @@
+//! Response headers every answer gets: security headers and caching rules.
+
+use crate::state::AppState;
+use app::backend::security::content_security_policy;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+const HSTS: HeaderValue = HeaderValue::from_static("max-age=63072000; includeSubDomains");
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
+/// Pages will carry personal data, so shared caches must not keep them.
+const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-cache");
+
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    // Pages set their own policy with a nonce; everything else gets the nonce-less one.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(v) = HeaderValue::from_str(&content_security_policy(None)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(
+        headers,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, "cross-origin-opener-policy", "same-origin");
+    set(
+        headers,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=()",
+    );
+    if state.config.serves_https() {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HSTS);
+    }
+    response
+}
+
+/// Hashed assets never change under their name, so browsers may keep them for a year; anything
+/// else is revalidated.
+pub async fn cache_control(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let hashed_asset = state.leptos_options.hash_files
+        && req
+            .uri()
+            .path()
+            .starts_with(&format!("/{}/", state.leptos_options.site_pkg_dir));
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    if headers.contains_key(header::CACHE_CONTROL) {
+        return response;
+    }
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    let value = if hashed_asset && response.status().is_success() {
+        IMMUTABLE
+    } else if is_html {
+        PRIVATE
+    } else {
+        REVALIDATE
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, value);
+    response
+}
+
+fn set(headers: &mut HeaderMap, name: impl header::IntoHeaderName, value: &'static str) {
+    headers.insert(name, HeaderValue::from_static(value));
+}

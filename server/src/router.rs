@@ -1,0 +1,68 @@
+//! The whole HTTP surface: health, REST, server functions, pages and static files, wrapped in
+//! the middleware every response passes through.
+
+use crate::state::AppState;
+use crate::{health, middleware, rest};
+use app::{shell, App};
+use axum::http::{HeaderName, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use std::any::Any;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let provide_app_context = {
+        let ctx = state.ctx.clone();
+        move || provide_context(ctx.clone())
+    };
+    let page_shell = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/api/v1", rest::router())
+        .leptos_routes_with_context(&state, routes, provide_app_context.clone(), page_shell)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            provide_app_context,
+            shell,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http())
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(CatchPanicLayer::custom(panic_response))
+                .layer(CompressionLayer::new())
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    middleware::security_headers,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    middleware::cache_control,
+                )),
+        )
+        .with_state(state)
+}
+
+/// A panic is a bug; the client still gets a well-formed problem, never a dropped connection.
+fn panic_response(_: Box<dyn Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("request handler panicked");
+    let mut response =
+        crate::problem::Problem::from(app::backend::failure::internal("panic")).into_response();
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}

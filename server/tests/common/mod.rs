@@ -1,0 +1,283 @@
+//! Test harness: each test gets its own database, cloned from a template that holds the
+//! migrated schema, and (if it wants) the real router served on a random port.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use clap::Parser;
+use server::config::Cli;
+use server::database::MIGRATOR;
+use server::state::AppState;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{AssertSqlSafe, Connection, Executor};
+use std::path::PathBuf;
+use std::str::FromStr;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+const DEFAULT_ADMIN_URL: &str = "postgres://workdesk_owner:workdesk@127.0.0.1:5432/postgres";
+const APP_ROLE: &str = "workdesk_app";
+const APP_PASSWORD: &str = "workdesk";
+/// Serialises template creation across test processes.
+const TEMPLATE_LOCK: i64 = 0x7764_7465_6d70;
+
+fn admin_options() -> PgConnectOptions {
+    let url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
+    PgConnectOptions::from_str(&url).expect("TEST_DATABASE_URL is a PostgreSQL URL")
+}
+
+/// A database of its own for one test.
+pub struct TestDb {
+    pub name: String,
+    pub owner: PgConnectOptions,
+    pub app: PgConnectOptions,
+}
+
+impl TestDb {
+    /// A database with every migration applied.
+    pub async fn migrated() -> Self {
+        let template = ensure_template().await;
+        Self::create(Some(&template)).await
+    }
+
+    /// An empty database, for testing the migrations themselves.
+    pub async fn empty() -> Self {
+        Self::create(None).await
+    }
+
+    async fn create(template: Option<&str>) -> Self {
+        let name = format!("wd_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = PgConnection::connect_with(&admin_options())
+            .await
+            .expect("admin connection");
+        let sql = match template {
+            Some(t) => format!(r#"CREATE DATABASE "{name}" TEMPLATE "{t}""#),
+            None => format!(r#"CREATE DATABASE "{name}""#),
+        };
+        admin
+            .execute(AssertSqlSafe(sql))
+            .await
+            .expect("create test database");
+        let _ = admin.close().await;
+        let owner = admin_options().database(&name);
+        let app = admin_options()
+            .database(&name)
+            .username(APP_ROLE)
+            .password(APP_PASSWORD);
+        Self { name, owner, app }
+    }
+
+    pub fn url(options: &PgConnectOptions, password: &str) -> String {
+        format!(
+            "postgres://{}:{}@{}:{}/{}",
+            options.get_username(),
+            password,
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or_default()
+        )
+    }
+
+    pub fn app_url(&self) -> String {
+        Self::url(&self.app, APP_PASSWORD)
+    }
+
+    pub fn owner_url(&self) -> String {
+        let password = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .and_then(|u| url_password(&u))
+            .unwrap_or_else(|| "workdesk".into());
+        Self::url(&self.owner, &password)
+    }
+
+    pub async fn owner_connection(&self) -> PgConnection {
+        PgConnection::connect_with(&self.owner)
+            .await
+            .expect("owner connection")
+    }
+
+    pub async fn app_connection(&self) -> PgConnection {
+        PgConnection::connect_with(&self.app)
+            .await
+            .expect("app connection")
+    }
+}
+
+fn url_password(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let userinfo = rest.split_once('@')?.0;
+    userinfo.split_once(':').map(|(_, p)| p.to_string())
+}
+
+/// The template's name changes whenever a migration does, so a stale one is never used.
+async fn ensure_template() -> String {
+    let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+    for m in MIGRATOR.iter() {
+        for b in m.checksum.iter().copied().chain(m.version.to_le_bytes()) {
+            digest = (digest ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let name = format!("wd_tpl_{digest:016x}");
+    let mut admin = PgConnection::connect_with(&admin_options())
+        .await
+        .expect("admin connection");
+    sqlx::query("select pg_advisory_lock($1)")
+        .bind(TEMPLATE_LOCK)
+        .execute(&mut admin)
+        .await
+        .expect("lock");
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await
+            .expect("look up template");
+    if !exists {
+        // Built under another name and renamed when complete: a crash leaves no half template.
+        let building = format!("{name}_building");
+        admin
+            .execute(AssertSqlSafe(format!(
+                r#"DROP DATABASE IF EXISTS "{building}" WITH (FORCE)"#
+            )))
+            .await
+            .expect("drop stale build");
+        admin
+            .execute(AssertSqlSafe(format!(r#"CREATE DATABASE "{building}""#)))
+            .await
+            .expect("create template");
+        let mut conn = PgConnection::connect_with(&admin_options().database(&building))
+            .await
+            .expect("template connection");
+        MIGRATOR
+            .run(&mut conn)
+            .await
+            .expect("migrations apply to an empty database");
+        let _ = conn.close().await;
+        admin
+            .execute(AssertSqlSafe(format!(
+                r#"ALTER DATABASE "{building}" RENAME TO "{name}""#
+            )))
+            .await
+            .expect("publish template");
+    }
+    sqlx::query("select pg_advisory_unlock($1)")
+        .bind(TEMPLATE_LOCK)
+        .execute(&mut admin)
+        .await
+        .expect("unlock");
+    let _ = admin.close().await;
+    name
+}
+
+/// The server's configuration for a test, as the command line would give it, so tests go
+/// through the same parsing as production. The environment cannot leak in: every setting a
+/// test depends on is passed explicitly.
+/// `extra` holds `--flag value` pairs that replace the defaults below.
+pub fn test_config(db_url: &str, extra: &[&str]) -> server::config::Config {
+    let site_root = site_root().to_string_lossy().into_owned();
+    let mut settings: Vec<(&str, &str)> = vec![
+        ("--listen", "127.0.0.1:0"),
+        ("--public-url", "http://127.0.0.1"),
+        ("--database-url", db_url),
+        ("--database-acquire-timeout-secs", "2"),
+        ("--site-root", &site_root),
+        ("--hash-files", "true"),
+        ("--shutdown-grace-secs", "2"),
+    ];
+    for pair in extra.chunks(2) {
+        settings.retain(|(flag, _)| *flag != pair[0]);
+        settings.push((pair[0], pair.get(1).copied().unwrap_or_default()));
+    }
+    let args = std::iter::once("server").chain(settings.iter().flat_map(|(f, v)| [*f, *v]));
+    Cli::try_parse_from(args)
+        .expect("test configuration parses")
+        .config
+}
+
+/// A tiny built site: a hashed asset under pkg/ and a public file, and the hash.txt beside the
+/// executable that names it, as cargo-leptos lays them out. Made once per test process, since
+/// tests read it concurrently.
+pub fn site_root() -> PathBuf {
+    static SITE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let exe_dir = std::env::current_exe()
+            .expect("exe")
+            .parent()
+            .expect("exe dir")
+            .to_path_buf();
+        let staged = exe_dir.join(format!("hash.txt.{}", std::process::id()));
+        std::fs::write(&staged, "js: 0123abcd\nwasm: 0123abcd\ncss: 0123abcd\n")
+            .expect("hash file");
+        std::fs::rename(&staged, exe_dir.join("hash.txt")).expect("hash file");
+
+        let dir = std::env::temp_dir().join(format!("wd-site-{}", std::process::id()));
+        let pkg = dir.join("pkg");
+        std::fs::create_dir_all(&pkg).expect("site dir");
+        std::fs::write(
+            pkg.join("workdesk.0123abcd.js"),
+            "export default function(){}\n".repeat(200),
+        )
+        .expect("asset");
+        std::fs::write(dir.join("robots.txt"), "User-agent: *\nAllow: /\n").expect("public file");
+        dir
+    })
+    .clone()
+}
+
+/// The real router on a random port, until dropped.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    pub async fn spawn_with(extra_args: &[&str]) -> Self {
+        let db = TestDb::migrated().await;
+        let config = test_config(&db.app_url(), extra_args);
+        Self::serve(db, config).await
+    }
+
+    pub async fn serve(db: TestDb, config: server::config::Config) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state: AppState = server::serve::state(config).expect("state");
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server::serve::serve_until(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            base,
+            client,
+            db,
+            stop: Some(stop),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

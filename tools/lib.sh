@@ -1,0 +1,185 @@
+# Shared steps of tools/serve and tools/test. Each step is idempotent and installs only what is
+# missing, so both commands work on a fresh Debian machine that has just Rust, Node and npm.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$REPO/.local"            # git-ignored: private PostgreSQL cluster, logs
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+export PATH="$HOME/.cargo/bin:$REPO/node_modules/.bin:$PATH"
+SERVER_BIN="$CARGO_TARGET_DIR/release/server"
+
+# Database roles the migrations grant to; see migrations/*_roles_and_privileges.sql.
+OWNER_ROLE=workdesk_owner
+APP_ROLE=workdesk_app
+DB_PASSWORD="${WORKDESK_DB_PASSWORD:-workdesk}"
+PRIVATE_PG_PORT="${WORKDESK_PRIVATE_PG_PORT:-54329}"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif have sudo; then sudo "$@"
+  else die "need root to run: $* (install it by hand, or run as root)"; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+  have apt-get || die "apt-get not found: install $* by hand"
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# --- build tools -----------------------------------------------------------------------------
+
+ensure_build_tools() {
+  step "Build tools"
+  have cargo || die "cargo not found: install the Rust toolchain (rustup) first"
+  have npm || die "npm not found: install Node.js and npm first"
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+
+  if ! cargo leptos --version >/dev/null 2>&1; then
+    # cargo-leptos's lock file needs a newer rustc than stable here; nightly has it.
+    local tc=""; rustup toolchain list | grep -q '^nightly' && tc="+nightly"
+    note "installing cargo-leptos (takes ~15 minutes on 2 cores, once)"
+    cargo $tc install cargo-leptos --version 0.3.11 --locked
+  fi
+  note "$(cargo leptos --version)"
+
+  # cargo-leptos uses the wasm-bindgen CLI on PATH; it must match the library version exactly.
+  local want; want="$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' "$REPO/Cargo.lock")"
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    note "installing wasm-bindgen-cli $want"
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+  note "wasm-bindgen $want"
+
+  # tailwindcss and wasm-opt (binaryen) come from npm; cargo-leptos finds them on PATH.
+  if [ ! -x "$REPO/node_modules/.bin/tailwindcss" ] || [ ! -x "$REPO/node_modules/.bin/wasm-opt" ] \
+     || [ "$REPO/package-lock.json" -nt "$REPO/node_modules/.package-lock.json" ]; then
+    (cd "$REPO" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  note "tailwindcss and wasm-opt ready"
+}
+
+ensure_browser_tools() {
+  step "Browser test tools"
+  if ! [ -x /usr/bin/chromium ]; then
+    note "installing Debian's chromium (Playwright cannot download its own browser here)"
+    apt_install chromium
+  fi
+  note "$(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
+  if [ ! -d "$REPO/end2end/node_modules/@playwright/test" ] \
+     || [ "$REPO/end2end/package-lock.json" -nt "$REPO/end2end/node_modules/.package-lock.json" ]; then
+    (cd "$REPO/end2end" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  note "playwright ready"
+}
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+# ADMIN_URL: a connection with the right to create roles and databases, found in this order:
+# the DATABASE_URL given by the caller, a server answering on 127.0.0.1:5432, or a private
+# cluster under .local/pg (created on first use).
+ensure_postgres() {
+  step "PostgreSQL"
+  have psql || apt_install postgresql-client
+  if [ -n "${WORKDESK_ADMIN_URL:-}" ]; then
+    ADMIN_URL="$WORKDESK_ADMIN_URL"
+  elif [ -n "${DATABASE_URL:-}" ]; then
+    ADMIN_URL="$DATABASE_URL"; note "using DATABASE_URL"
+  elif psql "postgres://postgres@127.0.0.1:5432/postgres" -qAtc 'select 1' >/dev/null 2>&1; then
+    ADMIN_URL="postgres://postgres@127.0.0.1:5432/postgres"; note "using the server on 127.0.0.1:5432"
+  else
+    start_private_cluster
+    ADMIN_URL="postgres://postgres@127.0.0.1:$PRIVATE_PG_PORT/postgres"
+  fi
+  psql "$ADMIN_URL" -qAtc 'select 1' >/dev/null || die "cannot connect to PostgreSQL at $(redact "$ADMIN_URL")"
+  export WORKDESK_ADMIN_URL="$ADMIN_URL"
+  note "$(psql "$ADMIN_URL" -qAtc 'show server_version') at $(redact "$ADMIN_URL")"
+
+  psql "$ADMIN_URL" -q -v ON_ERROR_STOP=1 <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$OWNER_ROLE') THEN
+    CREATE ROLE $OWNER_ROLE LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$APP_ROLE') THEN
+    CREATE ROLE $APP_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '$DB_PASSWORD';
+  END IF;
+END \$\$;
+SQL
+}
+
+start_private_cluster() {
+  local bindir; bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+    note "installing PostgreSQL"
+    apt_install postgresql
+    bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  fi
+  local data="$LOCAL/pg/data" run_as=()
+  mkdir -p "$LOCAL/pg"
+  # initdb refuses to run as root; the postgres system user owns the private cluster then.
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir "$LOCAL/pg" postgres
+    chown -R postgres "$LOCAL/pg"; chmod 700 "$LOCAL/pg"
+    run_as=(runuser -u postgres --)
+  fi
+  if [ ! -s "$data/PG_VERSION" ]; then
+    note "initialising a private cluster in .local/pg"
+    "${run_as[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 >/dev/null
+  fi
+  if ! "${run_as[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    note "starting the private cluster on 127.0.0.1:$PRIVATE_PG_PORT"
+    "${run_as[@]}" "$bindir/pg_ctl" -D "$data" -l "$LOCAL/pg/server.log" -w start \
+      -o "-p $PRIVATE_PG_PORT -c listen_addresses=127.0.0.1 -k $LOCAL/pg" >/dev/null
+  fi
+}
+
+redact() { printf '%s' "$1" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#'; }
+
+# Builds a URL to database $2 on the admin server as role $1.
+role_url() {
+  node -e '
+    const u = new URL(process.argv[1]);
+    u.username = process.argv[2]; u.password = process.argv[4]; u.pathname = "/" + process.argv[3];
+    console.log(u.toString());' "$ADMIN_URL" "$1" "$2" "$DB_PASSWORD"
+}
+
+# Creates database $1 (owned by the owner role) if missing; with "fresh", recreates it.
+ensure_database() {
+  local name="$1" mode="${2:-}"
+  if [ "$mode" = fresh ]; then
+    psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+  fi
+  if [ -z "$(psql "$ADMIN_URL" -qAtc "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
+    psql "$ADMIN_URL" -qc "CREATE DATABASE $name OWNER $OWNER_ROLE"
+  fi
+  export DATABASE_URL MIGRATION_DATABASE_URL TEST_DATABASE_URL
+  DATABASE_URL="$(role_url "$APP_ROLE" "$name")"
+  MIGRATION_DATABASE_URL="$(role_url "$OWNER_ROLE" "$name")"
+  # Integration tests create a database per test from a migrated template, as the owner.
+  TEST_DATABASE_URL="$(role_url "$OWNER_ROLE" postgres)"
+  note "database $name ready"
+}
+
+# --- the application -------------------------------------------------------------------------
+
+build_release() {
+  step "Release build (server + hydrate wasm + CSS)"
+  (cd "$REPO" && cargo leptos build --release)
+}
+
+migrate_and_seed() {
+  step "Migrations and demo data"
+  "$SERVER_BIN" migrate
+  "$SERVER_BIN" seed
+}
+
+# Site files as cargo-leptos lays them out; hash.txt beside the binary names the hashed assets.
+export LEPTOS_SITE_ROOT="$REPO/target/site"
