@@ -65,7 +65,7 @@ async fn scoped_tx_sets_the_tenant_for_its_transaction_only() {
         .await
         .unwrap();
     let db_handle = Db::from_pool(pool.clone());
-    let tenant = OrganisationId::new();
+    let tenant = OrganisationId::generate();
 
     let mut tx = db_handle.scoped_tx(tenant).await.unwrap();
     let inside: String = sqlx::query_scalar("select current_setting('app.tenant_id', true)")
@@ -87,7 +87,10 @@ async fn scoped_tx_sets_the_tenant_for_its_transaction_only() {
 
     // A transaction dropped without commit (an early `?` return) leaves nothing behind either.
     {
-        let _tx = db_handle.scoped_tx(OrganisationId::new()).await.unwrap();
+        let _tx = db_handle
+            .scoped_tx(OrganisationId::generate())
+            .await
+            .unwrap();
     }
     let after_drop: Option<String> =
         sqlx::query_scalar("select nullif(current_setting('app.tenant_id', true), '')")

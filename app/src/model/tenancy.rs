@@ -9,8 +9,9 @@ use uuid::Uuid;
 pub struct OrganisationId(pub Uuid);
 
 impl OrganisationId {
+    /// A new time-ordered id (UUIDv7), so inserts land at the end of the primary key index.
     #[cfg(feature = "ssr")]
-    pub fn new() -> Self {
+    pub fn generate() -> Self {
         Self(Uuid::now_v7())
     }
 }

@@ -4,7 +4,7 @@ use super::layout::AppLayout;
 use super::pages::{DesignSystemPage, HomePage, NotFoundPage, StatusPage};
 use crate::model::theme::Theme;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -21,7 +21,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -40,7 +42,6 @@ pub fn App() -> impl IntoView {
         provide_context(RenderedTheme(requested_theme()));
     }
     view! {
-        <Stylesheet id="leptos" href="/pkg/workdesk.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Workdesk".to_string() } else { format!("{page} · Workdesk") }
         } />

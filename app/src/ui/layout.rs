@@ -8,6 +8,11 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     view! {
         <a
             href="#main"
+            on:click=|ev| {
+                // The router would treat the fragment as navigation and leave focus on the link.
+                ev.prevent_default();
+                focus_main();
+            }
             class="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 \
                    focus:rounded-md focus:bg-surface-raised focus:px-3 focus:py-2"
         >
@@ -52,5 +57,20 @@ fn NavItem(href: &'static str, label: &'static str) -> impl IntoView {
                 {label}
             </A>
         </li>
+    }
+}
+
+/// Moves keyboard focus to the main landmark, as following a skip link should.
+fn focus_main() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(main) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("main"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = main.focus();
+        }
     }
 }

@@ -85,7 +85,8 @@ pub fn ToastRegion() -> impl IntoView {
     let toaster = use_toaster();
     view! {
         <section aria-label="Notifications" class="fixed right-4 bottom-4 z-50 w-80 max-w-full">
-            <ol role="status" aria-live="polite" class="flex flex-col gap-2">
+            <div role="status" aria-live="polite">
+            <ol class="flex flex-col gap-2">
                 <For
                     each=move || toaster.items.get()
                     key=|t| t.id
@@ -114,6 +115,7 @@ pub fn ToastRegion() -> impl IntoView {
                     }
                 />
             </ol>
+            </div>
         </section>
     }
 }
