@@ -9,7 +9,7 @@ pub fn Table(
     children: Children,
 ) -> impl IntoView {
     let caption_class = if caption_visible {
-        "text-left text-sm font-medium text-muted pb-2"
+        "px-3 py-2 text-left text-sm font-medium text-muted"
     } else {
         "sr-only"
     };
