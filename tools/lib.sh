@@ -34,6 +34,13 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# Installs a folder's npm packages as its lock file pins them. Not `npm ci`: npm 11 leaves other
+# platforms' optional packages out of lock files it writes here, and `npm ci` then refuses them.
+# `--no-save` resolves from the lock file and never rewrites it.
+npm_install() {
+  (cd "$1" && npm install --no-save --no-audit --no-fund --loglevel=error)
+}
+
 # --- build tools -----------------------------------------------------------------------------
 
 ensure_build_tools() {
@@ -62,7 +69,7 @@ ensure_build_tools() {
   # tailwindcss and wasm-opt (binaryen) come from npm; cargo-leptos finds them on PATH.
   if [ ! -x "$REPO/node_modules/.bin/tailwindcss" ] || [ ! -x "$REPO/node_modules/.bin/wasm-opt" ] \
      || [ "$REPO/package-lock.json" -nt "$REPO/node_modules/.package-lock.json" ]; then
-    (cd "$REPO" && npm ci --no-audit --no-fund --loglevel=error)
+    npm_install "$REPO"
   fi
   note "tailwindcss and wasm-opt ready"
 }
@@ -76,7 +83,7 @@ ensure_browser_tools() {
   note "$(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
   if [ ! -d "$REPO/end2end/node_modules/@playwright/test" ] \
      || [ "$REPO/end2end/package-lock.json" -nt "$REPO/end2end/node_modules/.package-lock.json" ]; then
-    (cd "$REPO/end2end" && npm ci --no-audit --no-fund --loglevel=error)
+    npm_install "$REPO/end2end"
   fi
   note "playwright ready"
 }
