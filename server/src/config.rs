@@ -80,6 +80,29 @@ pub struct Config {
     )]
     pub migration_database_url: String,
 
+    /// Organisations are served at `{slug}.{base domain}`; the base domain itself, `localhost`
+    /// and IP addresses serve the platform's own pages.
+    #[arg(long, env = "BASE_DOMAIN", default_value = "localhost", global = true)]
+    pub base_domain: String,
+
+    /// Secret that signs access tokens (at least 32 bytes). Unset: a random one per process,
+    /// so a restart signs everyone out of their access tokens (sessions refresh them).
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Seconds an access token lives; sessions renew it silently.
+    #[arg(
+        long,
+        env = "ACCESS_TOKEN_TTL_SECS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub access_token_ttl_secs: u64,
+
+    /// Days a session lasts without being used before its owner must sign in again.
+    #[arg(long, env = "SESSION_TTL_DAYS", default_value_t = 30, global = true)]
+    pub session_ttl_days: u64,
+
     /// Most database connections the server holds open.
     #[arg(
         long,
@@ -162,8 +185,30 @@ impl Config {
             .unwrap_or_else(|| hash_file_path().is_some_and(|p| p.exists()))
     }
 
+    pub fn auth_settings(&self) -> app::backend::identity::AuthSettings {
+        use app::backend::identity::{tokens::AccessKeys, AuthSettings};
+        let secret = match &self.jwt_secret {
+            Some(s) => s.as_bytes().to_vec(),
+            None => {
+                tracing::warn!("JWT_SECRET is not set; using a random secret for this process");
+                let mut bytes = [0u8; 32];
+                rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+                bytes.to_vec()
+            }
+        };
+        AuthSettings {
+            keys: AccessKeys::from_secret(&secret),
+            secure_cookies: self.serves_https(),
+            access_ttl: Duration::from_secs(self.access_token_ttl_secs),
+            session_ttl: Duration::from_secs(self.session_ttl_days * 24 * 3600),
+        }
+    }
+
     /// Settings that parse but cannot work together, found before serving the first request.
     pub fn validate(&self) -> Result<(), String> {
+        if self.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err("JWT_SECRET must be at least 32 bytes long".into());
+        }
         if self.hash_files() && !hash_file_path().is_some_and(|p| p.exists()) {
             return Err(
                 "LEPTOS_HASH_FILES is true but there is no hash.txt beside the \

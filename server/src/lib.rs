@@ -1,6 +1,8 @@
 //! The Workdesk server: configuration, the HTTP surface and the command-line tasks.
 
+pub mod auth;
 pub mod config;
+pub mod csrf;
 pub mod database;
 pub mod health;
 pub mod middleware;
@@ -10,3 +12,4 @@ pub mod router;
 pub mod serve;
 pub mod state;
 pub mod telemetry;
+pub mod tenant_host;

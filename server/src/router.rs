@@ -2,7 +2,7 @@
 //! the middleware every response passes through.
 
 use crate::state::AppState;
-use crate::{health, middleware, rest};
+use crate::{auth, csrf, health, middleware, rest, tenant_host};
 use app::{shell, App};
 use axum::http::{HeaderName, StatusCode};
 use axum::response::IntoResponse;
@@ -53,6 +53,15 @@ pub fn build(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     middleware::cache_control,
+                ))
+                .layer(axum::middleware::from_fn(csrf::same_origin_writes))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    tenant_host::resolve,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    auth::authenticate,
                 )),
         )
         .with_state(state)

@@ -19,6 +19,8 @@ pub fn state(config: Config) -> Result<AppState, std::io::Error> {
         leptos_options: config.leptos_options(),
         ctx: AppContext {
             db,
+            auth: config.auth_settings(),
+            base_domain: config.base_domain.to_ascii_lowercase().into(),
             version: env!("CARGO_PKG_VERSION"),
         },
         config: Arc::new(config),
@@ -34,6 +36,7 @@ pub async fn serve_until(
     let grace = state.config.shutdown_grace();
     let app = crate::router::build(state);
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
         tracing::info!(

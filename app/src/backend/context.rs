@@ -7,6 +7,9 @@ use leptos::prelude::use_context;
 #[derive(Clone)]
 pub struct AppContext {
     pub db: Db,
+    pub auth: super::identity::AuthSettings,
+    /// Organisations are reached at `{slug}.{base_domain}`.
+    pub base_domain: std::sync::Arc<str>,
     pub version: &'static str,
 }
 

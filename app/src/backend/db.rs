@@ -51,8 +51,35 @@ impl Db {
         tenant: OrganisationId,
     ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("select set_config('app.tenant_id', $1, true)")
-            .bind(tenant.0.to_string())
+        scope_to(&mut tx, tenant).await?;
+        Ok(tx)
+    }
+}
+
+/// Scopes an open transaction to `tenant`: the one place `app.tenant_id` is set. Exposed for
+/// the identity module, which creates an organisation and must then write inside it in the
+/// same transaction.
+pub async fn scope_to(
+    tx: &mut Transaction<'static, Postgres>,
+    tenant: OrganisationId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(tenant.0.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+impl Db {
+    /// A transaction that may read one user's own memberships across organisations (and
+    /// nothing else tenant-owned): for signing in and switching organisation.
+    pub async fn user_tx(
+        &self,
+        user: crate::model::identity::UserId,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("select set_config('app.user_id', $1, true)")
+            .bind(user.0.to_string())
             .execute(&mut *tx)
             .await?;
         Ok(tx)

@@ -2,6 +2,7 @@
 //! so everything here is unit-tested natively and fast.
 
 pub mod error;
+pub mod identity;
 pub mod system;
 pub mod tenancy;
 pub mod theme;

@@ -1,7 +1,10 @@
+use super::auth::provide_auth;
 use super::components::theme_toggle::RenderedTheme;
 use super::components::{provide_toaster, ToastRegion};
 use super::layout::AppLayout;
-use super::pages::{DesignSystemPage, HomePage, NotFoundPage, StatusPage};
+use super::pages::{
+    AccountPage, DesignSystemPage, HomePage, NotFoundPage, SignInPage, SignUpPage, StatusPage,
+};
 use crate::model::theme::Theme;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -38,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toaster();
+    provide_auth();
     if use_context::<RenderedTheme>().is_none() {
         provide_context(RenderedTheme(requested_theme()));
     }
@@ -51,6 +55,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("status") view=StatusPage ssr=SsrMode::Async />
                     <Route path=path!("design-system") view=DesignSystemPage />
+                    <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("signup") view=SignUpPage />
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

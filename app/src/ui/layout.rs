@@ -1,4 +1,6 @@
+use super::auth::use_auth;
 use super::components::ThemeToggle;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -30,6 +32,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                         <NavItem href="/design-system" label="Design system" />
                     </ul>
                 </nav>
+                <AccountMenu />
                 <ThemeToggle />
             </div>
         </header>
@@ -41,6 +44,44 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 "Workdesk · tickets, workflows, projects and billing for teams and their partners"
             </div>
         </footer>
+    }
+}
+
+/// Who is signed in, and the way out; or the ways in.
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let auth = use_auth();
+    let link = "rounded-md px-3 py-1.5 text-sm text-fg underline hover:bg-surface-raised";
+    view! {
+        <Suspense>
+            {move || {
+                auth.viewer
+                    .get()
+                    .map(|viewer| match viewer.ok().flatten() {
+                        Some(v) => {
+                            view! {
+                                <div class="flex items-center gap-2 text-sm">
+                                    <span class="text-muted" data-testid="header-organisation">{v.organisation_name}</span>
+                                    <A href="/account" attr:class=link>{v.name}</A>
+                                    <ActionForm action=auth.sign_out>
+                                        <button type="submit" class=link>"Sign out"</button>
+                                    </ActionForm>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        None => {
+                            view! {
+                                <div class="flex items-center gap-1">
+                                    <A href="/signin" attr:class=link>"Sign in"</A>
+                                    <A href="/signup" attr:class=link>"Sign up"</A>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Components (the design system) and pages (routes).
 
 pub mod app;
+pub mod auth;
 pub mod components;
 pub mod layout;
 pub mod pages;

@@ -1,0 +1,126 @@
+//! Signing up, in and out, and the viewer's own sessions.
+
+use crate::model::error::AppError;
+use crate::model::identity::{SessionSummary, Viewer};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the sign-in page shows before anyone is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInContext {
+    /// Set on an organisation's own host: only its members may sign in there.
+    pub organisation_name: Option<String>,
+}
+
+#[server(endpoint = "auth/context")]
+pub async fn get_sign_in_context() -> Result<SignInContext, AppError> {
+    use crate::backend::{request, tenancy::HostTenant};
+    Ok(SignInContext {
+        organisation_name: match request::host_tenant() {
+            HostTenant::Platform => None,
+            HostTenant::Organisation { name, .. } => Some(name),
+        },
+    })
+}
+
+#[server(endpoint = "auth/viewer")]
+pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
+    use crate::backend::{request, AppContext};
+    request::viewer(&AppContext::current()?).await
+}
+
+#[server(endpoint = "auth/sign_up")]
+pub async fn sign_up(
+    name: String,
+    email: String,
+    password: String,
+    organisation: String,
+) -> Result<(), AppError> {
+    use crate::backend::identity::accounts;
+    use crate::backend::{request, tenancy::HostTenant, AppContext};
+    use crate::model::identity::SignUpForm;
+
+    let ctx = AppContext::current()?;
+    if request::host_tenant() != HostTenant::Platform {
+        return Err(AppError::Forbidden);
+    }
+    let form = SignUpForm::parse(&name, &email, password, &organisation)?;
+    let signed_in = accounts::sign_up(&ctx.db, &ctx.auth, form, &request::client_info()).await?;
+    request::set_session_cookies(&ctx.auth, &signed_in);
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+#[server(endpoint = "auth/sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::backend::identity::accounts;
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    let only_in = request::host_tenant().organisation_id();
+    let signed_in = accounts::sign_in(
+        &ctx.db,
+        &ctx.auth,
+        &email,
+        &password,
+        only_in,
+        &request::client_info(),
+    )
+    .await?;
+    request::set_session_cookies(&ctx.auth, &signed_in);
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+#[server(endpoint = "auth/sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::backend::identity::sessions;
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    if let Some(p) = request::principal() {
+        sessions::revoke(ctx.db.pool(), p.user_id, p.session_id).await?;
+    }
+    request::clear_session_cookies(&ctx.auth);
+    leptos_axum::redirect("/signin");
+    Ok(())
+}
+
+#[server(endpoint = "auth/sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::backend::identity::sessions;
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    let viewer = request::require_viewer(&ctx).await?;
+    sessions::revoke_all(ctx.db.pool(), viewer.user_id).await?;
+    request::clear_session_cookies(&ctx.auth);
+    leptos_axum::redirect("/signin");
+    Ok(())
+}
+
+#[server(endpoint = "auth/sessions")]
+pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
+    use crate::backend::identity::sessions;
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    let viewer = request::require_viewer(&ctx).await?;
+    let current = request::principal().map(|p| p.session_id);
+    Ok(sessions::list(ctx.db.pool(), viewer.user_id, current).await?)
+}
+
+#[server(endpoint = "auth/revoke_session")]
+pub async fn revoke_session(id: uuid::Uuid) -> Result<(), AppError> {
+    use crate::backend::identity::sessions;
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    let viewer = request::require_viewer(&ctx).await?;
+    // Another user's session id finds nothing: the same answer as an unknown one.
+    if sessions::revoke(ctx.db.pool(), viewer.user_id, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

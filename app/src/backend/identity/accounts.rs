@@ -1,0 +1,364 @@
+//! Accounts: signing up (a user, an organisation and an admin membership), signing in, and
+//! who the viewer of a request is.
+
+use super::{password, sessions, tokens, AuthSettings, ClientInfo, Principal};
+use crate::backend::audit;
+use crate::backend::db::{scope_to, Db};
+use crate::backend::failure::internal;
+use crate::model::error::AppError;
+use crate::model::identity::{Email, Role, SignUpForm, UserId, Viewer};
+use crate::model::tenancy::OrganisationId;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Failed sign-ins allowed per account, and per address, in `THROTTLE_WINDOW`. The window
+/// slides, so the owner is never locked out for longer than it.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_IP: i64 = 20;
+pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// What a successful sign-in or sign-up hands back to be set as cookies.
+pub struct SignedIn {
+    pub viewer: Viewer,
+    pub access_token: String,
+    pub refresh_token: tokens::RefreshToken,
+}
+
+pub async fn sign_up(
+    db: &Db,
+    auth: &AuthSettings,
+    form: SignUpForm,
+    client: &ClientInfo,
+) -> Result<SignedIn, AppError> {
+    let password_hash = password::hash(form.password.expose()).await?;
+    let user_id = UserId(Uuid::now_v7());
+    let org_id = OrganisationId::generate();
+    let mut tx = db.pool().begin().await?;
+
+    let inserted = sqlx::query(
+        "insert into users (id, email, name, password_hash) values ($1, $2, $3, $4)
+         on conflict (email) do nothing",
+    )
+    .bind(user_id.0)
+    .bind(form.email.as_str())
+    .bind(&form.name)
+    .bind(&password_hash)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Err(AppError::Conflict {
+            message: "An account with this email already exists. Sign in, or reset your password if you've forgotten it.".into(),
+        });
+    }
+
+    // The first free slug of name, name-2, name-3, ...; a random tail after that.
+    let mut slug = None;
+    for n in 1..=20 {
+        let candidate = if n == 1 {
+            form.slug.as_str().to_string()
+        } else {
+            format!("{}-{n}", form.slug.as_str())
+        };
+        let won = sqlx::query(
+            "insert into organisations (id, slug, name) values ($1, $2, $3) on conflict (slug) do nothing",
+        )
+        .bind(org_id.0)
+        .bind(&candidate)
+        .bind(&form.organisation_name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if won == 1 {
+            slug = Some(candidate);
+            break;
+        }
+    }
+    if slug.is_none() {
+        let candidate = format!(
+            "{}-{}",
+            form.slug.as_str(),
+            &Uuid::now_v7().simple().to_string()[24..]
+        );
+        sqlx::query("insert into organisations (id, slug, name) values ($1, $2, $3)")
+            .bind(org_id.0)
+            .bind(&candidate)
+            .bind(&form.organisation_name)
+            .execute(&mut *tx)
+            .await?;
+    }
+
+    scope_to(&mut tx, org_id).await?;
+    let membership_id = Uuid::now_v7();
+    sqlx::query(
+        "insert into memberships (organisation_id, id, user_id, role) values ($1, $2, $3, 'admin')",
+    )
+    .bind(org_id.0)
+    .bind(membership_id)
+    .bind(user_id.0)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        org_id,
+        Some(user_id),
+        "organisation.created",
+        ("organisation", org_id.0),
+        client,
+        serde_json::json!({}),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        org_id,
+        Some(user_id),
+        "member.joined",
+        ("membership", membership_id),
+        client,
+        serde_json::json!({ "role": "admin" }),
+    )
+    .await?;
+    tx.commit().await?;
+
+    let viewer = Viewer {
+        user_id,
+        name: form.name,
+        email: form.email.as_str().to_string(),
+        organisation_id: org_id,
+        organisation_name: form.organisation_name,
+        role: Role::Admin,
+    };
+    start_session(db, auth, viewer, client, true).await
+}
+
+/// Signs in with email and password. On a tenant's host (`only_in`), only its members may.
+/// Every failure gives the same answer, so it never reveals whether an account exists.
+pub async fn sign_in(
+    db: &Db,
+    auth: &AuthSettings,
+    email: &str,
+    password_attempt: &str,
+    only_in: Option<OrganisationId>,
+    client: &ClientInfo,
+) -> Result<SignedIn, AppError> {
+    let email = Email::try_from(email.to_string()).map_err(|m| AppError::validation("email", m))?;
+    if password_attempt.is_empty() || password_attempt.len() > 1024 {
+        return Err(AppError::validation("password", "Enter your password."));
+    }
+    if let Some(retry_after_secs) = throttled(db, &email, client).await? {
+        record_login(db, None, Some(&email), "throttled", client, false).await?;
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
+
+    let account: Option<(Uuid, String, String, String)> =
+        sqlx::query_as("select id, password_hash, name, status from users where email = $1")
+            .bind(email.as_str())
+            .fetch_optional(db.pool())
+            .await?;
+    let stored = account.as_ref().map(|(_, hash, _, _)| hash.clone());
+    let password_ok = password::verify(stored, password_attempt).await?;
+    let wrong = || {
+        AppError::validation(
+            "password",
+            "That email and password don't match an account here.",
+        )
+    };
+
+    let Some((id, _, name, status)) = account.filter(|_| password_ok) else {
+        record_login(db, None, Some(&email), "failed", client, false).await?;
+        return Err(wrong());
+    };
+    let user_id = UserId(id);
+    if status != "active" {
+        record_login(db, Some(user_id), Some(&email), "failed", client, false).await?;
+        return Err(wrong());
+    }
+
+    let memberships = active_memberships(db, user_id).await?;
+    let chosen = match only_in {
+        Some(org) => memberships.into_iter().find(|m| m.0 == org),
+        None => memberships.into_iter().next(),
+    };
+    let Some((organisation_id, organisation_name, role)) = chosen else {
+        record_login(db, Some(user_id), Some(&email), "failed", client, false).await?;
+        return Err(wrong());
+    };
+    let viewer = Viewer {
+        user_id,
+        name,
+        email: email.as_str().to_string(),
+        organisation_id,
+        organisation_name,
+        role,
+    };
+    start_session(db, auth, viewer, client, false).await
+}
+
+async fn start_session(
+    db: &Db,
+    auth: &AuthSettings,
+    viewer: Viewer,
+    client: &ClientInfo,
+    first: bool,
+) -> Result<SignedIn, AppError> {
+    let new_device = !first && !known_device(db, viewer.user_id, client).await?;
+    let refresh_token = sessions::create(
+        db.pool(),
+        viewer.user_id,
+        viewer.organisation_id,
+        client,
+        auth.session_ttl,
+    )
+    .await?;
+    let access_token = tokens::issue_access(
+        &auth.keys,
+        viewer.user_id,
+        viewer.organisation_id,
+        refresh_token.session_id,
+        auth.access_ttl,
+    )
+    .map_err(internal)?;
+    record_login(
+        db,
+        Some(viewer.user_id),
+        Some(&Email::try_from(viewer.email.clone()).map_err(internal)?),
+        "succeeded",
+        client,
+        new_device,
+    )
+    .await?;
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    audit::record(
+        &mut tx,
+        viewer.organisation_id,
+        Some(viewer.user_id),
+        "session.signed_in",
+        ("session", refresh_token.session_id),
+        client,
+        serde_json::json!({ "new_device": new_device }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SignedIn {
+        viewer,
+        access_token,
+        refresh_token,
+    })
+}
+
+/// The organisations a user may act in, most recently joined first.
+pub async fn active_memberships(
+    db: &Db,
+    user: UserId,
+) -> Result<Vec<(OrganisationId, String, Role)>, AppError> {
+    let mut tx = db.user_tx(user).await?;
+    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+        "select m.organisation_id, o.name, m.role from memberships m
+           join organisations o on o.id = m.organisation_id
+          where m.user_id = $1 and m.status = 'active'
+          order by m.created_at desc",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(org, name, role)| Some((OrganisationId(org), name, Role::parse(&role)?)))
+        .collect())
+}
+
+/// The viewer behind a principal, or `None` if their membership is no longer active: removing
+/// or disabling a member takes effect on their next request.
+pub async fn viewer(db: &Db, principal: Principal) -> Result<Option<Viewer>, AppError> {
+    let mut tx = db.scoped_tx(principal.organisation_id).await?;
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "select u.name, u.email, o.name, m.role from memberships m
+           join users u on u.id = m.user_id
+           join organisations o on o.id = m.organisation_id
+          where m.user_id = $1 and m.status = 'active' and u.status = 'active'",
+    )
+    .bind(principal.user_id.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(row.and_then(|(name, email, organisation_name, role)| {
+        Some(Viewer {
+            user_id: principal.user_id,
+            name,
+            email,
+            organisation_id: principal.organisation_id,
+            organisation_name,
+            role: Role::parse(&role)?,
+        })
+    }))
+}
+
+/// Seconds until another attempt is allowed, if this account or address has failed too often.
+async fn throttled(db: &Db, email: &Email, client: &ClientInfo) -> Result<Option<u32>, AppError> {
+    let window = THROTTLE_WINDOW.as_secs_f64();
+    let (by_account, account_oldest): (i64, Option<f64>) = sqlx::query_as(
+        "select count(*), extract(epoch from min(created_at) + make_interval(secs => $2) - now())::float8
+           from login_events
+          where email = $1 and outcome = 'failed' and created_at > now() - make_interval(secs => $2)",
+    )
+    .bind(email.as_str())
+    .bind(window)
+    .fetch_one(db.pool())
+    .await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT {
+        return Ok(Some(account_oldest.unwrap_or(window).ceil().max(1.0) as u32));
+    }
+    if let Some(ip) = client.ip {
+        let (by_ip, ip_oldest): (i64, Option<f64>) = sqlx::query_as(
+            "select count(*), extract(epoch from min(created_at) + make_interval(secs => $2) - now())::float8
+               from login_events
+              where ip = $1 and outcome = 'failed' and created_at > now() - make_interval(secs => $2)",
+        )
+        .bind(sessions::ip_network(ip))
+        .bind(window)
+        .fetch_one(db.pool())
+        .await?;
+        if by_ip >= MAX_FAILURES_PER_IP {
+            return Ok(Some(ip_oldest.unwrap_or(window).ceil().max(1.0) as u32));
+        }
+    }
+    Ok(None)
+}
+
+async fn known_device(db: &Db, user: UserId, client: &ClientInfo) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar(
+        "select exists (select 1 from login_events
+                         where user_id = $1 and outcome = 'succeeded'
+                           and ip is not distinct from $2 and user_agent is not distinct from $3)",
+    )
+    .bind(user.0)
+    .bind(client.ip.map(sessions::ip_network))
+    .bind(client.user_agent.as_deref())
+    .fetch_one(db.pool())
+    .await?)
+}
+
+async fn record_login(
+    db: &Db,
+    user: Option<UserId>,
+    email: Option<&Email>,
+    outcome: &str,
+    client: &ClientInfo,
+    new_device: bool,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into login_events (id, user_id, email, outcome, ip, user_agent, new_device)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(user.map(|u| u.0))
+    .bind(email.map(Email::as_str))
+    .bind(outcome)
+    .bind(client.ip.map(sessions::ip_network))
+    .bind(client.user_agent.as_deref())
+    .bind(new_device)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Server-side sessions behind the refresh cookie: created at sign-in, rotated on refresh,
+//! revoked at sign-out. A replayed old secret means the token was copied: the session dies.
+
+use super::tokens::RefreshToken;
+use super::ClientInfo;
+use crate::model::identity::UserId;
+use crate::model::tenancy::OrganisationId;
+use sqlx::PgPool;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// A live session as the middleware needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActiveSession {
+    pub id: Uuid,
+    pub user_id: UserId,
+    pub organisation_id: OrganisationId,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    Rotated(ActiveSession, RefreshToken),
+    /// Unknown, expired or revoked: sign in again.
+    Invalid,
+    /// The previous secret, moments after rotation: a parallel request of the same browser
+    /// lost the race. It gets an access token; the winner's response carries the new secret.
+    Raced(ActiveSession),
+    /// An already-rotated secret was presented later: revoked to protect the owner.
+    Replayed,
+}
+
+/// How long after a rotation the previous secret still counts as a race, not a theft.
+pub const ROTATION_GRACE_SECS: f64 = 30.0;
+
+pub async fn create(
+    pool: &PgPool,
+    user: UserId,
+    organisation: OrganisationId,
+    client: &ClientInfo,
+    ttl: Duration,
+) -> Result<RefreshToken, sqlx::Error> {
+    let token = RefreshToken::generate(Uuid::now_v7());
+    sqlx::query(
+        "insert into sessions (id, user_id, active_organisation_id, secret_hash, ip, user_agent, expires_at)
+         values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))",
+    )
+    .bind(token.session_id)
+    .bind(user.0)
+    .bind(organisation.0)
+    .bind(token.secret_hash())
+    .bind(client.ip.map(ip_network))
+    .bind(client.user_agent.as_deref())
+    .bind(ttl.as_secs_f64())
+    .execute(pool)
+    .await?;
+    Ok(token)
+}
+
+/// The session if it is live and its user is active; `None` once revoked, expired or disabled.
+pub async fn active(pool: &PgPool, id: Uuid) -> Result<Option<ActiveSession>, sqlx::Error> {
+    let row: Option<(Uuid, Uuid)> = sqlx::query_as(
+        "select s.user_id, s.active_organisation_id from sessions s join users u on u.id = s.user_id
+          where s.id = $1 and s.revoked_at is null and s.expires_at > now() and u.status = 'active'",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(user, org)| ActiveSession {
+        id,
+        user_id: UserId(user),
+        organisation_id: OrganisationId(org),
+    }))
+}
+
+/// Swaps the session's secret for a new one, atomically: of two concurrent refreshes with the
+/// same token, exactly one wins; the loser sees a replay only if its secret is the old one.
+pub async fn rotate(
+    pool: &PgPool,
+    presented: &RefreshToken,
+) -> Result<RefreshOutcome, sqlx::Error> {
+    let next = RefreshToken::generate(presented.session_id);
+    let rotated: Option<(Uuid, Uuid)> = sqlx::query_as(
+        "update sessions s set previous_secret_hash = s.secret_hash, secret_hash = $3, last_seen_at = now()
+           from users u
+          where s.id = $1 and s.secret_hash = $2 and s.revoked_at is null and s.expires_at > now()
+            and u.id = s.user_id and u.status = 'active'
+          returning s.user_id, s.active_organisation_id",
+    )
+    .bind(presented.session_id)
+    .bind(presented.secret_hash())
+    .bind(next.secret_hash())
+    .fetch_optional(pool)
+    .await?;
+    if let Some((user, org)) = rotated {
+        let session = ActiveSession {
+            id: presented.session_id,
+            user_id: UserId(user),
+            organisation_id: OrganisationId(org),
+        };
+        return Ok(RefreshOutcome::Rotated(session, next));
+    }
+    let raced: Option<(Uuid, Uuid)> = sqlx::query_as(
+        "select s.user_id, s.active_organisation_id from sessions s join users u on u.id = s.user_id
+          where s.id = $1 and s.previous_secret_hash = $2 and s.revoked_at is null
+            and s.expires_at > now() and u.status = 'active'
+            and s.last_seen_at > now() - make_interval(secs => $3)",
+    )
+    .bind(presented.session_id)
+    .bind(presented.secret_hash())
+    .bind(ROTATION_GRACE_SECS)
+    .fetch_optional(pool)
+    .await?;
+    if let Some((user, org)) = raced {
+        return Ok(RefreshOutcome::Raced(ActiveSession {
+            id: presented.session_id,
+            user_id: UserId(user),
+            organisation_id: OrganisationId(org),
+        }));
+    }
+    let replayed = sqlx::query(
+        "update sessions set revoked_at = now()
+          where id = $1 and previous_secret_hash = $2 and revoked_at is null",
+    )
+    .bind(presented.session_id)
+    .bind(presented.secret_hash())
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(if replayed > 0 {
+        tracing::warn!(session = %presented.session_id, "refresh token replayed; session revoked");
+        RefreshOutcome::Replayed
+    } else {
+        RefreshOutcome::Invalid
+    })
+}
+
+pub async fn revoke(pool: &PgPool, user: UserId, id: Uuid) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query(
+        "update sessions set revoked_at = now() where id = $1 and user_id = $2 and revoked_at is null",
+    )
+    .bind(id)
+    .bind(user.0)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}
+
+pub async fn revoke_all(pool: &PgPool, user: UserId) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "update sessions set revoked_at = now() where user_id = $1 and revoked_at is null",
+    )
+    .bind(user.0)
+    .execute(pool)
+    .await?
+    .rows_affected())
+}
+
+pub(crate) fn ip_network(ip: std::net::IpAddr) -> sqlx::types::ipnetwork::IpNetwork {
+    sqlx::types::ipnetwork::IpNetwork::from(ip)
+}
+
+/// The user's live sessions, most recently used first.
+pub async fn list(
+    pool: &PgPool,
+    user: UserId,
+    current: Option<Uuid>,
+) -> Result<Vec<crate::model::identity::SessionSummary>, sqlx::Error> {
+    use crate::model::identity::{describe_device, SessionSummary};
+    let rows: Vec<(
+        Uuid,
+        Option<sqlx::types::ipnetwork::IpNetwork>,
+        Option<String>,
+        String,
+        String,
+    )> = sqlx::query_as(
+        "select id, ip, user_agent,
+                to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                to_char(last_seen_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+           from sessions
+          where user_id = $1 and revoked_at is null and expires_at > now()
+          order by last_seen_at desc",
+    )
+    .bind(user.0)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, ip, ua, created_at, last_seen_at)| SessionSummary {
+            id,
+            device: describe_device(ua.as_deref()),
+            ip: ip.map(|n| n.ip().to_string()),
+            created_at,
+            last_seen_at,
+            current: Some(id) == current,
+        })
+        .collect())
+}

@@ -1,0 +1,71 @@
+//! Which organisation a host name belongs to: `{slug}.{base domain}` or a verified custom
+//! domain. Organisations are identity rows; domains are tenant rows, readable here only for the
+//! one verified hostname being resolved (the `app.host` policy).
+
+use crate::backend::Db;
+use crate::model::tenancy::OrganisationId;
+use uuid::Uuid;
+
+/// The tenant a request's Host names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostTenant {
+    /// The platform's own host: people choose their organisation by signing in.
+    Platform,
+    Organisation {
+        id: OrganisationId,
+        slug: String,
+        name: String,
+    },
+}
+
+impl HostTenant {
+    pub fn organisation_id(&self) -> Option<OrganisationId> {
+        match self {
+            Self::Platform => None,
+            Self::Organisation { id, .. } => Some(*id),
+        }
+    }
+}
+
+/// Resolves `host` (lower-case, without port). `None`: no organisation answers to it.
+pub async fn resolve(
+    db: &Db,
+    base_domain: &str,
+    host: &str,
+) -> Result<Option<HostTenant>, sqlx::Error> {
+    if host == base_domain || host == "localhost" || host.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(Some(HostTenant::Platform));
+    }
+    let row: Option<(Uuid, String, String)> = match host
+        .strip_suffix(base_domain)
+        .and_then(|s| s.strip_suffix('.'))
+    {
+        Some(slug) if !slug.contains('.') => {
+            sqlx::query_as("select id, slug, name from organisations where slug = $1")
+                .bind(slug)
+                .fetch_optional(db.pool())
+                .await?
+        }
+        _ => {
+            let mut tx = db.pool().begin().await?;
+            sqlx::query("select set_config('app.host', $1, true)")
+                .bind(host)
+                .execute(&mut *tx)
+                .await?;
+            let row = sqlx::query_as(
+                "select o.id, o.slug, o.name from org_domains d join organisations o on o.id = d.organisation_id
+                  where d.hostname = $1 and d.verified_at is not null",
+            )
+            .bind(host)
+            .fetch_optional(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            row
+        }
+    };
+    Ok(row.map(|(id, slug, name)| HostTenant::Organisation {
+        id: OrganisationId(id),
+        slug,
+        name,
+    }))
+}

@@ -1,0 +1,43 @@
+//! The signed-in state every page can read, refreshed whenever someone signs in or out.
+
+use crate::api::auth::{get_viewer, SignIn, SignOut, SignUp};
+use crate::model::error::AppError;
+use crate::model::identity::Viewer;
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub viewer: Resource<Result<Option<Viewer>, AppError>>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_up: ServerAction<SignUp>,
+    pub sign_out: ServerAction<SignOut>,
+}
+
+pub fn provide_auth() -> Auth {
+    let sign_in = ServerAction::<SignIn>::new();
+    let sign_up = ServerAction::<SignUp>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    // Blocking: the header knows who is signed in in the first byte, with or without script.
+    let viewer = Resource::new_blocking(
+        move || {
+            (
+                sign_in.version().get(),
+                sign_up.version().get(),
+                sign_out.version().get(),
+            )
+        },
+        |_| get_viewer(),
+    );
+    let auth = Auth {
+        viewer,
+        sign_in,
+        sign_up,
+        sign_out,
+    };
+    provide_context(auth);
+    auth
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

@@ -1,0 +1,108 @@
+use crate::api::auth::{list_sessions, RevokeSession, SignOutEverywhere};
+use crate::model::identity::{SessionSummary, Viewer};
+use crate::model::system::readable_utc;
+use crate::ui::auth::use_auth;
+use crate::ui::components::{Button, ButtonVariant, ErrorNotice, Table};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Title text="Your account" />
+        <h1 class="text-2xl font-bold">"Your account"</h1>
+        <Suspense>
+            {move || {
+                auth.viewer
+                    .get()
+                    .map(|result| match result {
+                        Ok(Some(viewer)) => view! { <Profile viewer /> <Sessions /> }.into_any(),
+                        Ok(None) => view! { <Redirect path="/signin" /> }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Profile(viewer: Viewer) -> impl IntoView {
+    view! {
+        <dl class="mt-6 grid max-w-xl grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
+            <dt class="font-medium text-muted">"Name"</dt>
+            <dd data-testid="viewer-name">{viewer.name}</dd>
+            <dt class="font-medium text-muted">"Email"</dt>
+            <dd>{viewer.email}</dd>
+            <dt class="font-medium text-muted">"Organisation"</dt>
+            <dd data-testid="viewer-organisation">{viewer.organisation_name}</dd>
+            <dt class="font-medium text-muted">"Role"</dt>
+            <dd>{viewer.role.label()}</dd>
+        </dl>
+    }
+}
+
+#[component]
+fn Sessions() -> impl IntoView {
+    let revoke = ServerAction::<RevokeSession>::new();
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let sessions = Resource::new(move || revoke.version().get(), |_| list_sessions());
+    view! {
+        <section aria-labelledby="sessions-heading" class="mt-10 flex flex-col gap-4">
+            <h2 id="sessions-heading" class="text-xl font-semibold">"Where you're signed in"</h2>
+            <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
+                {move || {
+                    sessions
+                        .get()
+                        .map(|r| match r {
+                            Ok(list) => view! { <SessionTable sessions=list revoke /> }.into_any(),
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        })
+                }}
+            </Transition>
+            <ActionForm action=everywhere>
+                <Button submit=true variant=ButtonVariant::Danger>"Sign out everywhere"</Button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn SessionTable(
+    sessions: Vec<SessionSummary>,
+    revoke: ServerAction<RevokeSession>,
+) -> impl IntoView {
+    view! {
+        <Table caption="Your signed-in devices" headers=vec!["Device", "Address", "Signed in", "Last active", "Action"]>
+            {sessions
+                .into_iter()
+                .map(|s| {
+                    let id = s.id.to_string();
+                    view! {
+                        <tr data-testid="session-row">
+                            <td class="px-3 py-2">{s.device}</td>
+                            <td class="px-3 py-2">{s.ip.unwrap_or_else(|| "–".into())}</td>
+                            <td class="px-3 py-2">{readable_utc(&s.created_at)}</td>
+                            <td class="px-3 py-2">{readable_utc(&s.last_seen_at)}</td>
+                            <td class="px-3 py-2">
+                                {if s.current {
+                                    view! { <span class="text-muted">"This device"</span> }.into_any()
+                                } else {
+                                    view! {
+                                        <ActionForm action=revoke>
+                                            <input type="hidden" name="id" value=id />
+                                            <Button submit=true variant=ButtonVariant::Secondary>"Sign out"</Button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                }}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </Table>
+    }
+}

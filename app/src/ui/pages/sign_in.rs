@@ -1,0 +1,71 @@
+use crate::api::auth::get_sign_in_context;
+use crate::ui::auth::use_auth;
+use crate::ui::components::{field_error, Button, FormError, TextField};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let auth = use_auth();
+    let context = Resource::new_blocking(|| (), |_| get_sign_in_context());
+    let error = Signal::derive(move || auth.sign_in.value().get().and_then(Result::err));
+    let pending = auth.sign_in.pending();
+    view! {
+        <Title text="Sign in" />
+        <div class="mx-auto flex max-w-md flex-col gap-6">
+            <Suspense>
+                {move || {
+                    context
+                        .get()
+                        .map(|c| {
+                            let organisation = c.ok().and_then(|c| c.organisation_name);
+                            let heading = match &organisation {
+                                Some(name) => format!("Sign in to {name}"),
+                                None => "Sign in".to_string(),
+                            };
+                            view! {
+                                <h1 class="text-2xl font-bold">{heading}</h1>
+                                {organisation
+                                    .is_none()
+                                    .then(|| {
+                                        view! {
+                                            <p class="text-muted">
+                                                "New to Workdesk? "
+                                                <A href="/signup" attr:class="font-medium text-primary underline">
+                                                    "Create an organisation"
+                                                </A>
+                                            </p>
+                                        }
+                                    })}
+                            }
+                        })
+                }}
+            </Suspense>
+            <ActionForm action=auth.sign_in attr:class="flex flex-col gap-4" attr:aria-label="Sign in">
+                <FormError error=error fields=&["email", "password"] />
+                <TextField
+                    label="Email"
+                    name="email"
+                    input_type="email"
+                    autocomplete="username"
+                    required=true
+                    max_length=254
+                    error=field_error(error, "email")
+                />
+                <TextField
+                    label="Password"
+                    name="password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    error=field_error(error, "password")
+                />
+                <Button submit=true disabled=pending>
+                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                </Button>
+            </ActionForm>
+        </div>
+    }
+}
