@@ -160,6 +160,15 @@ pub(crate) fn ip_network(ip: std::net::IpAddr) -> sqlx::types::ipnetwork::IpNetw
     sqlx::types::ipnetwork::IpNetwork::from(ip)
 }
 
+/// id, ip, user agent, created, last seen (RFC 3339).
+type SessionRow = (
+    Uuid,
+    Option<sqlx::types::ipnetwork::IpNetwork>,
+    Option<String>,
+    String,
+    String,
+);
+
 /// The user's live sessions, most recently used first.
 pub async fn list(
     pool: &PgPool,
@@ -167,13 +176,7 @@ pub async fn list(
     current: Option<Uuid>,
 ) -> Result<Vec<crate::model::identity::SessionSummary>, sqlx::Error> {
     use crate::model::identity::{describe_device, SessionSummary};
-    let rows: Vec<(
-        Uuid,
-        Option<sqlx::types::ipnetwork::IpNetwork>,
-        Option<String>,
-        String,
-        String,
-    )> = sqlx::query_as(
+    let rows: Vec<SessionRow> = sqlx::query_as(
         "select id, ip, user_agent,
                 to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 to_char(last_seen_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')

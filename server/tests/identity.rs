@@ -1,0 +1,451 @@
+//! Signing up, in and out over HTTP, as a browser without script would: real cookies, real
+//! sessions, real PostgreSQL.
+
+mod common;
+
+use common::TestApp;
+use reqwest::header;
+use reqwest::StatusCode;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The cookies a response set, as a `Cookie` header value for the next request.
+fn cookies_from(r: &reqwest::Response) -> String {
+    r.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| c.split(';').next())
+        .filter(|c| !c.ends_with('='))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn cookie<'a>(jar: &'a str, name: &str) -> Option<&'a str> {
+    jar.split("; ")
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+}
+
+async fn sign_up(app: &TestApp, email: &str, organisation: &str) -> String {
+    let r = app
+        .client
+        .post(app.url("/api/auth/sign_up"))
+        .form(&[
+            ("name", "Ada Lovelace"),
+            ("email", email),
+            ("password", PASSWORD),
+            ("organisation", organisation),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_redirection() || r.status().is_success(),
+        "sign-up failed: {}",
+        r.status()
+    );
+    let jar = cookies_from(&r);
+    assert!(
+        cookie(&jar, "wd_access").is_some() && cookie(&jar, "wd_session").is_some(),
+        "{jar}"
+    );
+    jar
+}
+
+async fn sign_in(
+    app: &TestApp,
+    host: Option<&str>,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(app.url("/api/auth/sign_in"))
+        .form(&[("email", email), ("password", password)]);
+    if let Some(h) = host {
+        req = req.header(header::HOST, h);
+    }
+    req.send().await.unwrap()
+}
+
+async fn viewer(app: &TestApp, jar: &str) -> serde_json::Value {
+    let r = app
+        .client
+        .post(app.url("/api/auth/viewer"))
+        .header(header::COOKIE, jar)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn sign_up_creates_a_user_an_organisation_and_an_admin_membership() {
+    let app = TestApp::spawn().await;
+    let jar = sign_up(&app, "Ada@Example.com", "Analytical Engines").await;
+    let v = viewer(&app, &jar).await;
+    assert_eq!(v["email"], "ada@example.com");
+    assert_eq!(v["organisation_name"], "Analytical Engines");
+    assert_eq!(v["role"], "admin");
+
+    let mut db = app.db.owner_connection().await;
+    let slug: String = sqlx::query_scalar("select slug from organisations")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(slug, "analytical-engines");
+    let hash: String = sqlx::query_scalar("select password_hash from users")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$"),
+        "passwords are stored as argon2id hashes only"
+    );
+    // FORCE: even the owner sees tenant rows only with the tenant set.
+    let unscoped: i64 = sqlx::query_scalar("select count(*) from audit_log")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(unscoped, 0);
+    sqlx::query("select set_config('app.tenant_id', (select id::text from organisations), false)")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by id")
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(
+        actions,
+        ["organisation.created", "member.joined", "session.signed_in"]
+    );
+}
+
+#[tokio::test]
+async fn a_second_sign_up_with_the_same_email_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    sign_up(&app, "ada@example.com", "First").await;
+    let r = app
+        .client
+        .post(app.url("/api/auth/sign_up"))
+        .form(&[
+            ("name", "Imposter"),
+            ("email", "ADA@example.com"),
+            ("password", PASSWORD),
+            ("organisation", "Second"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let body = r.text().await.unwrap();
+    assert!(body.contains("already exists"), "{body}");
+    let mut db = app.db.owner_connection().await;
+    let orgs: i64 = sqlx::query_scalar("select count(*) from organisations")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(orgs, 1, "the failed sign-up rolled back its organisation");
+}
+
+#[tokio::test]
+async fn bad_sign_up_input_is_reported_per_field() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .client
+        .post(app.url("/api/auth/sign_up"))
+        .form(&[
+            ("name", ""),
+            ("email", "not-an-email"),
+            ("password", "short"),
+            ("organisation", &"x".repeat(300)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let body = r.text().await.unwrap();
+    for field in ["\"name\"", "\"email\"", "\"password\"", "\"organisation\""] {
+        assert!(body.contains(field), "{field} missing in {body}");
+    }
+    let mut db = app.db.owner_connection().await;
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(users, 0);
+}
+
+#[tokio::test]
+async fn sign_in_works_and_wrong_passwords_get_the_same_answer_as_unknown_accounts() {
+    let app = TestApp::spawn().await;
+    sign_up(&app, "ada@example.com", "Engines").await;
+
+    let ok = sign_in(&app, None, "ada@example.com", PASSWORD).await;
+    let jar = cookies_from(&ok);
+    assert_eq!(viewer(&app, &jar).await["name"], "Ada Lovelace");
+
+    let wrong = sign_in(&app, None, "ada@example.com", "not the password")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let unknown = sign_in(&app, None, "nobody@example.com", "not the password")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(wrong, unknown, "no account enumeration through sign-in");
+    assert!(wrong.contains("don't match"), "{wrong}");
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_with_retry_after() {
+    let app = TestApp::spawn().await;
+    sign_up(&app, "ada@example.com", "Engines").await;
+    for _ in 0..5 {
+        sign_in(&app, None, "ada@example.com", "wrong password").await;
+    }
+    let r = sign_in(&app, None, "ada@example.com", PASSWORD).await;
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("rate_limited"),
+        "the right password is refused while throttled: {body}"
+    );
+
+    // The window slides: once the failures are older than it, the owner gets in.
+    let mut db = app.db.owner_connection().await;
+    sqlx::query("update login_events set created_at = created_at - interval '16 minutes'")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let r = sign_in(&app, None, "ada@example.com", PASSWORD).await;
+    assert!(
+        cookie(&cookies_from(&r), "wd_access").is_some(),
+        "not locked out forever"
+    );
+}
+
+#[tokio::test]
+async fn sign_out_revokes_the_session_even_for_a_still_valid_access_token() {
+    let app = TestApp::spawn().await;
+    let jar = sign_up(&app, "ada@example.com", "Engines").await;
+    let r = app
+        .client
+        .post(app.url("/api/auth/sign_out"))
+        .header(header::COOKIE, &jar)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection() || r.status().is_success());
+    // The browser would drop the cookies; a thief who copied them must get nothing either.
+    assert!(viewer(&app, &jar).await.is_null());
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_every_session() {
+    let app = TestApp::spawn().await;
+    let first = sign_up(&app, "ada@example.com", "Engines").await;
+    let second = cookies_from(&sign_in(&app, None, "ada@example.com", PASSWORD).await);
+    assert!(!viewer(&app, &second).await.is_null());
+    app.client
+        .post(app.url("/api/auth/sign_out_everywhere"))
+        .header(header::COOKIE, &first)
+        .send()
+        .await
+        .unwrap();
+    assert!(viewer(&app, &first).await.is_null());
+    assert!(viewer(&app, &second).await.is_null());
+}
+
+#[tokio::test]
+async fn refresh_rotates_the_session_and_a_replayed_old_token_revokes_it() {
+    let app = TestApp::spawn().await;
+    let jar = sign_up(&app, "ada@example.com", "Engines").await;
+    let old_refresh = format!("wd_session={}", cookie(&jar, "wd_session").unwrap());
+
+    // No access token: the session cookie alone signs the request in and is rotated.
+    let r = app
+        .client
+        .post(app.url("/api/auth/viewer"))
+        .header(header::COOKIE, &old_refresh)
+        .send()
+        .await
+        .unwrap();
+    let rotated = cookies_from(&r);
+    assert!(!r.json::<serde_json::Value>().await.unwrap().is_null());
+    let new_refresh = format!(
+        "wd_session={}",
+        cookie(&rotated, "wd_session").expect("a new session secret")
+    );
+    assert_ne!(new_refresh, old_refresh);
+
+    // Long after the rotation, the old secret comes back: someone copied it. Kill the session.
+    let mut db = app.db.owner_connection().await;
+    sqlx::query("update sessions set last_seen_at = now() - interval '5 minutes'")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert!(viewer(&app, &old_refresh).await.is_null());
+    assert!(
+        viewer(&app, &new_refresh).await.is_null(),
+        "the whole session is revoked"
+    );
+}
+
+#[tokio::test]
+async fn two_parallel_refreshes_do_not_look_like_theft() {
+    let app = TestApp::spawn().await;
+    let jar = sign_up(&app, "ada@example.com", "Engines").await;
+    let refresh = format!("wd_session={}", cookie(&jar, "wd_session").unwrap());
+    let (a, b) = tokio::join!(viewer(&app, &refresh), viewer(&app, &refresh));
+    assert!(
+        !a.is_null() && !b.is_null(),
+        "both requests of one browser stay signed in"
+    );
+}
+
+#[tokio::test]
+async fn tampered_access_tokens_are_ignored() {
+    let app = TestApp::spawn().await;
+    let jar = sign_up(&app, "ada@example.com", "Engines").await;
+    let access = cookie(&jar, "wd_access").unwrap();
+    let mut parts: Vec<&str> = access.split('.').collect();
+    let forged_sig = "A".repeat(parts[2].len());
+    parts[2] = &forged_sig;
+    let forged = format!("wd_access={}", parts.join("."));
+    assert!(viewer(&app, &forged).await.is_null());
+}
+
+#[tokio::test]
+async fn cross_site_writes_are_refused_before_any_handler() {
+    let app = TestApp::spawn().await;
+    let jar = sign_up(&app, "ada@example.com", "Engines").await;
+    for (name, value) in [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let r = app
+            .client
+            .post(app.url("/api/auth/sign_out_everywhere"))
+            .header(header::COOKIE, &jar)
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}: {value}");
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+    assert!(
+        !viewer(&app, &jar).await.is_null(),
+        "the session survived the forged requests"
+    );
+
+    let host = app.base.trim_start_matches("http://").to_string();
+    let same = app
+        .client
+        .post(app.url("/api/auth/viewer"))
+        .header(header::COOKIE, &jar)
+        .header("origin", format!("http://{host}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 200);
+}
+
+#[tokio::test]
+async fn a_tenant_host_signs_in_only_its_own_members() {
+    let app = TestApp::spawn().await;
+    sign_up(&app, "ada@example.com", "Acme").await;
+    sign_up(&app, "bob@example.com", "Globex").await;
+
+    let page = app
+        .client
+        .get(app.url("/signin"))
+        .header(header::HOST, "acme.localhost")
+        .send()
+        .await
+        .unwrap();
+    assert!(page.text().await.unwrap().contains("Sign in to Acme"));
+
+    let ada = sign_in(&app, Some("acme.localhost"), "ada@example.com", PASSWORD).await;
+    assert!(cookie(&cookies_from(&ada), "wd_access").is_some());
+    let bob = sign_in(&app, Some("acme.localhost"), "bob@example.com", PASSWORD).await;
+    assert!(
+        cookie(&cookies_from(&bob), "wd_access").is_none(),
+        "Globex's member cannot sign in on Acme's host"
+    );
+}
+
+#[tokio::test]
+async fn verified_custom_domains_resolve_and_unknown_hosts_do_not() {
+    let app = TestApp::spawn().await;
+    sign_up(&app, "ada@example.com", "Acme").await;
+    let mut db = app.db.owner_connection().await;
+    sqlx::query("select set_config('app.tenant_id', (select id::text from organisations), false)")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into org_domains (organisation_id, id, hostname, verification_token, verified_at)
+         select id, gen_random_uuid(), 'support.acme.test', 'token', now() from organisations",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into org_domains (organisation_id, id, hostname, verification_token)
+         select id, gen_random_uuid(), 'pending.acme.test', 'token' from organisations",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+
+    let get = |host: &'static str| {
+        app.client
+            .get(app.url("/signin"))
+            .header(header::HOST, host)
+            .send()
+    };
+    let r = get("support.acme.test").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Sign in to Acme"));
+    for unknown in ["pending.acme.test", "nobody.localhost", "elsewhere.example"] {
+        let r = get(unknown).await.unwrap();
+        assert_eq!(r.status(), 404, "{unknown}");
+        assert!(
+            r.text().await.unwrap().contains("Unknown workspace"),
+            "{unknown}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn another_users_session_cannot_be_revoked() {
+    let app = TestApp::spawn().await;
+    let ada = sign_up(&app, "ada@example.com", "Acme").await;
+    let bob = sign_up(&app, "bob@example.com", "Globex").await;
+    let mut db = app.db.owner_connection().await;
+    let ada_session: uuid::Uuid = sqlx::query_scalar(
+        "select s.id from sessions s join users u on u.id = s.user_id where u.email = 'ada@example.com'",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    let r = app
+        .client
+        .post(app.url("/api/auth/revoke_session"))
+        .header(header::COOKIE, &bob)
+        .form(&[("id", ada_session.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("not_found"));
+    assert!(
+        !viewer(&app, &ada).await.is_null(),
+        "Ada is still signed in"
+    );
+}

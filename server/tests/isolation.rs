@@ -1,0 +1,247 @@
+//! Tenant isolation, proven twice: the database refuses cross-tenant rows to the application
+//! role (RLS), and no endpoint hands organisation A's data to a member of organisation B.
+
+mod common;
+
+use common::TestApp;
+use reqwest::header;
+use sqlx::{Connection, Row};
+use uuid::Uuid;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A signed-up member: their cookies and the identifiers that must never leak to others.
+struct Member {
+    cookies: String,
+    organisation_id: Uuid,
+    session_id: Uuid,
+    membership_id: Uuid,
+    secrets: Vec<String>,
+}
+
+async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
+    let r = app
+        .client
+        .post(app.url("/api/auth/sign_up"))
+        .form(&[
+            ("name", organisation),
+            ("email", email),
+            ("password", PASSWORD),
+            ("organisation", organisation),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookies = r
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut db = app.db.owner_connection().await;
+    let row = sqlx::query(
+        "select u.id as user_id, s.id as session_id, s.active_organisation_id as organisation_id
+           from users u join sessions s on s.user_id = u.id where u.email = $1",
+    )
+    .bind(email)
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    let organisation_id: Uuid = row.get("organisation_id");
+    sqlx::query("select set_config('app.tenant_id', $1, false)")
+        .bind(organisation_id.to_string())
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let membership_id: Uuid = sqlx::query_scalar("select id from memberships")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    let session_id: Uuid = row.get("session_id");
+    let user_id: Uuid = row.get("user_id");
+    let secrets = [organisation_id, session_id, membership_id, user_id]
+        .iter()
+        .flat_map(|id| [id.to_string(), id.simple().to_string()])
+        .chain([email.to_string(), organisation.to_string()])
+        .collect();
+    Member {
+        cookies,
+        organisation_id,
+        session_id,
+        membership_id,
+        secrets,
+    }
+}
+
+/// One request made as organisation B's member, aimed at organisation A's data.
+struct Probe {
+    method: &'static str,
+    path: String,
+    form: Vec<(&'static str, String)>,
+}
+
+fn probe(method: &'static str, path: impl Into<String>, form: &[(&'static str, String)]) -> Probe {
+    Probe {
+        method,
+        path: path.into(),
+        form: form.to_vec(),
+    }
+}
+
+/// Every server function and route that touches tenant or account data, aimed at A. A new
+/// endpoint joins here with one line.
+fn probes(a: &Member) -> Vec<Probe> {
+    vec![
+        probe("POST", "/api/auth/viewer", &[]),
+        probe("POST", "/api/auth/sessions", &[]),
+        probe(
+            "POST",
+            "/api/auth/revoke_session",
+            &[("id", a.session_id.to_string())],
+        ),
+        probe("POST", "/api/auth/context", &[]),
+        probe("GET", "/account", &[]),
+        probe("GET", "/api/v1", &[]),
+        probe(
+            "GET",
+            format!("/api/v1/organisations/{}", a.organisation_id),
+            &[],
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn no_endpoint_gives_organisation_a_data_to_a_member_of_b() {
+    let app = TestApp::spawn().await;
+    let a = member(&app, "ada@acme.example", "Acme Facilities").await;
+    let b = member(&app, "bob@globex.example", "Globex Support").await;
+
+    for p in probes(&a) {
+        let req = match p.method {
+            "GET" => app.client.get(app.url(&p.path)),
+            _ => app.client.post(app.url(&p.path)).form(&p.form),
+        };
+        let r = req.header(header::COOKIE, &b.cookies).send().await.unwrap();
+        let status = r.status();
+        let body = r.text().await.unwrap();
+        for secret in &a.secrets {
+            assert!(
+                !body.contains(secret.as_str()),
+                "{} {} leaked {secret} (status {status})",
+                p.method,
+                p.path
+            );
+        }
+        if p.form.iter().any(|(_, v)| a.secrets.contains(v)) {
+            assert!(
+                status == 404 || body.contains("not_found"),
+                "{} {} with A's id must answer not found, got {status}: {body}",
+                p.method,
+                p.path
+            );
+        }
+    }
+    // B still sees their own data through the same endpoints: the probes are not vacuous.
+    let own = app
+        .client
+        .post(app.url("/api/auth/viewer"))
+        .header(header::COOKIE, &b.cookies)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(own.contains("Globex Support"), "{own}");
+}
+
+#[tokio::test]
+async fn rls_hides_and_refuses_other_tenants_rows_for_the_app_role() {
+    let app = TestApp::spawn().await;
+    let a = member(&app, "ada@acme.example", "Acme Facilities").await;
+    let b = member(&app, "bob@globex.example", "Globex Support").await;
+    let mut conn = app.db.app_connection().await;
+
+    // No tenant: no tenant rows at all.
+    for table in ["memberships", "audit_log", "org_domains"] {
+        let n: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        assert_eq!(n, 0, "{table} without a tenant");
+    }
+
+    let mut tx = conn.begin().await.unwrap();
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(a.organisation_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let visible: Vec<Uuid> = sqlx::query_scalar("select id from memberships")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(visible, [a.membership_id], "A sees only A's membership");
+    let audit_orgs: Vec<Uuid> =
+        sqlx::query_scalar("select distinct organisation_id from audit_log")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+    assert_eq!(audit_orgs, [a.organisation_id]);
+
+    // Writing into B while scoped to A is refused by the policy's check.
+    let err = sqlx::query("insert into memberships (organisation_id, id, user_id, role) select $1, $2, user_id, 'staff' from memberships")
+        .bind(b.organisation_id)
+        .bind(Uuid::now_v7())
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("row-level security"), "{err}");
+    tx.rollback().await.unwrap();
+
+    // B's rows cannot be changed from A either: they are simply not there to update.
+    let mut tx = conn.begin().await.unwrap();
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(a.organisation_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let touched = sqlx::query("update memberships set role = 'staff' where id = $1")
+        .bind(b.membership_id)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(touched, 0);
+    tx.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only_for_the_app_role() {
+    let app = TestApp::spawn().await;
+    let a = member(&app, "ada@acme.example", "Acme Facilities").await;
+    let mut conn = app.db.app_connection().await;
+    sqlx::query("select set_config('app.tenant_id', $1, false)")
+        .bind(a.organisation_id.to_string())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    for sql in [
+        "update audit_log set action = 'forged'",
+        "delete from audit_log",
+        "truncate audit_log",
+    ] {
+        let err = sqlx::query(sql).execute(&mut conn).await.unwrap_err();
+        assert!(
+            err.to_string().contains("permission denied"),
+            "{sql}: {err}"
+        );
+    }
+    let n: i64 = sqlx::query_scalar("select count(*) from audit_log")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert!(n >= 3);
+}
