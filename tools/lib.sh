@@ -179,7 +179,8 @@ ensure_database() {
 
 build_release() {
   step "Release build (server + hydrate wasm + CSS)"
-  (cd "$REPO" && cargo leptos build --release)
+  # stdin closed: cargo-leptos probes rustc with `rustc -`, which would read whatever is piped in.
+  (cd "$REPO" && cargo leptos build --release </dev/null)
 }
 
 migrate_and_seed() {

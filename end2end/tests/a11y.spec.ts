@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { PAGES, openHydrated } from "./pages";
+import { PAGES, openHydrated, signUp } from "./pages";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
@@ -23,6 +23,21 @@ for (const theme of ["light", "dark"] as const) {
       await expectNoViolations(page);
     });
   }
+
+  test(`the signed-in account page has no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
+    await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
+    await signUp(page);
+    await expectNoViolations(page);
+  });
+
+  test(`sign-up errors have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
+    await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
+    await openHydrated(page, "/signup");
+    await page.getByLabel("Work email").fill("bad");
+    await page.getByRole("button", { name: "Create organisation" }).click();
+    await expect(page.getByLabel("Work email")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(page);
+  });
 
   test(`the open dialog and a toast have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
     await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);

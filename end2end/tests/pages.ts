@@ -5,8 +5,39 @@ export const PAGES: { path: string; heading: string; title: string; status?: num
   { path: "/", heading: "Work, tickets, time and billing in one place", title: "Workdesk" },
   { path: "/status", heading: "Service status", title: "Status · Workdesk" },
   { path: "/design-system", heading: "Design system", title: "Design system · Workdesk" },
+  { path: "/signin", heading: "Sign in", title: "Sign in · Workdesk" },
+  { path: "/signup", heading: "Create your organisation", title: "Create your organisation · Workdesk" },
   { path: "/this-page-does-not-exist", heading: "Page not found", title: "Page not found · Workdesk", status: 404 },
 ];
+
+export const PASSWORD = "correct horse battery staple";
+
+/** A person and organisation no other test uses. */
+export function newPerson(label = "Ada") {
+  const tag = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  return { name: `${label} Tester`, email: `${label.toLowerCase()}-${tag}@example.com`, organisation: `Org ${label} ${tag}` };
+}
+
+/** Signs up through the form and waits for the account page. */
+export async function signUp(page: Page, person = newPerson()) {
+  await openHydrated(page, "/signup");
+  await page.getByLabel("Your name").fill(person.name);
+  await page.getByLabel("Work email").fill(person.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Organisation name").fill(person.organisation);
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("viewer-organisation")).toHaveText(person.organisation);
+  return person;
+}
+
+/** Signs in through the form on the current host. */
+export async function signIn(page: Page, email: string, password = PASSWORD, base = "") {
+  await openHydrated(page, `${base}/signin`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
 
 /** Opens a page and waits until the WebAssembly bundle has hydrated it. */
 export async function openHydrated(page: Page, path: string) {

@@ -24,7 +24,19 @@ pub async fn migrate(config: &Config) -> Result<(), sqlx::Error> {
 pub struct SeedReport {
     pub partners: u64,
     pub organisations: u64,
+    pub users: u64,
 }
+
+/// The demo accounts' password, printed in the README: demo data is for trying the product.
+pub const DEMO_PASSWORD: &str = "workdesk-demo";
+
+/// (email, name, organisation slug, role) of the demo people.
+const DEMO_PEOPLE: [(&str, &str, &str, &str); 4] = [
+    ("ada@acme.example", "Ada Lovelace", "acme", "admin"),
+    ("grace@acme.example", "Grace Hopper", "acme", "staff"),
+    ("bob@globex.example", "Bob Page", "globex", "admin"),
+    ("ada@acme.example", "Ada Lovelace", "globex", "manager"),
+];
 
 /// Loads the demo tenants. Safe to run again: rows are matched on their natural keys.
 pub async fn seed(config: &Config) -> Result<SeedReport, sqlx::Error> {
@@ -67,6 +79,37 @@ async fn seed_demo_tenants(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
         .execute(&mut *tx)
         .await?;
     }
+    let password_hash = app::backend::identity::password::hash(DEMO_PASSWORD)
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    for (email, name, slug, role) in DEMO_PEOPLE {
+        let user_id: Uuid = sqlx::query_scalar(
+            "insert into users (id, email, name, password_hash) values ($1, $2, $3, $4)
+             on conflict (email) do update set name = excluded.name
+             returning id",
+        )
+        .bind(Uuid::now_v7())
+        .bind(email)
+        .bind(name)
+        .bind(&password_hash)
+        .fetch_one(&mut *tx)
+        .await?;
+        let org: Uuid = sqlx::query_scalar("select id from organisations where slug = $1")
+            .bind(slug)
+            .fetch_one(&mut *tx)
+            .await?;
+        app::backend::db::scope_to(&mut tx, app::model::tenancy::OrganisationId(org)).await?;
+        sqlx::query(
+            "insert into memberships (organisation_id, id, user_id, role) values ($1, $2, $3, $4)
+             on conflict (organisation_id, user_id) do nothing",
+        )
+        .bind(org)
+        .bind(Uuid::now_v7())
+        .bind(user_id)
+        .bind(role)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
 
     let partners = sqlx::query_scalar::<_, i64>("select count(*) from partners")
@@ -75,8 +118,12 @@ async fn seed_demo_tenants(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
     let organisations = sqlx::query_scalar::<_, i64>("select count(*) from organisations")
         .fetch_one(pool)
         .await?;
+    let users = sqlx::query_scalar::<_, i64>("select count(*) from users")
+        .fetch_one(pool)
+        .await?;
     Ok(SeedReport {
         partners: partners as u64,
         organisations: organisations as u64,
+        users: users as u64,
     })
 }

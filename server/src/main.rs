@@ -25,6 +25,7 @@ fn main() -> ExitCode {
                 tracing::info!(
                     partners = report.partners,
                     organisations = report.organisations,
+                    users = report.users,
                     "demo data loaded"
                 );
             }

@@ -82,6 +82,11 @@ async fn migrate_then_seed_twice_is_idempotent() {
             .await
             .unwrap();
     assert!(acme_partner.is_some(), "acme belongs to the demo partner");
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(users, 3, "Ada belongs to two organisations but is one user");
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use crate::ui::components::{Button, ButtonVariant, ErrorNotice, Table};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
+use leptos_router::components::A;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -20,11 +20,26 @@ pub fn AccountPage() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(Some(viewer)) => view! { <Profile viewer /> <Sessions /> }.into_any(),
-                        Ok(None) => view! { <Redirect path="/signin" /> }.into_any(),
+                        Ok(None) => view! { <SignedOut /> }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                     })
             }}
         </Suspense>
+    }
+}
+
+/// Signed out: the server answers with a redirect to sign in; in the browser (where the viewer
+/// may only be stale for a moment after signing in) a link says the same.
+#[component]
+fn SignedOut() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect("/signin");
+    view! {
+        <p class="mt-6">
+            "You're signed out. "
+            <A href="/signin" attr:class="font-medium text-primary underline">"Sign in"</A>
+            " to see your account."
+        </p>
     }
 }
 

@@ -43,7 +43,7 @@ pub fn SignInPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
-            <ActionForm action=auth.sign_in attr:class="flex flex-col gap-4" attr:aria-label="Sign in">
+            <ActionForm action=auth.sign_in attr:class="flex flex-col gap-4" attr:aria-label="Sign in" attr:novalidate=true>
                 <FormError error=error fields=&["email", "password"] />
                 <TextField
                     label="Email"

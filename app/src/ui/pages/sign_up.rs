@@ -19,7 +19,7 @@ pub fn SignUpPage() -> impl IntoView {
                 "You'll be its administrator and can invite your team afterwards. Already have an account? "
                 <A href="/signin" attr:class="font-medium text-primary underline">"Sign in"</A>
             </p>
-            <ActionForm action=auth.sign_up attr:class="flex flex-col gap-4" attr:aria-label="Create your organisation">
+            <ActionForm action=auth.sign_up attr:class="flex flex-col gap-4" attr:aria-label="Create your organisation" attr:novalidate=true>
                 <FormError error=error fields=&["name", "email", "password", "organisation"] />
                 <TextField label="Your name" name="name" autocomplete="name" required=true max_length=100 error=field_error(error, "name") />
                 <TextField

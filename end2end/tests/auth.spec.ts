@@ -1,0 +1,112 @@
+import { expect, test } from "@playwright/test";
+import { PASSWORD, newPerson, openHydrated, signIn, signUp } from "./pages";
+
+test("sign up creates an organisation and signs you in; sign out signs you out", async ({ page }) => {
+  const person = await signUp(page);
+  const header = page.getByRole("banner");
+  await expect(header.getByTestId("header-organisation")).toHaveText(person.organisation);
+  await expect(page.getByRole("definition").filter({ hasText: "Admin" })).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByTestId("viewer-name")).toHaveText(person.name);
+
+  await header.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/signin$/);
+});
+
+test("sign-up problems are shown beside each field and nothing is created", async ({ page }) => {
+  await openHydrated(page, "/signup");
+  await page.getByLabel("Your name").fill("Ada");
+  await page.getByLabel("Work email").fill("ada-at-example.com");
+  await page.getByLabel("Password").fill("short");
+  await page.getByLabel("Organisation name").fill("Anything");
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  const email = page.getByLabel("Work email");
+  await expect(email).toHaveAttribute("aria-invalid", "true");
+  await expect(email).toHaveAccessibleDescription(/name@example.com/);
+  await expect(page.getByLabel("Password")).toHaveAccessibleDescription(/at least 10 characters/i);
+  await expect(page).toHaveURL(/\/signup$/);
+});
+
+test("a wrong password is refused with a clear message, the right one signs in", async ({ page, browser }) => {
+  const person = await signUp(page);
+  const other = await browser.newPage();
+  await signIn(other, person.email, "not my password");
+  await expect(other.getByLabel("Password")).toHaveAccessibleDescription(/don't match an account/);
+  await other.getByLabel("Password").fill(PASSWORD);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other).toHaveURL(/\/account$/);
+  await expect(other.getByTestId("viewer-name")).toHaveText(person.name);
+  await other.close();
+});
+
+test("signing in works without JavaScript", async ({ browser }) => {
+  const setup = await browser.newPage();
+  const person = await signUp(setup);
+  await setup.close();
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("viewer-name")).toHaveText(person.name);
+  await context.close();
+});
+
+test("another device can be signed out from the account page, and everywhere at once", async ({ page, browser }) => {
+  const person = await signUp(page);
+  const laptop = await browser.newContext();
+  const other = await laptop.newPage();
+  await signIn(other, person.email);
+  await expect(other).toHaveURL(/\/account$/);
+
+  await page.reload();
+  const rows = page.getByTestId("session-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: "This device" })).toHaveCount(1);
+  await rows.filter({ hasNotText: "This device" }).getByRole("button", { name: "Sign out" }).click();
+  await expect(rows).toHaveCount(1);
+
+  await other.goto("/account");
+  await expect(other).toHaveURL(/\/signin$/);
+
+  await signIn(other, person.email);
+  await expect(other).toHaveURL(/\/account$/);
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await other.goto("/account");
+  await expect(other).toHaveURL(/\/signin$/);
+  await laptop.close();
+});
+
+test("an organisation's own host names it and signs in only its members", async ({ page, browser, baseURL }) => {
+  const ada = await signUp(page, newPerson("Ada"));
+  const slug = ada.organisation.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const tenantBase = baseURL!.replace("127.0.0.1", `${slug}.localhost`);
+
+  const outsider = await signUp(await browser.newPage(), newPerson("Bob"));
+  const context = await browser.newContext();
+  const visitor = await context.newPage();
+  await openHydrated(visitor, `${tenantBase}/signin`);
+  await expect(visitor.getByRole("heading", { level: 1 })).toHaveText(`Sign in to ${ada.organisation}`);
+
+  await signIn(visitor, outsider.email, PASSWORD, tenantBase);
+  await expect(visitor.getByLabel("Password")).toHaveAccessibleDescription(/don't match an account/);
+
+  await signIn(visitor, ada.email, PASSWORD, tenantBase);
+  await expect(visitor).toHaveURL(`${tenantBase}/account`);
+  await expect(visitor.getByTestId("viewer-organisation")).toHaveText(ada.organisation);
+  await context.close();
+});
+
+test("an unknown workspace host is a clear 404", async ({ page, baseURL }) => {
+  const response = await page.goto(baseURL!.replace("127.0.0.1", "no-such-workspace.localhost") + "/");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Unknown workspace");
+});
