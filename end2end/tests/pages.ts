@@ -39,10 +39,20 @@ export async function signIn(page: Page, email: string, password = PASSWORD, bas
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** Opens a page and waits until the WebAssembly bundle has hydrated it. */
+/**
+ * Opens a page and waits until the WebAssembly bundle has hydrated it. Compiling the bundle in
+ * a cold browser on a busy 2-core machine can take seconds, hence the longer wait; a panic
+ * during hydration fails at once with its message instead of as a timeout.
+ */
 export async function openHydrated(page: Page, path: string) {
+  const errors: string[] = [];
+  const onError = (e: Error) => errors.push(e.message);
+  page.on("pageerror", onError);
   await page.goto(path);
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await expect
+    .poll(async () => errors.join("\n") || (await page.locator("html").getAttribute("data-hydrated")), { timeout: 15_000 })
+    .toBe("true");
+  page.off("pageerror", onError);
 }
 
 /** Marks the current document; a full reload would lose the mark. */

@@ -72,3 +72,30 @@ pub async fn cache_control(State(state): State<AppState>, req: Request, next: Ne
 fn set(headers: &mut HeaderMap, name: impl header::IntoHeaderName, value: &'static str) {
     headers.insert(name, HeaderValue::from_static(value));
 }
+
+/// Server functions answer every error with 500 (server_fn fixes it); the body is our typed
+/// `AppError`, so the edge restores its real status: 422 for invalid input, 429 with
+/// `Retry-After` for throttling, 404 for another tenant's id, and so on.
+pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1");
+    let response = next.run(req).await;
+    if !is_server_fn || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<app::model::error::AppError>(&bytes) {
+        if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+        if let app::model::error::AppError::RateLimited { retry_after_secs } = error {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}

@@ -54,6 +54,9 @@ pub fn build(state: AppState) -> Router {
                     state.clone(),
                     middleware::cache_control,
                 ))
+                .layer(axum::middleware::from_fn(
+                    middleware::server_fn_error_status,
+                ))
                 .layer(axum::middleware::from_fn(csrf::same_origin_writes))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),

@@ -11,6 +11,11 @@ use leptos_router::components::A;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let auth = use_auth();
+    // Created here, unconditionally, so the server and the hydrating browser create resources
+    // in the same order; created inside the Suspense below, hydration picked the wrong data.
+    let revoke = ServerAction::<RevokeSession>::new();
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let sessions = Resource::new(move || revoke.version().get(), |_| list_sessions());
     view! {
         <Title text="Your account" />
         <h1 class="text-2xl font-bold">"Your account"</h1>
@@ -19,7 +24,13 @@ pub fn AccountPage() -> impl IntoView {
                 auth.viewer
                     .get()
                     .map(|result| match result {
-                        Ok(Some(viewer)) => view! { <Profile viewer /> <Sessions /> }.into_any(),
+                        Ok(Some(viewer)) => {
+                            view! {
+                                <Profile viewer />
+                                <Sessions sessions revoke everywhere />
+                            }
+                                .into_any()
+                        }
                         Ok(None) => view! { <SignedOut /> }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                     })
@@ -60,10 +71,11 @@ fn Profile(viewer: Viewer) -> impl IntoView {
 }
 
 #[component]
-fn Sessions() -> impl IntoView {
-    let revoke = ServerAction::<RevokeSession>::new();
-    let everywhere = ServerAction::<SignOutEverywhere>::new();
-    let sessions = Resource::new(move || revoke.version().get(), |_| list_sessions());
+fn Sessions(
+    sessions: Resource<Result<Vec<SessionSummary>, crate::model::error::AppError>>,
+    revoke: ServerAction<RevokeSession>,
+    everywhere: ServerAction<SignOutEverywhere>,
+) -> impl IntoView {
     view! {
         <section aria-labelledby="sessions-heading" class="mt-10 flex flex-col gap-4">
             <h2 id="sessions-heading" class="text-xl font-semibold">"Where you're signed in"</h2>
