@@ -3,6 +3,8 @@
 # shellcheck shell=bash
 
 set -euo pipefail
+# Nothing here reads input; a real /dev/null keeps any child from reading a stray one.
+exec </dev/null
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$REPO/.local"            # git-ignored: private PostgreSQL cluster, logs
@@ -32,6 +34,21 @@ apt_install() {
   have apt-get || die "apt-get not found: install $* by hand"
   if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# cargo's probe of rustc (`rustc - --print=cfg ...`) has been seen to fail here now and then,
+# parsing stray text as its empty input, and cargo caches that failure in
+# target/.rustc_info.json so every later build fails too. Not our code to fix: never cache the
+# probe, and retry a cargo command once when that probe is what failed.
+export CARGO_CACHE_RUSTC_INFO=0
+cargo_step() {
+  local log; log="$(mktemp)"
+  if "$@" 2>&1 | tee "$log"; then rm -f "$log"; return 0; fi
+  if grep -q "to learn about target-specific information" "$log"; then
+    rm -f "$log"; note "cargo's rustc probe failed; retrying once"
+    "$@"; return
+  fi
+  rm -f "$log"; return 1
 }
 
 # Installs a folder's npm packages as its lock file pins them. Not `npm ci`: npm 11 leaves other
@@ -179,8 +196,7 @@ ensure_database() {
 
 build_release() {
   step "Release build (server + hydrate wasm + CSS)"
-  # stdin closed: cargo-leptos probes rustc with `rustc -`, which would read whatever is piped in.
-  (cd "$REPO" && cargo leptos build --release </dev/null)
+  (cd "$REPO" && cargo_step cargo leptos build --release)
 }
 
 migrate_and_seed() {

@@ -110,3 +110,19 @@ test("an unknown workspace host is a clear 404", async ({ page, baseURL }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Unknown workspace");
 });
+
+test("a member of two organisations switches between them and sees recent sign-ins", async ({ page }) => {
+  // Seeded demo data: Ada is Acme's admin and a manager at Globex.
+  await signIn(page, "ada@acme.example", "workdesk-demo");
+  await expect(page).toHaveURL(/\/account$/);
+  const header = page.getByTestId("header-organisation");
+  const before = (await header.textContent()) ?? "";
+  const other = before.includes("Acme") ? "Globex Support" : "Acme Facilities";
+
+  await page.getByRole("button", { name: `Switch to ${other}` }).click();
+  await expect(header).toHaveText(other);
+  await expect(page.getByTestId("viewer-organisation")).toHaveText(other);
+  await expect(page.getByTestId("organisation-choice").filter({ hasText: "(current)" })).toContainText(other);
+
+  await expect(page.getByTestId("activity-row").first()).toContainText("Signed in");
+});

@@ -3,53 +3,13 @@
 
 mod common;
 
-use common::TestApp;
+use common::{cookie, cookies_from, scope_connection, TestApp, PASSWORD};
 use reqwest::header;
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "correct horse battery staple";
-
-/// The cookies a response set, as a `Cookie` header value for the next request.
-fn cookies_from(r: &reqwest::Response) -> String {
-    r.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|c| c.split(';').next())
-        .filter(|c| !c.ends_with('='))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn cookie<'a>(jar: &'a str, name: &str) -> Option<&'a str> {
-    jar.split("; ")
-        .find_map(|c| c.strip_prefix(&format!("{name}=")))
-}
-
+/// Signs up Ada Lovelace with `email` in a new `organisation`; returns the cookies.
 async fn sign_up(app: &TestApp, email: &str, organisation: &str) -> String {
-    let r = app
-        .client
-        .post(app.url("/api/auth/sign_up"))
-        .form(&[
-            ("name", "Ada Lovelace"),
-            ("email", email),
-            ("password", PASSWORD),
-            ("organisation", organisation),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        r.status().is_redirection() || r.status().is_success(),
-        "sign-up failed: {}",
-        r.status()
-    );
-    let jar = cookies_from(&r);
-    assert!(
-        cookie(&jar, "wd_access").is_some() && cookie(&jar, "wd_session").is_some(),
-        "{jar}"
-    );
-    jar
+    common::sign_up(app, "Ada Lovelace", email, organisation).await
 }
 
 async fn sign_in(
@@ -109,10 +69,11 @@ async fn sign_up_creates_a_user_an_organisation_and_an_admin_membership() {
         .await
         .unwrap();
     assert_eq!(unscoped, 0);
-    sqlx::query("select set_config('app.tenant_id', (select id::text from organisations), false)")
-        .execute(&mut db)
+    let org: uuid::Uuid = sqlx::query_scalar("select id from organisations")
+        .fetch_one(&mut db)
         .await
         .unwrap();
+    scope_connection(&mut db, org).await;
     let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by id")
         .fetch_all(&mut db)
         .await
@@ -385,10 +346,11 @@ async fn verified_custom_domains_resolve_and_unknown_hosts_do_not() {
     let app = TestApp::spawn().await;
     sign_up(&app, "ada@example.com", "Acme").await;
     let mut db = app.db.owner_connection().await;
-    sqlx::query("select set_config('app.tenant_id', (select id::text from organisations), false)")
-        .execute(&mut db)
+    let org: uuid::Uuid = sqlx::query_scalar("select id from organisations")
+        .fetch_one(&mut db)
         .await
         .unwrap();
+    scope_connection(&mut db, org).await;
     sqlx::query(
         "insert into org_domains (organisation_id, id, hostname, verification_token, verified_at)
          select id, gen_random_uuid(), 'support.acme.test', 'token', now() from organisations",
@@ -448,4 +410,85 @@ async fn another_users_session_cannot_be_revoked() {
         !viewer(&app, &ada).await.is_null(),
         "Ada is still signed in"
     );
+}
+
+#[tokio::test]
+async fn a_member_of_two_organisations_switches_without_signing_in_again() {
+    let app = TestApp::spawn().await;
+    let ada = sign_up(&app, "ada@example.com", "Acme").await;
+    sign_up(&app, "bob@example.com", "Globex").await;
+    sign_up(&app, "eve@example.com", "Initech").await;
+
+    // Bob's Globex takes Ada on as staff.
+    let mut db = app.db.owner_connection().await;
+    let globex: uuid::Uuid =
+        sqlx::query_scalar("select id from organisations where slug = 'globex'")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+    let initech: uuid::Uuid =
+        sqlx::query_scalar("select id from organisations where slug = 'initech'")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+    scope_connection(&mut db, globex).await;
+    sqlx::query("insert into memberships (organisation_id, id, user_id, role) select $1, gen_random_uuid(), id, 'staff' from users where email = 'ada@example.com'")
+        .bind(globex)
+        .execute(&mut db)
+        .await
+        .unwrap();
+
+    let switch = |org: uuid::Uuid| {
+        app.client
+            .post(app.url("/api/auth/switch_organisation"))
+            .header(header::COOKIE, &ada)
+            .form(&[("organisation_id", org.to_string())])
+            .send()
+    };
+    let r = switch(globex).await.unwrap();
+    let switched = cookies_from(&r);
+    let access =
+        cookie(&switched, "wd_access").expect("a new access token for the new organisation");
+    let jar = format!(
+        "wd_access={access}; wd_session={}",
+        cookie(&ada, "wd_session").unwrap()
+    );
+    let v = viewer(&app, &jar).await;
+    assert_eq!(v["organisation_name"], "Globex");
+    assert_eq!(v["role"], "staff");
+
+    let r = switch(initech).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "not a member of Initech");
+    let active: uuid::Uuid = sqlx::query_scalar(
+        "select s.active_organisation_id from sessions s join users u on u.id = s.user_id
+          where u.email = 'ada@example.com' order by s.created_at limit 1",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(
+        active, globex,
+        "the refused switch left the session where it was"
+    );
+}
+
+#[tokio::test]
+async fn login_activity_lists_attempts_newest_first() {
+    let app = TestApp::spawn().await;
+    sign_up(&app, "ada@example.com", "Acme").await;
+    sign_in(&app, None, "ada@example.com", "wrong password").await;
+    let jar = cookies_from(&sign_in(&app, None, "ada@example.com", PASSWORD).await);
+    let r = app
+        .client
+        .post(app.url("/api/auth/activity"))
+        .header(header::COOKIE, &jar)
+        .send()
+        .await
+        .unwrap();
+    let list: Vec<serde_json::Value> = r.json().await.unwrap();
+    let outcomes: Vec<&str> = list
+        .iter()
+        .map(|a| a["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["succeeded", "failed", "succeeded"]);
 }

@@ -3,12 +3,10 @@
 
 mod common;
 
-use common::TestApp;
+use common::{scope_connection, TestApp};
 use reqwest::header;
 use sqlx::{Connection, Row};
 use uuid::Uuid;
-
-const PASSWORD: &str = "correct horse battery staple";
 
 /// A signed-up member: their cookies and the identifiers that must never leak to others.
 struct Member {
@@ -20,25 +18,7 @@ struct Member {
 }
 
 async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
-    let r = app
-        .client
-        .post(app.url("/api/auth/sign_up"))
-        .form(&[
-            ("name", organisation),
-            ("email", email),
-            ("password", PASSWORD),
-            ("organisation", organisation),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let cookies = r
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookies = common::sign_up(app, organisation, email, organisation).await;
     let mut db = app.db.owner_connection().await;
     let row = sqlx::query(
         "select u.id as user_id, s.id as session_id, s.active_organisation_id as organisation_id
@@ -49,11 +29,7 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
     .await
     .unwrap();
     let organisation_id: Uuid = row.get("organisation_id");
-    sqlx::query("select set_config('app.tenant_id', $1, false)")
-        .bind(organisation_id.to_string())
-        .execute(&mut db)
-        .await
-        .unwrap();
+    scope_connection(&mut db, organisation_id).await;
     let membership_id: Uuid = sqlx::query_scalar("select id from memberships")
         .fetch_one(&mut db)
         .await
@@ -101,6 +77,13 @@ fn probes(a: &Member) -> Vec<Probe> {
             &[("id", a.session_id.to_string())],
         ),
         probe("POST", "/api/auth/context", &[]),
+        probe("POST", "/api/auth/organisations", &[]),
+        probe("POST", "/api/auth/activity", &[]),
+        probe(
+            "POST",
+            "/api/auth/switch_organisation",
+            &[("organisation_id", a.organisation_id.to_string())],
+        ),
         probe("GET", "/account", &[]),
         probe("GET", "/api/v1", &[]),
         probe(
@@ -223,11 +206,7 @@ async fn the_audit_log_is_append_only_for_the_app_role() {
     let app = TestApp::spawn().await;
     let a = member(&app, "ada@acme.example", "Acme Facilities").await;
     let mut conn = app.db.app_connection().await;
-    sqlx::query("select set_config('app.tenant_id', $1, false)")
-        .bind(a.organisation_id.to_string())
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    scope_connection(&mut conn, a.organisation_id).await;
     for sql in [
         "update audit_log set action = 'forged'",
         "delete from audit_log",

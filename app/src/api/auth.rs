@@ -1,7 +1,7 @@
 //! Signing up, in and out, and the viewer's own sessions.
 
 use crate::model::error::AppError;
-use crate::model::identity::{SessionSummary, Viewer};
+use crate::model::identity::{LoginActivity, OrganisationChoice, SessionSummary, Viewer};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -123,4 +123,50 @@ pub async fn revoke_session(id: uuid::Uuid) -> Result<(), AppError> {
     } else {
         Err(AppError::NotFound)
     }
+}
+
+#[server(endpoint = "auth/organisations")]
+pub async fn list_my_organisations() -> Result<Vec<OrganisationChoice>, AppError> {
+    use crate::backend::identity::accounts;
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    let viewer = request::require_viewer(&ctx).await?;
+    accounts::organisation_choices(&ctx.db, &viewer).await
+}
+
+#[server(endpoint = "auth/switch_organisation")]
+pub async fn switch_organisation(organisation_id: uuid::Uuid) -> Result<(), AppError> {
+    use crate::backend::identity::accounts;
+    use crate::backend::{request, tenancy::HostTenant, AppContext};
+    use crate::model::tenancy::OrganisationId;
+
+    let ctx = AppContext::current()?;
+    request::require_viewer(&ctx).await?;
+    // On an organisation's own host the session belongs to that organisation.
+    if request::host_tenant() != HostTenant::Platform {
+        return Err(AppError::Forbidden);
+    }
+    let principal = request::principal().ok_or(AppError::Unauthenticated)?;
+    let access = accounts::switch_organisation(
+        &ctx.db,
+        &ctx.auth,
+        principal,
+        OrganisationId(organisation_id),
+        &request::client_info(),
+    )
+    .await?;
+    request::set_access_cookie(&ctx.auth, &access);
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+#[server(endpoint = "auth/activity")]
+pub async fn list_login_activity() -> Result<Vec<LoginActivity>, AppError> {
+    use crate::backend::identity::accounts;
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    let viewer = request::require_viewer(&ctx).await?;
+    accounts::login_activity(&ctx.db, viewer.user_id, 20).await
 }

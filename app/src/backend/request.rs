@@ -71,6 +71,15 @@ pub fn set_session_cookies(auth: &AuthSettings, signed_in: &accounts::SignedIn) 
     ));
 }
 
+pub fn set_access_cookie(auth: &AuthSettings, access_token: &str) {
+    append_cookie(cookies::set(
+        cookies::ACCESS,
+        access_token,
+        auth.access_ttl,
+        auth.secure_cookies,
+    ));
+}
+
 pub fn clear_session_cookies(auth: &AuthSettings) {
     append_cookie(cookies::clear(cookies::ACCESS, auth.secure_cookies));
     append_cookie(cookies::clear(cookies::REFRESH, auth.secure_cookies));

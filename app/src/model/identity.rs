@@ -363,3 +363,49 @@ mod device_tests {
         assert_eq!(describe_device(Some("curl/8.0")), "curl/8.0");
     }
 }
+
+/// An organisation the viewer belongs to, for the organisation switcher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationChoice {
+    pub id: OrganisationId,
+    pub name: String,
+    pub role: Role,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginOutcome {
+    Succeeded,
+    Failed,
+    Throttled,
+}
+
+impl LoginOutcome {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "succeeded" => Some(Self::Succeeded),
+            "failed" => Some(Self::Failed),
+            "throttled" => Some(Self::Throttled),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Succeeded => "Signed in",
+            Self::Failed => "Wrong password",
+            Self::Throttled => "Blocked: too many attempts",
+        }
+    }
+}
+
+/// One sign-in attempt on the viewer's account, as the activity list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginActivity {
+    pub at: String,
+    pub outcome: LoginOutcome,
+    pub device: String,
+    pub ip: Option<String>,
+    pub new_device: bool,
+}

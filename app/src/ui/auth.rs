@@ -1,6 +1,6 @@
 //! The signed-in state every page can read, refreshed whenever someone signs in or out.
 
-use crate::api::auth::{get_viewer, SignIn, SignOut, SignUp};
+use crate::api::auth::{get_viewer, SignIn, SignOut, SignUp, SwitchOrganisation};
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
 use leptos::prelude::*;
@@ -11,12 +11,14 @@ pub struct Auth {
     pub sign_in: ServerAction<SignIn>,
     pub sign_up: ServerAction<SignUp>,
     pub sign_out: ServerAction<SignOut>,
+    pub switch_organisation: ServerAction<SwitchOrganisation>,
 }
 
 pub fn provide_auth() -> Auth {
     let sign_in = ServerAction::<SignIn>::new();
     let sign_up = ServerAction::<SignUp>::new();
     let sign_out = ServerAction::<SignOut>::new();
+    let switch_organisation = ServerAction::<SwitchOrganisation>::new();
     // Blocking: the header knows who is signed in in the first byte, with or without script.
     let viewer = Resource::new_blocking(
         move || {
@@ -33,6 +35,7 @@ pub fn provide_auth() -> Auth {
         sign_in,
         sign_up,
         sign_out,
+        switch_organisation,
     };
     provide_context(auth);
     auth

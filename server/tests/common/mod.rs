@@ -281,3 +281,60 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The cookies a response set, as a `Cookie` header value for the next request.
+pub fn cookies_from(r: &reqwest::Response) -> String {
+    r.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| c.split(';').next())
+        .filter(|c| !c.ends_with('='))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub fn cookie<'a>(jar: &'a str, name: &str) -> Option<&'a str> {
+    jar.split("; ")
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+}
+
+/// Signs up through the server function, as the sign-up form does; returns the cookies.
+pub async fn sign_up(app: &TestApp, name: &str, email: &str, organisation: &str) -> String {
+    let r = app
+        .client
+        .post(app.url("/api/auth/sign_up"))
+        .form(&[
+            ("name", name),
+            ("email", email),
+            ("password", PASSWORD),
+            ("organisation", organisation),
+        ])
+        .send()
+        .await
+        .expect("sign-up request");
+    assert!(
+        r.status().is_redirection() || r.status().is_success(),
+        "sign-up failed: {}",
+        r.status()
+    );
+    let jar = cookies_from(&r);
+    assert!(
+        cookie(&jar, "wd_access").is_some() && cookie(&jar, "wd_session").is_some(),
+        "{jar}"
+    );
+    jar
+}
+
+/// Scopes a whole connection (not one transaction) to a tenant, for looking at tenant rows
+/// in assertions; production code uses `Db::scoped_tx`.
+pub async fn scope_connection(conn: &mut sqlx::PgConnection, organisation: uuid::Uuid) {
+    sqlx::query("select set_config('app.tenant_id', $1, false)")
+        .bind(organisation.to_string())
+        .execute(conn)
+        .await
+        .expect("scope connection");
+}

@@ -6,7 +6,10 @@ use crate::backend::audit;
 use crate::backend::db::{scope_to, Db};
 use crate::backend::failure::internal;
 use crate::model::error::AppError;
-use crate::model::identity::{Email, Role, SignUpForm, UserId, Viewer};
+use crate::model::identity::{
+    describe_device, Email, LoginActivity, LoginOutcome, OrganisationChoice, Role, SignUpForm,
+    UserId, Viewer,
+};
 use crate::model::tenancy::OrganisationId;
 use std::time::Duration;
 use uuid::Uuid;
@@ -164,8 +167,10 @@ pub async fn sign_in(
         )
     };
 
+    let known_user = account.as_ref().map(|(id, ..)| UserId(*id));
     let Some((id, _, name, status)) = account.filter(|_| password_ok) else {
-        record_login(db, None, Some(&email), "failed", client, false).await?;
+        // Recorded against the account when there is one, so its owner sees the attempt.
+        record_login(db, known_user, Some(&email), "failed", client, false).await?;
         return Err(wrong());
     };
     let user_id = UserId(id);
@@ -361,4 +366,109 @@ async fn record_login(
     .execute(db.pool())
     .await?;
     Ok(())
+}
+
+/// Moves a session to another organisation the user belongs to, without signing in again.
+/// Returns the new access token. An organisation they do not belong to is not found.
+pub async fn switch_organisation(
+    db: &Db,
+    auth: &AuthSettings,
+    principal: Principal,
+    to: OrganisationId,
+    client: &ClientInfo,
+) -> Result<String, AppError> {
+    let belongs = active_memberships(db, principal.user_id)
+        .await?
+        .into_iter()
+        .any(|(org, _, _)| org == to);
+    if !belongs {
+        return Err(AppError::NotFound);
+    }
+    let moved = sqlx::query(
+        "update sessions set active_organisation_id = $1, last_seen_at = now()
+          where id = $2 and user_id = $3 and revoked_at is null",
+    )
+    .bind(to.0)
+    .bind(principal.session_id)
+    .bind(principal.user_id.0)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        return Err(AppError::Unauthenticated);
+    }
+    let mut tx = db.scoped_tx(to).await?;
+    audit::record(
+        &mut tx,
+        to,
+        Some(principal.user_id),
+        "session.switched_organisation",
+        ("session", principal.session_id),
+        client,
+        serde_json::json!({ "from": principal.organisation_id.0 }),
+    )
+    .await?;
+    tx.commit().await?;
+    tokens::issue_access(
+        &auth.keys,
+        principal.user_id,
+        to,
+        principal.session_id,
+        auth.access_ttl,
+    )
+    .map_err(internal)
+}
+
+/// The organisations the viewer can switch between.
+pub async fn organisation_choices(
+    db: &Db,
+    viewer: &Viewer,
+) -> Result<Vec<OrganisationChoice>, AppError> {
+    Ok(active_memberships(db, viewer.user_id)
+        .await?
+        .into_iter()
+        .map(|(id, name, role)| OrganisationChoice {
+            current: id == viewer.organisation_id,
+            id,
+            name,
+            role,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    at: String,
+    outcome: String,
+    user_agent: Option<String>,
+    ip: Option<sqlx::types::ipnetwork::IpNetwork>,
+    new_device: bool,
+}
+
+/// The most recent sign-in attempts on the user's account, newest first.
+pub async fn login_activity(
+    db: &Db,
+    user: UserId,
+    limit: i64,
+) -> Result<Vec<LoginActivity>, AppError> {
+    let rows: Vec<LoginRow> = sqlx::query_as(
+        "select to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') as at, outcome, user_agent, ip, new_device
+           from login_events where user_id = $1 order by created_at desc limit $2",
+    )
+    .bind(user.0)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(LoginActivity {
+                at: row.at,
+                outcome: LoginOutcome::parse(&row.outcome)?,
+                device: describe_device(row.user_agent.as_deref()),
+                ip: row.ip.map(|n| n.ip().to_string()),
+                new_device: row.new_device,
+            })
+        })
+        .collect())
 }

@@ -1,5 +1,9 @@
-use crate::api::auth::{list_sessions, RevokeSession, SignOutEverywhere};
-use crate::model::identity::{SessionSummary, Viewer};
+use crate::api::auth::{
+    list_login_activity, list_my_organisations, list_sessions, RevokeSession, SignOutEverywhere,
+    SwitchOrganisation,
+};
+use crate::model::error::AppError;
+use crate::model::identity::{LoginActivity, OrganisationChoice, SessionSummary, Viewer};
 use crate::model::system::readable_utc;
 use crate::ui::auth::use_auth;
 use crate::ui::components::{Button, ButtonVariant, ErrorNotice, Table};
@@ -16,6 +20,9 @@ pub fn AccountPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeSession>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     let sessions = Resource::new(move || revoke.version().get(), |_| list_sessions());
+    let switch = auth.switch_organisation;
+    let organisations = Resource::new(move || switch.version().get(), |_| list_my_organisations());
+    let activity = Resource::new(|| (), |_| list_login_activity());
     view! {
         <Title text="Your account" />
         <h1 class="text-2xl font-bold">"Your account"</h1>
@@ -27,7 +34,9 @@ pub fn AccountPage() -> impl IntoView {
                         Ok(Some(viewer)) => {
                             view! {
                                 <Profile viewer />
+                                <Organisations organisations switch />
                                 <Sessions sessions revoke everywhere />
+                                <Activity activity />
                             }
                                 .into_any()
                         }
@@ -131,5 +140,103 @@ fn SessionTable(
                 })
                 .collect_view()}
         </Table>
+    }
+}
+
+#[component]
+fn Organisations(
+    organisations: Resource<Result<Vec<OrganisationChoice>, AppError>>,
+    switch: ServerAction<SwitchOrganisation>,
+) -> impl IntoView {
+    view! {
+        <section aria-labelledby="organisations-heading" class="mt-10 flex flex-col gap-4">
+            <h2 id="organisations-heading" class="text-xl font-semibold">"Your organisations"</h2>
+            <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
+                {move || {
+                    organisations
+                        .get()
+                        .map(|r| match r {
+                            Ok(list) => {
+                                view! {
+                                    <ul class="flex flex-col gap-2">
+                                        {list
+                                            .into_iter()
+                                            .map(|o| {
+                                                let id = o.id.to_string();
+                                                view! {
+                                                    <li class="flex flex-wrap items-center gap-3" data-testid="organisation-choice">
+                                                        <span class="font-medium">{o.name.clone()}</span>
+                                                        <span class="text-sm text-muted">{o.role.label()}</span>
+                                                        {if o.current {
+                                                            view! { <span class="text-sm text-muted">"(current)"</span> }.into_any()
+                                                        } else {
+                                                            view! {
+                                                                <ActionForm action=switch>
+                                                                    <input type="hidden" name="organisation_id" value=id />
+                                                                    <button
+                                                                        type="submit"
+                                                                        class="rounded-md border border-border px-3 py-1 text-sm text-fg hover:bg-surface"
+                                                                        aria-label=format!("Switch to {}", o.name)
+                                                                    >
+                                                                        "Switch"
+                                                                    </button>
+                                                                </ActionForm>
+                                                            }
+                                                                .into_any()
+                                                        }}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Activity(activity: Resource<Result<Vec<LoginActivity>, AppError>>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="activity-heading" class="mt-10 flex flex-col gap-4">
+            <h2 id="activity-heading" class="text-xl font-semibold">"Recent sign-ins"</h2>
+            <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
+                {move || {
+                    activity
+                        .get()
+                        .map(|r| match r {
+                            Ok(list) => {
+                                view! {
+                                    <Table caption="Sign-in attempts on your account, newest first" headers=vec!["When", "What", "Device", "Address"]>
+                                        {list
+                                            .into_iter()
+                                            .map(|a| {
+                                                view! {
+                                                    <tr data-testid="activity-row">
+                                                        <td class="px-3 py-2">{readable_utc(&a.at)}</td>
+                                                        <td class="px-3 py-2">
+                                                            {a.outcome.label()}
+                                                            {a.new_device.then_some(" (new device)")}
+                                                        </td>
+                                                        <td class="px-3 py-2">{a.device}</td>
+                                                        <td class="px-3 py-2">{a.ip.unwrap_or_else(|| "–".into())}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </Table>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
     }
 }
