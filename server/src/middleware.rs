@@ -1,7 +1,7 @@
 //! Response headers every answer gets: security headers and caching rules.
 
 use crate::state::AppState;
-use app::backend::security::content_security_policy;
+use app::backend::security::{content_security_policy, CspNonce};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -13,14 +13,23 @@ const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 /// Pages will carry personal data, so shared caches must not keep them.
 const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-cache");
 
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let nonce = CspNonce::generate();
+    req.extensions_mut().insert(nonce.clone());
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
-    // Pages set their own policy with a nonce; everything else gets the nonce-less one.
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(v) = HeaderValue::from_str(&content_security_policy(None)) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, v);
-        }
+    // Pages admit their own inline scripts by nonce; nothing else needs any.
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    let policy = content_security_policy(is_html.then_some(nonce.0.as_str()));
+    if let Ok(v) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(

@@ -3,12 +3,13 @@
 
 use crate::state::AppState;
 use crate::{auth, csrf, health, middleware, rest, tenant_host};
+use app::backend::security::CspNonce;
 use app::{shell, App};
 use axum::http::{HeaderName, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use std::any::Any;
 use tower::ServiceBuilder;
@@ -23,7 +24,15 @@ pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let provide_app_context = {
         let ctx = state.ctx.clone();
-        move || provide_context(ctx.clone())
+        move || {
+            provide_context(ctx.clone());
+            // The nonce the security-header middleware put in the response's CSP.
+            if let Some(nonce) = use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<CspNonce>().cloned())
+            {
+                provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+            }
+        }
     };
     let page_shell = {
         let options = state.leptos_options.clone();

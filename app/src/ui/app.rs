@@ -15,8 +15,6 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme = requested_theme();
     provide_context(RenderedTheme(theme));
-    #[cfg(feature = "ssr")]
-    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB" data-theme=theme.map(Theme::as_str)>
@@ -88,19 +86,5 @@ fn requested_theme() -> Option<Theme> {
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {
         None
-    }
-}
-
-/// Pages carry a per-response nonce so the inline hydration script runs under a strict CSP.
-#[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    use crate::backend::security::content_security_policy;
-    use leptos::nonce::use_nonce;
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let nonce = use_nonce();
-        let policy = content_security_policy(nonce.as_ref().map(|n| n.as_inner().as_ref()));
-        if let Ok(value) = http::HeaderValue::from_str(&policy) {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
     }
 }

@@ -1,4 +1,5 @@
-//! The signed-in state every page can read, refreshed whenever someone signs in or out.
+//! The signed-in state every page can read, refreshed whenever someone signs in or out or
+//! switches organisation.
 
 use crate::api::auth::{get_viewer, SignIn, SignOut, SignUp, SwitchOrganisation};
 use crate::model::error::AppError;
@@ -26,6 +27,7 @@ pub fn provide_auth() -> Auth {
                 sign_in.version().get(),
                 sign_up.version().get(),
                 sign_out.version().get(),
+                switch_organisation.version().get(),
             )
         },
         |_| get_viewer(),
