@@ -249,8 +249,10 @@ impl TestApp {
         tokio::spawn(server::serve::serve_until(listener, state, async move {
             let _ = stopped.await;
         }));
+        // A stuck request fails its test with a message instead of stalling the whole run.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("client");
         Self {
