@@ -36,18 +36,22 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# cargo's probe of rustc (`rustc - --print=cfg ...`) has been seen to fail here now and then,
-# parsing stray text as its empty input, and cargo caches that failure in
-# target/.rustc_info.json so every later build fails too. Not our code to fix: never cache the
-# probe, and retry a cargo command once when that probe is what failed.
+# cargo's probe of rustc (`rustc - --print=cfg ...`) fails on these machines right after a cold
+# build, for a little while: it parses stray compiler output as its empty input ("failed to run
+# `rustc` to learn about target-specific information"). Warm, it never does. Not our code to
+# fix: never cache the probe (cargo would keep the failure in target/.rustc_info.json), and
+# when that probe is what failed, wait and try the step again, up to three times.
 export CARGO_CACHE_RUSTC_INFO=0
 cargo_step() {
-  local log; log="$(mktemp)"
-  if "$@" 2>&1 | tee "$log"; then rm -f "$log"; return 0; fi
-  if grep -q "to learn about target-specific information" "$log"; then
-    rm -f "$log"; note "cargo's rustc probe failed; retrying once"
-    "$@"; return
-  fi
+  local log attempt
+  log="$(mktemp)"
+  for attempt in 1 2 3; do
+    if "$@" 2>&1 | tee "$log"; then rm -f "$log"; return 0; fi
+    grep -q "to learn about target-specific information" "$log" || { rm -f "$log"; return 1; }
+    rm -f "$REPO/target/.rustc_info.json" "${CARGO_TARGET_DIR:-$REPO/target}/.rustc_info.json"
+    note "cargo's rustc probe failed (attempt $attempt); retrying in 30 s"
+    sleep 30
+  done
   rm -f "$log"; return 1
 }
 
