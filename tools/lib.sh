@@ -48,7 +48,8 @@ cargo_step() {
   for attempt in 1 2 3; do
     if "$@" 2>&1 | tee "$log"; then rm -f "$log"; return 0; fi
     grep -q "to learn about target-specific information" "$log" || { rm -f "$log"; return 1; }
-    rm -f "$REPO/target/.rustc_info.json" "${CARGO_TARGET_DIR:-$REPO/target}/.rustc_info.json"
+    # cargo-leptos builds the wasm in its own target dir (target/front), with its own cache.
+    find "$REPO/target" "${CARGO_TARGET_DIR:-$REPO/target}" -maxdepth 2 -name .rustc_info.json -delete 2>/dev/null || true
     note "cargo's rustc probe failed (attempt $attempt); retrying in 30 s"
     sleep 30
   done
