@@ -36,26 +36,6 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# cargo's probe of rustc (`rustc - --print=cfg ...`) fails on these machines right after a cold
-# build, for a little while: it parses stray compiler output as its empty input ("failed to run
-# `rustc` to learn about target-specific information"). Warm, it never does. Not our code to
-# fix: never cache the probe (cargo would keep the failure in target/.rustc_info.json), and
-# when that probe is what failed, wait and try the step again, up to three times.
-export CARGO_CACHE_RUSTC_INFO=0
-cargo_step() {
-  local log attempt
-  log="$(mktemp)"
-  for attempt in 1 2 3; do
-    if "$@" 2>&1 | tee "$log"; then rm -f "$log"; return 0; fi
-    grep -q "to learn about target-specific information" "$log" || { rm -f "$log"; return 1; }
-    # cargo-leptos builds the wasm in its own target dir (target/front), with its own cache.
-    find "$REPO/target" "${CARGO_TARGET_DIR:-$REPO/target}" -maxdepth 2 -name .rustc_info.json -delete 2>/dev/null || true
-    note "cargo's rustc probe failed (attempt $attempt); retrying in 30 s"
-    sleep 30
-  done
-  rm -f "$log"; return 1
-}
-
 # Installs a folder's npm packages as its lock file pins them. Not `npm ci`: npm 11 leaves other
 # platforms' optional packages out of lock files it writes here, and `npm ci` then refuses them.
 # `--no-save` resolves from the lock file and never rewrites it.
@@ -201,7 +181,7 @@ ensure_database() {
 
 build_release() {
   step "Release build (server + hydrate wasm + CSS)"
-  (cd "$REPO" && cargo_step cargo leptos build --release)
+  (cd "$REPO" && cargo leptos build --release)
 }
 
 migrate_and_seed() {
