@@ -10,11 +10,14 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$REPO/.local"            # git-ignored: private PostgreSQL cluster, logs
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 export PATH="$HOME/.cargo/bin:$REPO/node_modules/.bin:$PATH"
-SERVER_BIN="$CARGO_TARGET_DIR/release/server"
+# The server runs from its own copy of the binary, hash.txt and site files (see build_release).
+DIST="$REPO/target/dist"
+SERVER_BIN="$DIST/server"
 
 # Database roles the migrations grant to; see migrations/*_roles_and_privileges.sql.
 OWNER_ROLE=workdesk_owner
 APP_ROLE=workdesk_app
+WORKER_ROLE=workdesk_worker
 DB_PASSWORD="${WORKDESK_DB_PASSWORD:-workdesk}"
 PRIVATE_PG_PORT="${WORKDESK_PRIVATE_PG_PORT:-54329}"
 
@@ -90,6 +93,20 @@ ensure_browser_tools() {
   note "playwright ready"
 }
 
+# schemathesis, for tools/api-fuzz: from PyPI into a private virtualenv, pinned.
+SCHEMATHESIS_VERSION=4.32.5
+ensure_schemathesis() {
+  step "schemathesis"
+  have curl || apt_install curl
+  have python3 || apt_install python3 python3-venv
+  if ! "$LOCAL/venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    mkdir -p "$LOCAL"
+    python3 -m venv "$LOCAL/venv" || { apt_install python3-venv && python3 -m venv "$LOCAL/venv"; }
+    "$LOCAL/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  note "$("$LOCAL/venv/bin/schemathesis" --version)"
+}
+
 # --- PostgreSQL ------------------------------------------------------------------------------
 
 # ADMIN_URL: a connection with the right to create roles and databases, found in this order:
@@ -119,6 +136,9 @@ DO \$\$ BEGIN
   END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$APP_ROLE') THEN
     CREATE ROLE $APP_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '$DB_PASSWORD';
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$WORKER_ROLE') THEN
+    CREATE ROLE $WORKER_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '$DB_PASSWORD';
   END IF;
 END \$\$;
 SQL
@@ -169,8 +189,9 @@ ensure_database() {
   if [ -z "$(psql "$ADMIN_URL" -qAtc "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
     psql "$ADMIN_URL" -qc "CREATE DATABASE $name OWNER $OWNER_ROLE"
   fi
-  export DATABASE_URL MIGRATION_DATABASE_URL TEST_DATABASE_URL
+  export DATABASE_URL MIGRATION_DATABASE_URL WORKER_DATABASE_URL TEST_DATABASE_URL
   DATABASE_URL="$(role_url "$APP_ROLE" "$name")"
+  WORKER_DATABASE_URL="$(role_url "$WORKER_ROLE" "$name")"
   MIGRATION_DATABASE_URL="$(role_url "$OWNER_ROLE" "$name")"
   # Integration tests create a database per test from a migrated template, as the owner.
   TEST_DATABASE_URL="$(role_url "$OWNER_ROLE" postgres)"
@@ -179,9 +200,24 @@ ensure_database() {
 
 # --- the application -------------------------------------------------------------------------
 
+# CARGO_TARGET_DIR may be shared by several checkouts (.ci/run keeps it in ~/.cache). Leptos
+# reads hash.txt beside the binary on every page, so a server started from the shared directory
+# would name another checkout's assets as soon as that checkout builds. Hence one build at a
+# time per target directory, and a private copy of what was built.
 build_release() {
   step "Release build (server + hydrate wasm + CSS)"
-  (cd "$REPO" && cargo leptos build --release)
+  mkdir -p "$CARGO_TARGET_DIR"
+  # Chained with && because `set -e` is ignored when a caller writes `build_release && ...`.
+  # LEPTOS_SITE_ROOT (exported below for serving) would redirect cargo-leptos's output too.
+  (
+    flock 9 \
+      && cd "$REPO" \
+      && LEPTOS_SITE_ROOT="$REPO/target/site" cargo leptos build --release \
+      && rm -rf "$DIST.new" && mkdir -p "$DIST.new" \
+      && cp "$CARGO_TARGET_DIR/release/server" "$CARGO_TARGET_DIR/release/hash.txt" "$DIST.new/" \
+      && cp -r "$REPO/target/site" "$DIST.new/site" \
+      && rm -rf "$DIST" && mv "$DIST.new" "$DIST"
+  ) 9>"$CARGO_TARGET_DIR/.workdesk-build.lock"
 }
 
 migrate_and_seed() {
@@ -191,4 +227,4 @@ migrate_and_seed() {
 }
 
 # Site files as cargo-leptos lays them out; hash.txt beside the binary names the hashed assets.
-export LEPTOS_SITE_ROOT="$REPO/target/site"
+export LEPTOS_SITE_ROOT="$DIST/site"

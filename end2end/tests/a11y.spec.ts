@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { PAGES, openHydrated, signUp } from "./pages";
+import { authenticatorCode } from "./mail";
+import { PAGES, newPerson, openHydrated, signUp } from "./pages";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
@@ -27,6 +28,65 @@ for (const theme of ["light", "dark"] as const) {
   test(`the signed-in account page has no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
     await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
     await signUp(page);
+    await expectNoViolations(page);
+  });
+
+  test(`members, audit log and two-step set-up have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
+    await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
+    await signUp(page);
+    await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+    await expect(page.getByRole("img", { name: /QR code/ })).toBeVisible();
+    await expectNoViolations(page);
+    const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+    await page.getByLabel("Code from the app").fill(authenticatorCode(secret));
+    await page.getByRole("button", { name: "Turn on" }).click();
+    await expect(page.getByTestId("backup-codes")).toBeVisible();
+    await expectNoViolations(page);
+
+    await openHydrated(page, "/api-tokens");
+    await page.getByRole("textbox", { name: "Name" }).fill("Monitoring");
+    await page.getByRole("button", { name: "Make token" }).click();
+    await expect(page.getByTestId("new-token")).toBeVisible();
+    await expectNoViolations(page);
+
+    await openHydrated(page, "/members");
+    await page.getByLabel("Their email").fill(newPerson("Guest").email);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.getByTestId("invitation-row")).toBeVisible();
+    await expectNoViolations(page);
+    await openHydrated(page, "/audit");
+    await expect(page.getByTestId("audit-row").first()).toBeVisible();
+    await expectNoViolations(page);
+  });
+
+  test(`ticket pages have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
+    await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
+    await signUp(page);
+    await openHydrated(page, "/tickets");
+    await expect(page.getByText("No tickets here")).toBeVisible();
+    await expectNoViolations(page);
+    await openHydrated(page, "/tickets/new");
+    await page.getByRole("button", { name: "Create ticket" }).click();
+    await expect(page.getByRole("textbox", { name: "Title" })).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(page);
+    await page.getByRole("textbox", { name: "Title" }).fill("Accessible ticket");
+    await page.getByLabel("Description").fill("Some **markdown** and a [link](https://example.com).");
+    await page.getByRole("button", { name: "Create ticket" }).click();
+    await expect(page).toHaveURL(/\/tickets\/1$/);
+    await page.getByRole("textbox", { name: "Comment" }).fill("A reply");
+    await page.getByRole("button", { name: "Add comment" }).click();
+    await expect(page.getByTestId("comment")).toBeVisible();
+    await expectNoViolations(page);
+    await page.getByLabel("File", { exact: true }).setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("notes") });
+    await page.getByRole("button", { name: "Attach file" }).click();
+    await expect(page.getByTestId("attachment")).toBeVisible();
+    await expectNoViolations(page);
+    await openHydrated(page, "/tickets");
+    await expect(page.getByTestId("ticket-row")).toHaveCount(1);
+    await page.getByRole("checkbox", { name: /Accessible ticket/ }).check();
+    await expectNoViolations(page);
+    await openHydrated(page, "/queues");
+    await expect(page.getByTestId("queue-row")).toHaveCount(1);
     await expectNoViolations(page);
   });
 

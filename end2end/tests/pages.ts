@@ -7,6 +7,10 @@ export const PAGES: { path: string; heading: string; title: string; status?: num
   { path: "/design-system", heading: "Design system", title: "Design system · Workdesk" },
   { path: "/signin", heading: "Sign in", title: "Sign in · Workdesk" },
   { path: "/signup", heading: "Create your organisation", title: "Create your organisation · Workdesk" },
+  { path: "/forgot-password", heading: "Reset your password", title: "Reset your password · Workdesk" },
+  { path: "/reset-password?token=expired", heading: "Choose a new password", title: "Choose a new password · Workdesk" },
+  { path: "/signin/verify", heading: "Enter your sign-in code", title: "Enter your sign-in code · Workdesk" },
+  { path: "/invitation?token=unknown", heading: "This invitation no longer works", title: "Join an organisation · Workdesk" },
   { path: "/this-page-does-not-exist", heading: "Page not found", title: "Page not found · Workdesk", status: 404 },
 ];
 
@@ -29,6 +33,12 @@ export async function signUp(page: Page, person = newPerson()) {
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId("viewer-organisation")).toHaveText(person.organisation);
   return person;
+}
+
+/** Signs out with the header's button and waits for the sign-in page. */
+export async function signOut(page: Page) {
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
 }
 
 /** Signs in through the form on the current host. */

@@ -30,6 +30,11 @@ pub enum Command {
     Migrate,
     /// Load demo data (idempotent), then exit.
     Seed,
+    /// Generate benchmark data at scale (organisations bench-0, bench-1, ...), then exit.
+    SeedScale(crate::scale_seed::ScaleOptions),
+    /// Deliver the outbox (email) until stopped, without serving HTTP: for running the relay
+    /// as its own process (then set OUTBOX_RELAY=false on the web servers).
+    Worker,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,6 +85,36 @@ pub struct Config {
     )]
     pub migration_database_url: String,
 
+    /// PostgreSQL URL of the outbox relay's role: it can read and update outbox rows only.
+    #[arg(
+        long,
+        env = "WORKER_DATABASE_URL",
+        default_value = "postgres://workdesk_worker@127.0.0.1:5432/workdesk",
+        hide_env_values = true,
+        global = true
+    )]
+    pub worker_database_url: String,
+
+    /// Whether `serve` also delivers the outbox. Several servers may all do it: rows are
+    /// claimed with SKIP LOCKED, so each is sent once.
+    #[arg(long, env = "OUTBOX_RELAY", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub outbox_relay: bool,
+
+    /// Mail server for outgoing email: `smtp://host:port` (plain, for a local relay),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host:465`.
+    /// Unset: email waits in the outbox until a relay with a mail server delivers it.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of outgoing email.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Workdesk <no-reply@workdesk.localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
     /// Organisations are served at `{slug}.{base domain}`; the base domain itself, `localhost`
     /// and IP addresses serve the platform's own pages.
     #[arg(long, env = "BASE_DOMAIN", default_value = "localhost", global = true)]
@@ -120,6 +155,25 @@ pub struct Config {
         global = true
     )]
     pub database_acquire_timeout_secs: u64,
+
+    /// Requests per minute each API token may make (per server process).
+    #[arg(
+        long,
+        env = "API_REQUESTS_PER_MINUTE",
+        default_value_t = 600,
+        global = true
+    )]
+    pub api_requests_per_minute: u32,
+
+    /// Folder attachments are kept in, one sub-folder per organisation. Back it up with the
+    /// database: a row without its file is a broken download.
+    #[arg(
+        long,
+        env = "ATTACHMENTS_DIR",
+        default_value = "data/attachments",
+        global = true
+    )]
+    pub attachments_dir: PathBuf,
 
     /// Folder with the built site (the wasm bundle, CSS and public assets).
     #[arg(
@@ -168,6 +222,10 @@ impl Config {
         PgConnectOptions::from_str(&self.database_url)
     }
 
+    pub fn worker_connect_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
+        PgConnectOptions::from_str(&self.worker_database_url)
+    }
+
     pub fn owner_connect_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
         PgConnectOptions::from_str(&self.migration_database_url)
     }
@@ -208,6 +266,17 @@ impl Config {
     pub fn validate(&self) -> Result<(), String> {
         if self.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err("JWT_SECRET must be at least 32 bytes long".into());
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(
+                "MAIL_FROM must be an address, optionally with a name: Name <a@b.example>".into(),
+            );
+        }
+        if let Some(url) = &self.smtp_url {
+            use lettre::{AsyncSmtpTransport, Tokio1Executor};
+            if let Err(e) = AsyncSmtpTransport::<Tokio1Executor>::from_url(url) {
+                return Err(format!("SMTP_URL is not a usable mail server URL: {e}"));
+            }
         }
         if self.hash_files() && !hash_file_path().is_some_and(|p| p.exists()) {
             return Err(

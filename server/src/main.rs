@@ -19,7 +19,16 @@ fn main() -> ExitCode {
     let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve::run(cli.config).await?,
+            Command::Worker => serve::run_worker(cli.config).await?,
             Command::Migrate => database::migrate(&cli.config).await?,
+            Command::SeedScale(options) => {
+                let report = server::scale_seed::run(&cli.config, options).await?;
+                tracing::info!(
+                    organisations = report.organisations,
+                    tickets = report.tickets,
+                    "benchmark data generated"
+                );
+            }
             Command::Seed => {
                 let report = database::seed(&cli.config).await?;
                 tracing::info!(

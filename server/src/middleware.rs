@@ -27,8 +27,12 @@ pub async fn security_headers(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/html"));
+    // A handler may set a stricter policy of its own (downloads are sandboxed).
     let policy = content_security_policy(is_html.then_some(nonce.0.as_str()));
-    if let Ok(v) = HeaderValue::from_str(&policy) {
+    if let (false, Ok(v)) = (
+        headers.contains_key(header::CONTENT_SECURITY_POLICY),
+        HeaderValue::from_str(&policy),
+    ) {
         headers.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");

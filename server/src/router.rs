@@ -16,6 +16,7 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -39,10 +40,32 @@ pub fn build(state: AppState) -> Router {
         move || shell(options.clone())
     };
 
-    Router::new()
+    let mut router = Router::new();
+    // The site's top-level files (copied from public/ by the build) as they are at startup.
+    for (path, file) in public_files(std::path::Path::new(&*state.leptos_options.site_root)) {
+        router = router.route_service(&path, ServeFile::new(file));
+    }
+    router
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/tickets/export.csv", get(crate::export::tickets_csv))
+        .merge(crate::attachments::router())
+        .route("/events", get(crate::live::events))
         .nest("/api/v1", rest::router())
+        // The bundle and the public files are served by tower-http alone, and unknown paths
+        // are an ordinary page route (app.rs). Leptos's fallback handler copied onto a file
+        // the response options of whatever page rendered beside it on the same thread (so the
+        // bundle could come back 404 and the page not hydrate), and its not-found renders
+        // could hang when several overlapped. It stays only for methods no route takes.
+        .nest_service(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            ServeDir::new(
+                std::path::Path::new(&*state.leptos_options.site_root)
+                    .join(&*state.leptos_options.site_pkg_dir),
+            )
+            .precompressed_br()
+            .precompressed_gzip(),
+        )
         .leptos_routes_with_context(&state, routes, provide_app_context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             provide_app_context,
@@ -77,6 +100,18 @@ pub fn build(state: AppState) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// `/name` and the file for each regular file directly in the site folder.
+fn public_files(site_root: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(site_root) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| Some((format!("/{}", e.file_name().to_str()?), e.path())))
+        .collect()
 }
 
 /// A panic is a bug; the client still gets a well-formed problem, never a dropped connection.

@@ -21,9 +21,13 @@ pub fn state(config: Config) -> Result<AppState, std::io::Error> {
             db,
             auth: config.auth_settings(),
             base_domain: config.base_domain.to_ascii_lowercase().into(),
+            public_url: config.public_url.clone().into(),
+            attachments: app::backend::attachments::Store::new(&config.attachments_dir),
             version: env!("CARGO_PKG_VERSION"),
         },
+        rate_limit: crate::rate_limit::RateLimiter::new(config.api_requests_per_minute),
         config: Arc::new(config),
+        live: crate::live::Hub::default(),
     })
 }
 
@@ -34,6 +38,9 @@ pub async fn serve_until(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = state.config.shutdown_grace();
+    let relay = crate::relay::spawn(&state.config);
+    let live = state.live.clone();
+    let listener_task = live.spawn_listener(state.ctx.db.pool().clone());
     let app = crate::router::build(state);
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -43,6 +50,8 @@ pub async fn serve_until(
             grace_secs = grace.as_secs(),
             "shutting down: finishing in-flight requests"
         );
+        // Event streams never finish on their own; end them so the grace goes to real work.
+        live.stop();
         let _ = stopping_tx.send(());
     });
     let deadline = async move {
@@ -52,13 +61,33 @@ pub async fn serve_until(
             std::future::pending::<()>().await;
         }
     };
-    tokio::select! {
+    let result = tokio::select! {
         result = server => result,
         () = deadline => {
             tracing::warn!("shutdown grace elapsed with requests still open; closing them");
             Ok(())
         }
+    };
+    listener_task.abort();
+    if let Some((stop, task)) = relay {
+        let _ = stop.send(true);
+        let _ = tokio::time::timeout(grace, task).await;
     }
+    result
+}
+
+/// `server worker`: the relay alone, until SIGTERM or Ctrl-C.
+pub async fn run_worker(config: Config) -> std::io::Result<()> {
+    config.validate().map_err(std::io::Error::other)?;
+    let relay = crate::relay::Relay::from_config(&config)
+        .map_err(std::io::Error::other)?
+        .ok_or_else(|| std::io::Error::other("SMTP_URL must be set for the worker"))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(relay.run(stop_rx));
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = tokio::time::timeout(config.shutdown_grace(), task).await;
+    Ok(())
 }
 
 pub async fn run(config: Config) -> std::io::Result<()> {

@@ -9,6 +9,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub ctx: AppContext,
     pub config: Arc<Config>,
+    /// Ticket changes heard from PostgreSQL, for the event streams.
+    pub live: crate::live::Hub,
+    pub rate_limit: crate::rate_limit::RateLimiter,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -34,10 +34,14 @@ fn help_lists_every_setting_with_its_variable() {
         "LOG_FORMAT",
         "RUST_LOG",
         "SHUTDOWN_GRACE_SECS",
+        "WORKER_DATABASE_URL",
+        "OUTBOX_RELAY",
+        "SMTP_URL",
+        "MAIL_FROM",
     ] {
         assert!(help.contains(var), "--help should mention {var}");
     }
-    for sub in ["serve", "migrate", "seed"] {
+    for sub in ["serve", "migrate", "seed", "worker"] {
         assert!(help.contains(sub), "--help should list {sub}");
     }
     assert!(

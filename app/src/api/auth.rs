@@ -2,6 +2,7 @@
 
 use crate::model::error::AppError;
 use crate::model::identity::{LoginActivity, OrganisationChoice, SessionSummary, Viewer};
+use crate::model::second_factor::{Method, SignInStep};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -45,30 +46,88 @@ pub async fn sign_up(
         return Err(AppError::Forbidden);
     }
     let form = SignUpForm::parse(&name, &email, password, &organisation)?;
-    let signed_in = accounts::sign_up(&ctx.db, &ctx.auth, form, &request::client_info()).await?;
+    let signed_in = accounts::sign_up(&ctx, form, &request::client_info()).await?;
     request::set_session_cookies(&ctx.auth, &signed_in);
     leptos_axum::redirect("/account");
     Ok(())
 }
 
+/// With a second factor on, the password step leads to /signin/verify instead of a session.
 #[server(endpoint = "auth/sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
     use crate::backend::identity::accounts;
     use crate::backend::{request, AppContext};
 
     let ctx = AppContext::current()?;
     let only_in = request::host_tenant().organisation_id();
-    let signed_in = accounts::sign_in(
-        &ctx.db,
-        &ctx.auth,
-        &email,
-        &password,
-        only_in,
-        &request::client_info(),
-    )
-    .await?;
+    let attempt =
+        accounts::sign_in(&ctx, &email, &password, only_in, &request::client_info()).await?;
+    Ok(request::finish_sign_in(&ctx.auth, attempt))
+}
+
+/// The second factor a pending sign-in waits for; `None` when there is none (or it expired).
+#[server(endpoint = "auth/challenge")]
+pub async fn get_pending_challenge() -> Result<Option<Method>, AppError> {
+    use crate::backend::identity::{cookies, second_factor, tokens::SecretToken};
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    match request::cookie(cookies::CHALLENGE).and_then(|t| SecretToken::parse(&t)) {
+        Some(token) => second_factor::pending_method(&ctx.db, &token).await,
+        None => Ok(None),
+    }
+}
+
+#[server(endpoint = "auth/verify")]
+pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
+    use crate::backend::identity::{accounts, cookies, tokens::SecretToken};
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    let token = request::cookie(cookies::CHALLENGE)
+        .and_then(|t| SecretToken::parse(&t))
+        .ok_or_else(|| AppError::validation("code", "This sign-in has expired. Sign in again."))?;
+    let signed_in =
+        accounts::complete_second_factor(&ctx, &token, &code, &request::client_info()).await?;
+    request::clear_challenge_cookie(&ctx.auth);
     request::set_session_cookies(&ctx.auth, &signed_in);
     leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// Always answers the same, whether or not the address has an account.
+#[server(endpoint = "auth/forgot_password")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::backend::identity::resets;
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    resets::request(
+        &ctx,
+        &email,
+        request::host_tenant().organisation_id(),
+        &request::client_info(),
+    )
+    .await
+}
+
+#[server(endpoint = "auth/reset_link")]
+pub async fn check_reset_link(token: String) -> Result<bool, AppError> {
+    use crate::backend::identity::resets;
+    use crate::backend::AppContext;
+
+    resets::is_usable(&AppContext::current()?.db, &token).await
+}
+
+#[server(endpoint = "auth/reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::backend::identity::resets;
+    use crate::backend::{request, AppContext};
+
+    let ctx = AppContext::current()?;
+    resets::complete(&ctx.db, &token, password, &request::client_info()).await?;
+    request::clear_session_cookies(&ctx.auth);
+    leptos_axum::redirect("/signin?reset=done");
     Ok(())
 }
 
@@ -89,10 +148,9 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(endpoint = "auth/sign_out_everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     use crate::backend::identity::sessions;
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
-    let ctx = AppContext::current()?;
-    let viewer = request::require_viewer(&ctx).await?;
+    let (ctx, viewer) = request::signed_in().await?;
     sessions::revoke_all(ctx.db.pool(), viewer.user_id).await?;
     request::clear_session_cookies(&ctx.auth);
     leptos_axum::redirect("/signin");
@@ -102,10 +160,9 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
 #[server(endpoint = "auth/sessions")]
 pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
     use crate::backend::identity::sessions;
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
-    let ctx = AppContext::current()?;
-    let viewer = request::require_viewer(&ctx).await?;
+    let (ctx, viewer) = request::signed_in().await?;
     let current = request::principal().map(|p| p.session_id);
     Ok(sessions::list(ctx.db.pool(), viewer.user_id, current).await?)
 }
@@ -113,10 +170,9 @@ pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
 #[server(endpoint = "auth/revoke_session")]
 pub async fn revoke_session(id: uuid::Uuid) -> Result<(), AppError> {
     use crate::backend::identity::sessions;
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
-    let ctx = AppContext::current()?;
-    let viewer = request::require_viewer(&ctx).await?;
+    let (ctx, viewer) = request::signed_in().await?;
     // Another user's session id finds nothing: the same answer as an unknown one.
     if sessions::revoke(ctx.db.pool(), viewer.user_id, id).await? {
         Ok(())
@@ -128,10 +184,9 @@ pub async fn revoke_session(id: uuid::Uuid) -> Result<(), AppError> {
 #[server(endpoint = "auth/organisations")]
 pub async fn list_my_organisations() -> Result<Vec<OrganisationChoice>, AppError> {
     use crate::backend::identity::accounts;
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
-    let ctx = AppContext::current()?;
-    let viewer = request::require_viewer(&ctx).await?;
+    let (ctx, viewer) = request::signed_in().await?;
     accounts::organisation_choices(&ctx.db, &viewer).await
 }
 
@@ -164,9 +219,8 @@ pub async fn switch_organisation(organisation_id: uuid::Uuid) -> Result<(), AppE
 #[server(endpoint = "auth/activity")]
 pub async fn list_login_activity() -> Result<Vec<LoginActivity>, AppError> {
     use crate::backend::identity::accounts;
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
-    let ctx = AppContext::current()?;
-    let viewer = request::require_viewer(&ctx).await?;
+    let (ctx, viewer) = request::signed_in().await?;
     accounts::login_activity(&ctx.db, viewer.user_id, 20).await
 }

@@ -1,4 +1,8 @@
 //! Server functions, grouped by product area. Each is thin: who is asking -> a service.
 
+pub mod api_tokens;
 pub mod auth;
+pub mod members;
+pub mod security;
 pub mod system;
+pub mod tickets;

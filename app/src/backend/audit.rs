@@ -32,3 +32,70 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: Uuid,
+    at: String,
+    actor_name: Option<String>,
+    actor_email: Option<String>,
+    action: String,
+    target_type: Option<String>,
+    target_id: Option<Uuid>,
+    ip: Option<sqlx::types::ipnetwork::IpNetwork>,
+    detail: serde_json::Value,
+}
+
+/// A page of the organisation's audit log, newest first, continuing after `before` (entry ids
+/// are UUIDv7, so they sort by time).
+pub async fn page(
+    db: &super::Db,
+    organisation: OrganisationId,
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<crate::model::members::AuditPage, sqlx::Error> {
+    use crate::model::members::{AuditEntry, AuditPage};
+    let mut tx = db.scoped_tx(organisation).await?;
+    let rows: Vec<EntryRow> = sqlx::query_as(
+        "select a.id, to_char(a.created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') as at,
+                u.name as actor_name, u.email as actor_email, a.action, a.target_type, a.target_id,
+                a.ip, a.detail
+           from audit_log a left join users u on u.id = a.actor_user_id
+          where ($1::uuid is null or a.id < $1)
+          order by a.id desc limit $2",
+    )
+    .bind(before)
+    .bind(limit + 1)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let more = rows.len() as i64 > limit;
+    let entries: Vec<AuditEntry> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| AuditEntry {
+            id: r.id,
+            at: r.at,
+            actor: r
+                .actor_name
+                .zip(r.actor_email)
+                .map(|(n, e)| format!("{n} <{e}>")),
+            action: r.action,
+            target: r.target_type.map(|t| match r.target_id {
+                Some(id) => format!("{t} {}", &id.simple().to_string()[..8]),
+                None => t,
+            }),
+            ip: r.ip.map(|n| n.ip().to_string()),
+            detail: match &r.detail {
+                serde_json::Value::Object(m) if m.is_empty() => String::new(),
+                other => other.to_string(),
+            },
+        })
+        .collect();
+    let next = if more {
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(AuditPage { entries, next })
+}

@@ -10,6 +10,9 @@ pub struct AppContext {
     pub auth: super::identity::AuthSettings,
     /// Organisations are reached at `{slug}.{base_domain}`.
     pub base_domain: std::sync::Arc<str>,
+    /// Where the platform itself is reached; links in email use its scheme and port.
+    pub public_url: std::sync::Arc<str>,
+    pub attachments: super::attachments::Store,
     pub version: &'static str,
 }
 

@@ -5,6 +5,9 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 use std::time::{Duration, Instant};
 
+/// `to_char` format for instants sent to the browser: UTC, ISO 8601, whole seconds.
+pub const UTC_TEXT: &str = "YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"";
+
 #[derive(Clone)]
 pub struct Db {
     pool: PgPool,

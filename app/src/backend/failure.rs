@@ -13,6 +13,11 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            // 22021: text PostgreSQL cannot store (a NUL byte). Input checks refuse it first;
+            // this keeps any that slips past a clear 422 rather than a 500.
+            sqlx::Error::Database(ref db) if db.code().as_deref() == Some("22021") => {
+                AppError::validation("body", "Text can't contain NUL characters.")
+            }
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => {
                 tracing::warn!(error = %e, "database unavailable");
                 AppError::Unavailable

@@ -24,9 +24,11 @@ pub fn host_tenant() -> HostTenant {
 }
 
 pub fn client_info() -> ClientInfo {
-    let Some(parts) = parts() else {
-        return ClientInfo::default();
-    };
+    parts().map(|p| client_info_of(&p)).unwrap_or_default()
+}
+
+/// Where a request came from: the peer address and the user agent.
+pub fn client_info_of(parts: &http::request::Parts) -> ClientInfo {
     let ip = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -54,6 +56,68 @@ pub async fn viewer(ctx: &AppContext) -> Result<Option<Viewer>, AppError> {
 
 pub async fn require_viewer(ctx: &AppContext) -> Result<Viewer, AppError> {
     viewer(ctx).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The context and viewer of a server function only signed-in people may call.
+pub async fn signed_in() -> Result<(AppContext, Viewer), AppError> {
+    let ctx = AppContext::current()?;
+    let viewer = require_viewer(&ctx).await?;
+    Ok((ctx, viewer))
+}
+
+/// As `signed_in`, for what only those who manage members may do.
+pub async fn member_manager() -> Result<(AppContext, Viewer), AppError> {
+    let (ctx, viewer) = signed_in().await?;
+    if viewer.role.manages_members() {
+        Ok((ctx, viewer))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The value of a request cookie.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = parts()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| cookies::read(h, name).map(str::to_owned))
+}
+
+/// Sets the cookies a sign-in step leads to and sends the browser on: to the account page with
+/// a session, or to the code page while a second factor is awaited.
+pub fn finish_sign_in(
+    auth: &AuthSettings,
+    attempt: accounts::SignInAttempt,
+) -> crate::model::second_factor::SignInStep {
+    use crate::model::second_factor::SignInStep;
+    match attempt {
+        accounts::SignInAttempt::SignedIn(signed_in) => {
+            set_session_cookies(auth, &signed_in);
+            leptos_axum::redirect("/account");
+            SignInStep::SignedIn
+        }
+        accounts::SignInAttempt::SecondFactor { token, method } => {
+            set_challenge_cookie(auth, &token);
+            leptos_axum::redirect("/signin/verify");
+            SignInStep::SecondFactor(method)
+        }
+    }
+}
+
+pub fn set_challenge_cookie(auth: &AuthSettings, token: &super::identity::tokens::SecretToken) {
+    append_cookie(cookies::set(
+        cookies::CHALLENGE,
+        &token.encode(),
+        super::identity::second_factor::CODE_TTL,
+        auth.secure_cookies,
+    ));
+}
+
+pub fn clear_challenge_cookie(auth: &AuthSettings) {
+    append_cookie(cookies::clear(cookies::CHALLENGE, auth.secure_cookies));
 }
 
 pub fn set_session_cookies(auth: &AuthSettings, signed_in: &accounts::SignedIn) {

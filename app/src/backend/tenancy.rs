@@ -69,3 +69,46 @@ pub async fn resolve(
         name,
     }))
 }
+
+/// The address links in email point at: the organisation's verified custom domain, else its
+/// `{slug}.{base domain}`, else (no organisation) the platform's public URL. Built from stored
+/// data, never from the Host of the request that caused the email, so a forged Host cannot
+/// send someone a reset link to an attacker's site. Scheme and port come from the public URL.
+pub async fn site_url(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    public_url: &str,
+    base_domain: &str,
+    organisation: Option<OrganisationId>,
+) -> Result<String, sqlx::Error> {
+    let public_url = public_url.trim_end_matches('/');
+    let Some(org) = organisation else {
+        return Ok(public_url.to_string());
+    };
+    let (scheme, authority) = public_url
+        .split_once("://")
+        .unwrap_or(("https", public_url));
+    let port = authority
+        .rsplit_once(':')
+        .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+        .map(|(_, p)| format!(":{p}"))
+        .unwrap_or_default();
+    // Runs inside the caller's tenant-scoped transaction, so RLS shows only its own domains.
+    let custom: Option<String> = sqlx::query_scalar(
+        "select hostname from org_domains
+          where organisation_id = $1 and verified_at is not null order by created_at limit 1",
+    )
+    .bind(org.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let host = match custom {
+        Some(h) => h,
+        None => {
+            let slug: String = sqlx::query_scalar("select slug from organisations where id = $1")
+                .bind(org.0)
+                .fetch_one(&mut **tx)
+                .await?;
+            format!("{slug}.{base_domain}")
+        }
+    };
+    Ok(format!("{scheme}://{host}{port}"))
+}

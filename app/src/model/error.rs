@@ -10,6 +10,7 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 /// One invalid input, named by the form field it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct UserId(pub Uuid);
 
@@ -41,9 +42,24 @@ impl Role {
         }
     }
 
-    /// Invite, disable and change the roles of members.
+    /// Invite, disable and change the roles of members; make and revoke API tokens.
     pub fn manages_members(self) -> bool {
         self == Self::Admin
+    }
+
+    /// Decide approvals and arrange queues: managers and admins.
+    pub fn manages_work(self) -> bool {
+        matches!(self, Self::Admin | Self::Manager)
+    }
+
+    /// The lesser of two roles: what a token made by someone can do at most.
+    pub fn at_most(self, other: Self) -> Self {
+        let rank = |r: Self| Self::ALL.len() - Self::ALL.iter().position(|x| *x == r).unwrap_or(0);
+        if rank(self) <= rank(other) {
+            self
+        } else {
+            other
+        }
     }
 }
 
@@ -134,7 +150,7 @@ impl std::fmt::Debug for NewPassword {
 }
 
 /// A display name: a person's or an organisation's.
-fn display_name(raw: &str, max: usize, what: &'static str) -> Result<String, String> {
+pub fn display_name(raw: &str, max: usize, what: &'static str) -> Result<String, String> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(format!("Enter {what}."));

@@ -1,8 +1,13 @@
 //! Types shared by the browser and the server: serde types, validation and pure rules. No I/O,
 //! so everything here is unit-tested natively and fast.
 
+pub mod api_token;
+pub mod attachment;
 pub mod error;
 pub mod identity;
+pub mod members;
+pub mod second_factor;
 pub mod system;
 pub mod tenancy;
 pub mod theme;
+pub mod ticket;

@@ -3,7 +3,9 @@ use super::components::theme_toggle::RenderedTheme;
 use super::components::{provide_toaster, ToastRegion};
 use super::layout::AppLayout;
 use super::pages::{
-    AccountPage, DesignSystemPage, HomePage, NotFoundPage, SignInPage, SignUpPage, StatusPage,
+    AccountPage, ApiTokensPage, AuditPage, DesignSystemPage, ForgotPasswordPage, HomePage,
+    InvitationPage, MembersPage, NewTicketPage, NotFoundPage, QueuesPage, ResetPasswordPage,
+    SignInPage, SignUpPage, StatusPage, TicketPage, TicketsPage, VerifyPage,
 };
 use crate::model::theme::Theme;
 use leptos::prelude::*;
@@ -56,6 +58,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("signup") view=SignUpPage />
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("signin/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("forgot-password") view=ForgotPasswordPage />
+                    <Route path=path!("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("invitation") view=InvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("members") view=MembersPage ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("api-tokens") view=ApiTokensPage ssr=SsrMode::Async />
+                    <Route path=path!("queues") view=QueuesPage ssr=SsrMode::Async />
+                    <Route path=path!("tickets") view=TicketsPage ssr=SsrMode::Async />
+                    <Route path=path!("tickets/new") view=NewTicketPage ssr=SsrMode::Async />
+                    <Route path=path!("tickets/:number") view=TicketPage ssr=SsrMode::Async />
+                    // Unknown paths are a route like any other, rendered by the same handler as
+                    // every page: Leptos's fallback handler could hang or mix up statuses when
+                    // several renders overlapped.
+                    <Route path=path!("*any") view=NotFoundPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,7 +1,10 @@
 //! The signed-in state every page can read, refreshed whenever someone signs in or out or
 //! switches organisation.
 
-use crate::api::auth::{get_viewer, SignIn, SignOut, SignUp, SwitchOrganisation};
+use crate::api::auth::{
+    get_viewer, SignIn, SignOut, SignUp, SwitchOrganisation, VerifySecondFactor,
+};
+use crate::api::members::AcceptInvitation;
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
 use leptos::prelude::*;
@@ -13,6 +16,8 @@ pub struct Auth {
     pub sign_up: ServerAction<SignUp>,
     pub sign_out: ServerAction<SignOut>,
     pub switch_organisation: ServerAction<SwitchOrganisation>,
+    pub verify: ServerAction<VerifySecondFactor>,
+    pub accept_invitation: ServerAction<AcceptInvitation>,
 }
 
 pub fn provide_auth() -> Auth {
@@ -20,6 +25,8 @@ pub fn provide_auth() -> Auth {
     let sign_up = ServerAction::<SignUp>::new();
     let sign_out = ServerAction::<SignOut>::new();
     let switch_organisation = ServerAction::<SwitchOrganisation>::new();
+    let verify = ServerAction::<VerifySecondFactor>::new();
+    let accept_invitation = ServerAction::<AcceptInvitation>::new();
     // Blocking: the header knows who is signed in in the first byte, with or without script.
     let viewer = Resource::new_blocking(
         move || {
@@ -28,6 +35,8 @@ pub fn provide_auth() -> Auth {
                 sign_up.version().get(),
                 sign_out.version().get(),
                 switch_organisation.version().get(),
+                verify.version().get(),
+                accept_invitation.version().get(),
             )
         },
         |_| get_viewer(),
@@ -38,6 +47,8 @@ pub fn provide_auth() -> Auth {
         sign_up,
         sign_out,
         switch_organisation,
+        verify,
+        accept_invitation,
     };
     provide_context(auth);
     auth
@@ -45,4 +56,39 @@ pub fn provide_auth() -> Auth {
 
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
+}
+
+/// Shows `children` to a signed-in viewer. Signed out: the server answers with a redirect to
+/// sign in; in the browser (where the viewer may be stale for a moment) a link says the same.
+#[component]
+pub fn SignedInOnly(children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Suspense>
+            {move || {
+                auth.viewer
+                    .get()
+                    .map(|result| match result {
+                        Ok(Some(_)) => children().into_any(),
+                        Ok(None) => view! { <SignedOut /> }.into_any(),
+                        Err(e) => view! { <crate::ui::components::ErrorNotice error=e /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedOut() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect("/signin");
+    view! {
+        <p class="mt-6">
+            "You're signed out. "
+            <leptos_router::components::A href="/signin" attr:class="font-medium text-primary underline">
+                "Sign in"
+            </leptos_router::components::A>
+            " to continue."
+        </p>
+    }
 }

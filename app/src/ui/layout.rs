@@ -30,6 +30,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                         <NavItem href="/" label="Home" />
                         <NavItem href="/status" label="Status" />
                         <NavItem href="/design-system" label="Design system" />
+                        <SignedInNav />
                     </ul>
                 </nav>
                 <AccountMenu />
@@ -78,6 +79,31 @@ fn AccountMenu() -> impl IntoView {
                                 </div>
                             }
                                 .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// Links only members can use: the members list for everyone, the audit log for admins.
+#[component]
+fn SignedInNav() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Suspense>
+            {move || {
+                auth.viewer
+                    .get()
+                    .and_then(|v| v.ok().flatten())
+                    .map(|v| {
+                        view! {
+                            <NavItem href="/tickets" label="Tickets" />
+                            <NavItem href="/members" label="Members" />
+                            {v.role.manages_members().then(|| view! {
+                                <NavItem href="/audit" label="Audit log" />
+                                <NavItem href="/api-tokens" label="API tokens" />
+                            })}
                         }
                     })
             }}

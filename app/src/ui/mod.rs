@@ -4,4 +4,5 @@ pub mod app;
 pub mod auth;
 pub mod components;
 pub mod layout;
+pub mod live;
 pub mod pages;

@@ -2,6 +2,8 @@
 //! migrated schema, and (if it wants) the real router served on a random port.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod smtp;
+
 use clap::Parser;
 use server::config::Cli;
 use server::database::MIGRATOR;
@@ -15,6 +17,7 @@ use tokio::sync::oneshot;
 
 const DEFAULT_ADMIN_URL: &str = "postgres://workdesk_owner:workdesk@127.0.0.1:5432/postgres";
 const APP_ROLE: &str = "workdesk_app";
+const WORKER_ROLE: &str = "workdesk_worker";
 const APP_PASSWORD: &str = "workdesk";
 /// Serialises template creation across test processes.
 const TEMPLATE_LOCK: i64 = 0x7764_7465_6d70;
@@ -78,6 +81,11 @@ impl TestDb {
 
     pub fn app_url(&self) -> String {
         Self::url(&self.app, APP_PASSWORD)
+    }
+
+    /// The outbox relay's role: outbox rows only.
+    pub fn worker_url(&self) -> String {
+        Self::url(&self.app.clone().username(WORKER_ROLE), APP_PASSWORD)
     }
 
     pub fn owner_url(&self) -> String {
@@ -173,6 +181,11 @@ async fn ensure_template() -> String {
 /// `extra` holds `--flag value` pairs that replace the defaults below.
 pub fn test_config(db_url: &str, extra: &[&str]) -> server::config::Config {
     let site_root = site_root().to_string_lossy().into_owned();
+    // Files of different tests never meet: each organisation has its own folder.
+    let attachments = std::env::temp_dir()
+        .join(format!("wd-attachments-{}", std::process::id()))
+        .to_string_lossy()
+        .into_owned();
     let mut settings: Vec<(&str, &str)> = vec![
         ("--listen", "127.0.0.1:0"),
         ("--public-url", "http://127.0.0.1"),
@@ -181,6 +194,7 @@ pub fn test_config(db_url: &str, extra: &[&str]) -> server::config::Config {
         ("--site-root", &site_root),
         ("--hash-files", "true"),
         ("--shutdown-grace-secs", "2"),
+        ("--attachments-dir", &attachments),
     ];
     for pair in extra.chunks(2) {
         settings.retain(|(flag, _)| *flag != pair[0]);
@@ -222,11 +236,25 @@ pub fn site_root() -> PathBuf {
     .clone()
 }
 
+/// Another server on the same database (see [`TestApp::sibling`]).
+pub struct Sibling {
+    pub base: String,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Sibling {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
 /// The real router on a random port, until dropped.
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: TestDb,
+    /// Where the app's email arrives (delivered by its outbox relay over SMTP).
+    pub mail: smtp::MailSink,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -237,11 +265,29 @@ impl TestApp {
 
     pub async fn spawn_with(extra_args: &[&str]) -> Self {
         let db = TestDb::migrated().await;
-        let config = test_config(&db.app_url(), extra_args);
-        Self::serve(db, config).await
+        let mail = smtp::MailSink::start().await;
+        let (smtp_url, worker_url) = (mail.url(), db.worker_url());
+        let mut args = vec![
+            "--smtp-url",
+            smtp_url.as_str(),
+            "--worker-database-url",
+            worker_url.as_str(),
+        ];
+        args.extend_from_slice(extra_args);
+        let config = test_config(&db.app_url(), &args);
+        Self::serve_with_mail(db, config, mail).await
     }
 
     pub async fn serve(db: TestDb, config: server::config::Config) -> Self {
+        let mail = smtp::MailSink::start().await;
+        Self::serve_with_mail(db, config, mail).await
+    }
+
+    async fn serve_with_mail(
+        db: TestDb,
+        config: server::config::Config,
+        mail: smtp::MailSink,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let state: AppState = server::serve::state(config).expect("state");
@@ -259,12 +305,27 @@ impl TestApp {
             base,
             client,
             db,
+            mail,
             stop: Some(stop),
         }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// A second server process's worth of state on the same database: its own pool, its own
+    /// listener, its own port. Stops when dropped.
+    pub async fn sibling(&self) -> Sibling {
+        let config = test_config(&self.db.app_url(), &["--outbox-relay", "false"]);
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state: AppState = server::serve::state(config).expect("state");
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server::serve::serve_until(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        Sibling { base, _stop: stop }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -288,6 +349,36 @@ impl Drop for TestApp {
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// The cookies a response set, as a `Cookie` header value for the next request.
+/// POSTs a form (a server function's arguments) as the signed-in `jar`; empty for nobody.
+pub async fn call(
+    app: &TestApp,
+    path: &str,
+    jar: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header(reqwest::header::COOKIE, jar)
+        .form(form)
+        .send()
+        .await
+        .expect("request")
+}
+
+/// Like [`call`], expecting 200 and a JSON answer.
+pub async fn json(
+    app: &TestApp,
+    path: &str,
+    jar: &str,
+    form: &[(&str, &str)],
+) -> serde_json::Value {
+    let r = call(app, path, jar, form).await;
+    let status = r.status();
+    let body = r.text().await.expect("body");
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).expect("JSON")
+}
+
 pub fn cookies_from(r: &reqwest::Response) -> String {
     r.headers()
         .get_all(reqwest::header::SET_COOKIE)
@@ -339,4 +430,44 @@ pub async fn scope_connection(conn: &mut sqlx::PgConnection, organisation: uuid:
         .execute(conn)
         .await
         .expect("scope connection");
+}
+
+/// Invites `email` into the admin's organisation as `role` and accepts through the emailed
+/// link as a new person called `name`; returns their cookies.
+pub async fn join_as(app: &TestApp, admin: &str, name: &str, email: &str, role: &str) -> String {
+    let r = app
+        .client
+        .post(app.url("/api/members/invite"))
+        .header(reqwest::header::COOKIE, admin)
+        .form(&[("email", email), ("role", role)])
+        .send()
+        .await
+        .expect("invite");
+    assert_eq!(
+        r.status(),
+        200,
+        "invite: {}",
+        r.text().await.unwrap_or_default()
+    );
+    let link = app
+        .mail
+        .wait_for(email, app.mail.to(email).len() + 1)
+        .await
+        .link("/invitation?token=")
+        .expect("an invitation link");
+    let token = link.split("token=").nth(1).expect("token").to_string();
+    let r = app
+        .client
+        .post(app.url("/api/invitations/accept"))
+        .form(&[
+            ("token", token.as_str()),
+            ("name", name),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("accept");
+    let jar = cookies_from(&r);
+    assert!(cookie(&jar, "wd_access").is_some(), "accepted: {jar}");
+    jar
 }

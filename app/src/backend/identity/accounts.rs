@@ -1,10 +1,10 @@
 //! Accounts: signing up (a user, an organisation and an admin membership), signing in, and
 //! who the viewer of a request is.
 
-use super::{password, sessions, tokens, AuthSettings, ClientInfo, Principal};
-use crate::backend::audit;
+use super::{password, second_factor, sessions, tokens, AuthSettings, ClientInfo, Principal};
 use crate::backend::db::{scope_to, Db};
 use crate::backend::failure::internal;
+use crate::backend::{audit, mail, outbox, tenancy, AppContext};
 use crate::model::error::AppError;
 use crate::model::identity::{
     describe_device, Email, LoginActivity, LoginOutcome, OrganisationChoice, Role, SignUpForm,
@@ -20,6 +20,16 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_IP: i64 = 20;
 pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
+/// Where a right password leads: a session, or a wait for the second factor (the token goes
+/// into a short-lived cookie).
+pub enum SignInAttempt {
+    SignedIn(SignedIn),
+    SecondFactor {
+        token: tokens::SecretToken,
+        method: crate::model::second_factor::Method,
+    },
+}
+
 /// What a successful sign-in or sign-up hands back to be set as cookies.
 pub struct SignedIn {
     pub viewer: Viewer,
@@ -28,11 +38,11 @@ pub struct SignedIn {
 }
 
 pub async fn sign_up(
-    db: &Db,
-    auth: &AuthSettings,
+    ctx: &AppContext,
     form: SignUpForm,
     client: &ClientInfo,
 ) -> Result<SignedIn, AppError> {
+    let db = &ctx.db;
     let password_hash = password::hash(form.password.expose()).await?;
     let user_id = UserId(Uuid::now_v7());
     let org_id = OrganisationId::generate();
@@ -131,19 +141,19 @@ pub async fn sign_up(
         organisation_name: form.organisation_name,
         role: Role::Admin,
     };
-    start_session(db, auth, viewer, client, true).await
+    start_session(ctx, viewer, client, true).await
 }
 
 /// Signs in with email and password. On a tenant's host (`only_in`), only its members may.
 /// Every failure gives the same answer, so it never reveals whether an account exists.
 pub async fn sign_in(
-    db: &Db,
-    auth: &AuthSettings,
+    ctx: &AppContext,
     email: &str,
     password_attempt: &str,
     only_in: Option<OrganisationId>,
     client: &ClientInfo,
-) -> Result<SignedIn, AppError> {
+) -> Result<SignInAttempt, AppError> {
+    let db = &ctx.db;
     let email = Email::try_from(email.to_string()).map_err(|m| AppError::validation("email", m))?;
     if password_attempt.is_empty() || password_attempt.len() > 1024 {
         return Err(AppError::validation("password", "Enter your password."));
@@ -169,8 +179,12 @@ pub async fn sign_in(
 
     let known_user = account.as_ref().map(|(id, ..)| UserId(*id));
     let Some((id, _, name, status)) = account.filter(|_| password_ok) else {
-        // Recorded against the account when there is one, so its owner sees the attempt.
+        // Recorded against the account when there is one, so its owner (and their admins)
+        // see the attempt.
         record_login(db, known_user, Some(&email), "failed", client, false).await?;
+        if let Some(user) = known_user {
+            audit_everywhere(db, user, "session.sign_in_failed", client).await?;
+        }
         return Err(wrong());
     };
     let user_id = UserId(id);
@@ -196,16 +210,60 @@ pub async fn sign_in(
         organisation_name,
         role,
     };
-    start_session(db, auth, viewer, client, false).await
+    proceed(ctx, viewer, client).await
+}
+
+/// Finishes a sign-in that was waiting for its second factor.
+pub async fn complete_second_factor(
+    ctx: &AppContext,
+    token: &tokens::SecretToken,
+    code: &str,
+    client: &ClientInfo,
+) -> Result<SignedIn, AppError> {
+    let (user, org) = second_factor::complete_sign_in(&ctx.db, token, code, client).await?;
+    // The membership may have been disabled while the code was on its way.
+    let viewer = viewer_in(&ctx.db, user, org)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    start_session(ctx, viewer, client, false).await
+}
+
+/// Signs in a user who has just proved who they are another way (accepting an invitation with
+/// their password): their second factor, if they use one, is still asked for.
+pub async fn sign_in_as(
+    ctx: &AppContext,
+    user: UserId,
+    organisation: OrganisationId,
+    client: &ClientInfo,
+) -> Result<SignInAttempt, AppError> {
+    let viewer = viewer_in(&ctx.db, user, organisation)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    proceed(ctx, viewer, client).await
+}
+
+/// After the password: the second factor if the user has one, else a session.
+async fn proceed(
+    ctx: &AppContext,
+    viewer: Viewer,
+    client: &ClientInfo,
+) -> Result<SignInAttempt, AppError> {
+    if let Some(method) = second_factor::method_of(&ctx.db, viewer.user_id).await? {
+        let token = second_factor::start_sign_in(&ctx.db, &viewer, method).await?;
+        return Ok(SignInAttempt::SecondFactor { token, method });
+    }
+    Ok(SignInAttempt::SignedIn(
+        start_session(ctx, viewer, client, false).await?,
+    ))
 }
 
 async fn start_session(
-    db: &Db,
-    auth: &AuthSettings,
+    ctx: &AppContext,
     viewer: Viewer,
     client: &ClientInfo,
     first: bool,
 ) -> Result<SignedIn, AppError> {
+    let (db, auth) = (&ctx.db, &ctx.auth);
     let new_device = !first && !known_device(db, viewer.user_id, client).await?;
     let refresh_token = sessions::create(
         db.pool(),
@@ -243,12 +301,60 @@ async fn start_session(
         serde_json::json!({ "new_device": new_device }),
     )
     .await?;
+    if new_device {
+        let site = tenancy::site_url(
+            &mut tx,
+            &ctx.public_url,
+            &ctx.base_domain,
+            Some(viewer.organisation_id),
+        )
+        .await?;
+        let alert = mail::new_sign_in(
+            &viewer.email,
+            &viewer.name,
+            &describe_device(client.user_agent.as_deref()),
+            &client
+                .ip
+                .map_or_else(|| "an unknown address".into(), |ip| ip.to_string()),
+            &time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .map(|t| crate::model::system::readable_utc(&t))
+                .map_err(internal)?,
+            &format!("{site}/account"),
+        );
+        outbox::enqueue_email(&mut tx, Some(viewer.organisation_id), &alert).await?;
+    }
     tx.commit().await?;
     Ok(SignedIn {
         viewer,
         access_token,
         refresh_token,
     })
+}
+
+/// Records a user-level security event (not tied to one organisation) in the audit log of
+/// every organisation the user is an active member of.
+pub async fn audit_everywhere(
+    db: &Db,
+    user: UserId,
+    action: &str,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    for (org, _, _) in active_memberships(db, user).await? {
+        let mut tx = db.scoped_tx(org).await?;
+        audit::record(
+            &mut tx,
+            org,
+            Some(user),
+            action,
+            ("user", user.0),
+            client,
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// The organisations a user may act in, most recently joined first.
@@ -276,23 +382,32 @@ pub async fn active_memberships(
 /// The viewer behind a principal, or `None` if their membership is no longer active: removing
 /// or disabling a member takes effect on their next request.
 pub async fn viewer(db: &Db, principal: Principal) -> Result<Option<Viewer>, AppError> {
-    let mut tx = db.scoped_tx(principal.organisation_id).await?;
+    viewer_in(db, principal.user_id, principal.organisation_id).await
+}
+
+/// A user acting in an organisation, if both they and their membership there are active.
+pub async fn viewer_in(
+    db: &Db,
+    user: UserId,
+    organisation: OrganisationId,
+) -> Result<Option<Viewer>, AppError> {
+    let mut tx = db.scoped_tx(organisation).await?;
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "select u.name, u.email, o.name, m.role from memberships m
            join users u on u.id = m.user_id
            join organisations o on o.id = m.organisation_id
           where m.user_id = $1 and m.status = 'active' and u.status = 'active'",
     )
-    .bind(principal.user_id.0)
+    .bind(user.0)
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(row.and_then(|(name, email, organisation_name, role)| {
         Some(Viewer {
-            user_id: principal.user_id,
+            user_id: user,
             name,
             email,
-            organisation_id: principal.organisation_id,
+            organisation_id: organisation,
             organisation_name,
             role: Role::parse(&role)?,
         })

@@ -1,4 +1,4 @@
-//! The two authentication cookies. Both are HttpOnly (no script can read them), SameSite=Lax
+//! The authentication cookies. Both are HttpOnly (no script can read them), SameSite=Lax
 //! (not sent on cross-site sub-requests) and Secure over https; state-changing requests are
 //! additionally checked for a same-origin `Origin` by the server's CSRF guard.
 
@@ -6,6 +6,8 @@ use std::time::Duration;
 
 pub const ACCESS: &str = "wd_access";
 pub const REFRESH: &str = "wd_session";
+/// A sign-in waiting for its second factor: the password step's proof, for ten minutes.
+pub const CHALLENGE: &str = "wd_challenge";
 
 pub fn set(name: &str, value: &str, max_age: Duration, secure: bool) -> String {
     format!(

@@ -3,7 +3,10 @@
 
 pub mod accounts;
 pub mod cookies;
+pub mod members;
 pub mod password;
+pub mod resets;
+pub mod second_factor;
 pub mod sessions;
 pub mod tokens;
 

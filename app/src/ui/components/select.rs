@@ -23,11 +23,18 @@ pub fn Select(
     options: Vec<SelectOption>,
     #[prop(optional, into)] selected: MaybeProp<String>,
     #[prop(optional, into)] on_change: Option<Callback<String>>,
+    /// Needed only when two selects on one page share a name.
+    #[prop(optional, into)]
+    id: Option<String>,
+    /// For a select whose purpose its surroundings show (a table cell): the label is still
+    /// read out by screen readers.
+    #[prop(optional)]
+    hide_label: bool,
 ) -> impl IntoView {
-    let id = format!("select-{name}");
+    let id = id.unwrap_or_else(|| format!("select-{name}"));
     view! {
         <div class="flex flex-col gap-1">
-            <label for=id.clone() class="text-sm font-medium text-fg">
+            <label for=id.clone() class="text-sm font-medium text-fg" class:sr-only=hide_label>
                 {label}
             </label>
             <select

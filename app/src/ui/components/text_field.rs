@@ -13,8 +13,14 @@ pub fn TextField(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] max_length: Option<usize>,
     #[prop(optional, into)] on_input: Option<Callback<String>>,
+    /// Needed only when two forms on one page share a field name.
+    #[prop(optional, into)]
+    id: Option<String>,
+    /// The on-screen keyboard to offer (`numeric` for codes).
+    #[prop(optional)]
+    input_mode: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let has_hint = hint.is_some();
@@ -45,6 +51,7 @@ pub fn TextField(
                 required=required
                 autocomplete=autocomplete
                 maxlength=max_length
+                inputmode=input_mode
                 prop:value=move || value.get().unwrap_or_default()
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
@@ -68,5 +75,50 @@ pub fn TextField(
                     })
             }}
         </div>
+    }
+}
+
+/// An email address field: the right keyboard, autocomplete and length everywhere.
+#[component]
+pub fn EmailField(
+    #[prop(default = "Email")] label: &'static str,
+    /// `username` on sign-in forms (password managers pair it with the password), else `email`.
+    #[prop(default = "email")]
+    autocomplete: &'static str,
+    #[prop(optional, into)] error: MaybeProp<String>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            label=label
+            name="email"
+            input_type="email"
+            autocomplete=autocomplete
+            required=true
+            max_length=254
+            error=error
+        />
+    }
+}
+
+/// A 6-digit code (or a backup code) field.
+#[component]
+pub fn CodeField(
+    #[prop(into)] label: String,
+    #[prop(into)] id: String,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            label=label
+            id=id
+            name="code"
+            autocomplete="one-time-code"
+            input_mode="numeric"
+            required=true
+            max_length=20
+            hint=hint.unwrap_or_default()
+            error=error
+        />
     }
 }

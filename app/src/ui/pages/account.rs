@@ -5,12 +5,12 @@ use crate::api::auth::{
 use crate::model::error::AppError;
 use crate::model::identity::{LoginActivity, OrganisationChoice, SessionSummary, Viewer};
 use crate::model::system::readable_utc;
-use crate::ui::auth::use_auth;
-use crate::ui::components::{Button, ButtonVariant, ErrorNotice, Table};
+use crate::ui::auth::{use_auth, SignedInOnly};
+use crate::ui::components::{Button, ButtonVariant, ResourceSection, Table};
+use crate::ui::pages::second_factor::{SecondFactorSection, SecondFactorState};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -23,43 +23,17 @@ pub fn AccountPage() -> impl IntoView {
     let switch = auth.switch_organisation;
     let organisations = Resource::new(move || switch.version().get(), |_| list_my_organisations());
     let activity = Resource::new(|| (), |_| list_login_activity());
+    let second_factor = SecondFactorState::new();
     view! {
         <Title text="Your account" />
         <h1 class="text-2xl font-bold">"Your account"</h1>
-        <Suspense>
-            {move || {
-                auth.viewer
-                    .get()
-                    .map(|result| match result {
-                        Ok(Some(viewer)) => {
-                            view! {
-                                <Profile viewer />
-                                <Organisations organisations switch />
-                                <Sessions sessions revoke everywhere />
-                                <Activity activity />
-                            }
-                                .into_any()
-                        }
-                        Ok(None) => view! { <SignedOut /> }.into_any(),
-                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    })
-            }}
-        </Suspense>
-    }
-}
-
-/// Signed out: the server answers with a redirect to sign in; in the browser (where the viewer
-/// may only be stale for a moment after signing in) a link says the same.
-#[component]
-fn SignedOut() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    leptos_axum::redirect("/signin");
-    view! {
-        <p class="mt-6">
-            "You're signed out. "
-            <A href="/signin" attr:class="font-medium text-primary underline">"Sign in"</A>
-            " to see your account."
-        </p>
+        <SignedInOnly>
+            {move || auth.viewer.get().and_then(|v| v.ok().flatten()).map(|viewer| view! { <Profile viewer /> })}
+            <Organisations organisations switch />
+            <SecondFactorSection state=second_factor />
+            <Sessions sessions revoke everywhere />
+            <Activity activity />
+        </SignedInOnly>
     }
 }
 
@@ -81,27 +55,21 @@ fn Profile(viewer: Viewer) -> impl IntoView {
 
 #[component]
 fn Sessions(
-    sessions: Resource<Result<Vec<SessionSummary>, crate::model::error::AppError>>,
+    sessions: Resource<Result<Vec<SessionSummary>, AppError>>,
     revoke: ServerAction<RevokeSession>,
     everywhere: ServerAction<SignOutEverywhere>,
 ) -> impl IntoView {
     view! {
-        <section aria-labelledby="sessions-heading" class="mt-10 flex flex-col gap-4">
-            <h2 id="sessions-heading" class="text-xl font-semibold">"Where you're signed in"</h2>
-            <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
-                {move || {
-                    sessions
-                        .get()
-                        .map(|r| match r {
-                            Ok(list) => view! { <SessionTable sessions=list revoke /> }.into_any(),
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        })
-                }}
-            </Transition>
+        <ResourceSection
+            id="sessions-heading"
+            title="Where you're signed in"
+            resource=sessions
+            render=move |list| view! { <SessionTable sessions=list revoke /> }
+        >
             <ActionForm action=everywhere>
                 <Button submit=true variant=ButtonVariant::Danger>"Sign out everywhere"</Button>
             </ActionForm>
-        </section>
+        </ResourceSection>
     }
 }
 
@@ -148,95 +116,69 @@ fn Organisations(
     organisations: Resource<Result<Vec<OrganisationChoice>, AppError>>,
     switch: ServerAction<SwitchOrganisation>,
 ) -> impl IntoView {
+    let render = move |list: Vec<OrganisationChoice>| {
+        view! {
+            <ul class="flex flex-col gap-2">
+                {list
+                    .into_iter()
+                    .map(|o| {
+                        let id = o.id.to_string();
+                        view! {
+                            <li class="flex flex-wrap items-center gap-3" data-testid="organisation-choice">
+                                <span class="font-medium">{o.name.clone()}</span>
+                                <span class="text-sm text-muted">{o.role.label()}</span>
+                                {if o.current {
+                                    view! { <span class="text-sm text-muted">"(current)"</span> }.into_any()
+                                } else {
+                                    view! {
+                                        <ActionForm action=switch>
+                                            <input type="hidden" name="organisation_id" value=id />
+                                            <button
+                                                type="submit"
+                                                class="rounded-md border border-border px-3 py-1 text-sm text-fg hover:bg-surface"
+                                                aria-label=format!("Switch to {}", o.name)
+                                            >
+                                                "Switch"
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                }}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    };
     view! {
-        <section aria-labelledby="organisations-heading" class="mt-10 flex flex-col gap-4">
-            <h2 id="organisations-heading" class="text-xl font-semibold">"Your organisations"</h2>
-            <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
-                {move || {
-                    organisations
-                        .get()
-                        .map(|r| match r {
-                            Ok(list) => {
-                                view! {
-                                    <ul class="flex flex-col gap-2">
-                                        {list
-                                            .into_iter()
-                                            .map(|o| {
-                                                let id = o.id.to_string();
-                                                view! {
-                                                    <li class="flex flex-wrap items-center gap-3" data-testid="organisation-choice">
-                                                        <span class="font-medium">{o.name.clone()}</span>
-                                                        <span class="text-sm text-muted">{o.role.label()}</span>
-                                                        {if o.current {
-                                                            view! { <span class="text-sm text-muted">"(current)"</span> }.into_any()
-                                                        } else {
-                                                            view! {
-                                                                <ActionForm action=switch>
-                                                                    <input type="hidden" name="organisation_id" value=id />
-                                                                    <button
-                                                                        type="submit"
-                                                                        class="rounded-md border border-border px-3 py-1 text-sm text-fg hover:bg-surface"
-                                                                        aria-label=format!("Switch to {}", o.name)
-                                                                    >
-                                                                        "Switch"
-                                                                    </button>
-                                                                </ActionForm>
-                                                            }
-                                                                .into_any()
-                                                        }}
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        })
-                }}
-            </Transition>
-        </section>
+        <ResourceSection id="organisations-heading" title="Your organisations" resource=organisations render />
     }
 }
 
 #[component]
 fn Activity(activity: Resource<Result<Vec<LoginActivity>, AppError>>) -> impl IntoView {
-    view! {
-        <section aria-labelledby="activity-heading" class="mt-10 flex flex-col gap-4">
-            <h2 id="activity-heading" class="text-xl font-semibold">"Recent sign-ins"</h2>
-            <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
-                {move || {
-                    activity
-                        .get()
-                        .map(|r| match r {
-                            Ok(list) => {
-                                view! {
-                                    <Table caption="Sign-in attempts on your account, newest first" headers=vec!["When", "What", "Device", "Address"]>
-                                        {list
-                                            .into_iter()
-                                            .map(|a| {
-                                                view! {
-                                                    <tr data-testid="activity-row">
-                                                        <td class="px-3 py-2">{readable_utc(&a.at)}</td>
-                                                        <td class="px-3 py-2">
-                                                            {a.outcome.label()}
-                                                            {a.new_device.then_some(" (new device)")}
-                                                        </td>
-                                                        <td class="px-3 py-2">{a.device}</td>
-                                                        <td class="px-3 py-2">{a.ip.unwrap_or_else(|| "–".into())}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </Table>
-                                }
-                                    .into_any()
-                            }
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        })
-                }}
-            </Transition>
-        </section>
-    }
+    let render = |list: Vec<LoginActivity>| {
+        view! {
+            <Table caption="Sign-in attempts on your account, newest first" headers=vec!["When", "What", "Device", "Address"]>
+                {list
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <tr data-testid="activity-row">
+                                <td class="px-3 py-2">{readable_utc(&a.at)}</td>
+                                <td class="px-3 py-2">
+                                    {a.outcome.label()}
+                                    {a.new_device.then_some(" (new device)")}
+                                </td>
+                                <td class="px-3 py-2">{a.device}</td>
+                                <td class="px-3 py-2">{a.ip.unwrap_or_else(|| "–".into())}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </Table>
+        }
+    };
+    view! { <ResourceSection id="activity-heading" title="Recent sign-ins" resource=activity render /> }
 }

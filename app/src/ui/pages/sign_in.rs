@@ -1,10 +1,11 @@
 use crate::api::auth::get_sign_in_context;
 use crate::ui::auth::use_auth;
-use crate::ui::components::{field_error, Button, FormError, TextField};
+use crate::ui::components::{field_error, Button, EmailField, FormError, TextField};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -12,6 +13,8 @@ pub fn SignInPage() -> impl IntoView {
     let context = Resource::new_blocking(|| (), |_| get_sign_in_context());
     let error = Signal::derive(move || auth.sign_in.value().get().and_then(Result::err));
     let pending = auth.sign_in.pending();
+    let query = use_query_map();
+    let just_reset = move || query.read().get("reset").as_deref() == Some("done");
     view! {
         <Title text="Sign in" />
         <div class="mx-auto flex max-w-md flex-col gap-6">
@@ -43,17 +46,21 @@ pub fn SignInPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
+            <div role="status">
+                {move || {
+                    just_reset()
+                        .then(|| {
+                            view! {
+                                <p class="rounded-md border border-border bg-surface p-3">
+                                    "Your password was changed and every device signed out. Sign in with the new one."
+                                </p>
+                            }
+                        })
+                }}
+            </div>
             <ActionForm action=auth.sign_in attr:class="flex flex-col gap-4" attr:aria-label="Sign in" attr:novalidate=true>
                 <FormError error=error fields=&["email", "password"] />
-                <TextField
-                    label="Email"
-                    name="email"
-                    input_type="email"
-                    autocomplete="username"
-                    required=true
-                    max_length=254
-                    error=field_error(error, "email")
-                />
+                <EmailField autocomplete="username" error=field_error(error, "email") />
                 <TextField
                     label="Password"
                     name="password"
@@ -66,6 +73,9 @@ pub fn SignInPage() -> impl IntoView {
                     {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                 </Button>
             </ActionForm>
+            <p>
+                <A href="/forgot-password" attr:class="font-medium text-primary underline">"Forgot your password?"</A>
+            </p>
         </div>
     }
 }

@@ -1,6 +1,6 @@
 use crate::model::identity::NewPassword;
 use crate::ui::auth::use_auth;
-use crate::ui::components::{field_error, Button, FormError, TextField};
+use crate::ui::components::{field_error, Button, EmailField, FormError, TextField};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,15 +22,7 @@ pub fn SignUpPage() -> impl IntoView {
             <ActionForm action=auth.sign_up attr:class="flex flex-col gap-4" attr:aria-label="Create your organisation" attr:novalidate=true>
                 <FormError error=error fields=&["name", "email", "password", "organisation"] />
                 <TextField label="Your name" name="name" autocomplete="name" required=true max_length=100 error=field_error(error, "name") />
-                <TextField
-                    label="Work email"
-                    name="email"
-                    input_type="email"
-                    autocomplete="email"
-                    required=true
-                    max_length=254
-                    error=field_error(error, "email")
-                />
+                <EmailField label="Work email" error=field_error(error, "email") />
                 <TextField
                     label="Password"
                     name="password"

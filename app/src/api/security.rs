@@ -1,0 +1,59 @@
+//! The viewer's second factor: turning it on (email code or authenticator app), backup codes,
+//! and turning it off.
+
+use crate::model::error::AppError;
+use crate::model::second_factor::{SecondFactorStatus, TotpSetup};
+use leptos::prelude::*;
+
+#[server(endpoint = "security/status")]
+pub async fn get_second_factor() -> Result<SecondFactorStatus, AppError> {
+    use crate::backend::{identity::second_factor, request};
+    let (ctx, viewer) = request::signed_in().await?;
+    second_factor::status(&ctx.db, viewer.user_id).await
+}
+
+/// Emails a code to confirm before email codes are turned on.
+#[server(endpoint = "security/email_start")]
+pub async fn start_email_codes() -> Result<(), AppError> {
+    use crate::backend::{identity::second_factor, request};
+    let (ctx, viewer) = request::signed_in().await?;
+    second_factor::start_email_enrolment(&ctx.db, &viewer).await
+}
+
+/// Returns the new backup codes, shown once.
+#[server(endpoint = "security/email_confirm")]
+pub async fn confirm_email_codes(code: String) -> Result<Vec<String>, AppError> {
+    use crate::backend::{identity::second_factor, request};
+    let (ctx, viewer) = request::signed_in().await?;
+    second_factor::confirm_email_enrolment(&ctx.db, &viewer, &code, &request::client_info()).await
+}
+
+#[server(endpoint = "security/totp_start")]
+pub async fn start_authenticator() -> Result<TotpSetup, AppError> {
+    use crate::backend::{identity::second_factor, request};
+    let (ctx, viewer) = request::signed_in().await?;
+    second_factor::begin_totp(&ctx.db, &viewer).await
+}
+
+/// Returns the new backup codes, shown once.
+#[server(endpoint = "security/totp_confirm")]
+pub async fn confirm_authenticator(code: String) -> Result<Vec<String>, AppError> {
+    use crate::backend::{identity::second_factor, request};
+    let (ctx, viewer) = request::signed_in().await?;
+    second_factor::confirm_totp(&ctx.db, &viewer, &code, &request::client_info()).await
+}
+
+#[server(endpoint = "security/backup_codes")]
+pub async fn replace_backup_codes(password: String) -> Result<Vec<String>, AppError> {
+    use crate::backend::{identity::second_factor, request};
+    let (ctx, viewer) = request::signed_in().await?;
+    second_factor::regenerate_backup_codes(&ctx.db, &viewer, &password, &request::client_info())
+        .await
+}
+
+#[server(endpoint = "security/disable")]
+pub async fn turn_off_second_factor(password: String) -> Result<(), AppError> {
+    use crate::backend::{identity::second_factor, request};
+    let (ctx, viewer) = request::signed_in().await?;
+    second_factor::disable(&ctx.db, &viewer, &password, &request::client_info()).await
+}

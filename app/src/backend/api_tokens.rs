@@ -1,0 +1,193 @@
+//! API tokens: made and revoked by admins, stored as SHA-256 hashes, acting as the member who
+//! made them with the role chosen for them (and never more than that member's role today).
+
+use super::db::UTC_TEXT;
+use super::identity::tokens::SecretToken;
+use super::identity::{accounts, ClientInfo};
+use super::{audit, db::scope_to, Db};
+use crate::model::api_token::{ApiToken, CreatedToken, PREFIX};
+use crate::model::error::AppError;
+use crate::model::identity::{Role, UserId, Viewer};
+use crate::model::tenancy::OrganisationId;
+use uuid::Uuid;
+
+fn admins_only(viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.role.manages_members() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A request made with a token: who it acts as, and which token (for idempotency keys and
+/// rate limits).
+#[derive(Debug, Clone)]
+pub struct TokenCaller {
+    pub token_id: Uuid,
+    pub viewer: Viewer,
+}
+
+pub async fn create(
+    db: &Db,
+    viewer: &Viewer,
+    name: String,
+    role: Role,
+    client: &ClientInfo,
+) -> Result<CreatedToken, AppError> {
+    admins_only(viewer)?;
+    let org = viewer.organisation_id;
+    let secret = SecretToken::generate();
+    let id = Uuid::now_v7();
+    let mut tx = db.scoped_tx(org).await?;
+    let created_at: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "insert into api_tokens (organisation_id, id, name, role, token_hash, created_by)
+         values ($1, $2, $3, $4, $5, $6)
+         returning to_char(created_at at time zone 'utc', '{UTC_TEXT}')"
+    )))
+    .bind(org.0)
+    .bind(id)
+    .bind(&name)
+    .bind(role.as_str())
+    .bind(secret.hash())
+    .bind(viewer.user_id.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        org,
+        Some(viewer.user_id),
+        "api_token.created",
+        ("api_token", id),
+        client,
+        serde_json::json!({ "name": name, "role": role.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CreatedToken {
+        token: ApiToken {
+            id,
+            name,
+            role,
+            created_by: viewer.name.clone(),
+            created_at,
+            last_used_at: None,
+            revoked: false,
+        },
+        secret: format!("{PREFIX}{}", secret.encode()),
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: Uuid,
+    name: String,
+    role: String,
+    created_by: Option<String>,
+    created_at: String,
+    last_used_at: Option<String>,
+    revoked: bool,
+}
+
+pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<ApiToken>, AppError> {
+    admins_only(viewer)?;
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let rows: Vec<TokenRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select t.id, t.name, t.role, u.name as created_by,
+                to_char(t.created_at at time zone 'utc', '{UTC_TEXT}') as created_at,
+                to_char(t.last_used_at at time zone 'utc', '{UTC_TEXT}') as last_used_at,
+                t.revoked_at is not null as revoked
+           from api_tokens t left join users u on u.id = t.created_by
+          order by t.revoked_at is not null, t.created_at desc"
+    )))
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(ApiToken {
+                id: r.id,
+                name: r.name,
+                role: Role::parse(&r.role)?,
+                created_by: r.created_by.unwrap_or_else(|| "Former member".into()),
+                created_at: r.created_at,
+                last_used_at: r.last_used_at,
+                revoked: r.revoked,
+            })
+        })
+        .collect())
+}
+
+pub async fn revoke(
+    db: &Db,
+    viewer: &Viewer,
+    id: Uuid,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    admins_only(viewer)?;
+    let org = viewer.organisation_id;
+    let mut tx = db.scoped_tx(org).await?;
+    let revoked =
+        sqlx::query("update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if revoked == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        org,
+        Some(viewer.user_id),
+        "api_token.revoked",
+        ("api_token", id),
+        client,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The caller a presented bearer token stands for; `None` for anything unknown, revoked, or
+/// whose maker has since left or been disabled.
+pub async fn authenticate(db: &Db, presented: &str) -> Result<Option<TokenCaller>, AppError> {
+    let Some(secret) = presented.strip_prefix(PREFIX).and_then(SecretToken::parse) else {
+        return Ok(None);
+    };
+    let mut tx = db.pool().begin().await?;
+    // The one look-up before a tenant is known: the by_token policy shows this row only.
+    sqlx::query("select set_config('app.api_token', encode($1, 'hex'), true)")
+        .bind(secret.hash())
+        .execute(&mut *tx)
+        .await?;
+    let found: Option<(Uuid, Uuid, String, Uuid)> = sqlx::query_as(
+        "select organisation_id, id, role, created_by from api_tokens
+          where token_hash = $1 and revoked_at is null",
+    )
+    .bind(secret.hash())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((org, token_id, role, maker)) = found else {
+        return Ok(None);
+    };
+    let org = OrganisationId(org);
+    scope_to(&mut tx, org).await?;
+    // Marked at most once a minute: a busy integration should not write on every call.
+    sqlx::query(
+        "update api_tokens set last_used_at = now()
+          where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')",
+    )
+    .bind(token_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let Some(mut viewer) = accounts::viewer_in(db, UserId(maker), org).await? else {
+        return Ok(None);
+    };
+    viewer.role = Role::parse(&role)
+        .map(|r| r.at_most(viewer.role))
+        .unwrap_or(Role::Staff);
+    Ok(Some(TokenCaller { token_id, viewer }))
+}

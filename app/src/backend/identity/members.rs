@@ -1,0 +1,467 @@
+//! The members of an organisation: invitations (pending memberships), role changes, disabling,
+//! and accepting an invitation.
+
+use super::accounts::{self, SignInAttempt};
+use super::tokens::SecretToken;
+use super::{password, ClientInfo};
+use crate::backend::db::scope_to;
+use crate::backend::db::UTC_TEXT;
+use crate::backend::{audit, mail, outbox, tenancy, AppContext};
+use crate::model::error::AppError;
+use crate::model::identity::{display_name, Email, NewPassword, Role, UserId, Viewer};
+use crate::model::members::{
+    InvitationPreview, Member, MemberList, MemberStatus, PendingInvitation,
+};
+use crate::model::tenancy::OrganisationId;
+use sqlx::{Postgres, Transaction};
+use std::time::Duration;
+use uuid::Uuid;
+
+pub const INVITATION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+pub async fn list(ctx: &AppContext, viewer: &Viewer) -> Result<MemberList, AppError> {
+    let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
+    let members: Vec<(Uuid, Uuid, String, String, String, String)> = sqlx::query_as(
+        "select m.id, u.id, u.name, u.email, m.role, m.status from memberships m
+           join users u on u.id = m.user_id
+          where m.status in ('active', 'disabled')
+          order by m.status, lower(u.name)",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let invitations: Vec<(Uuid, String, String, String, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select id, email, role,
+                to_char(created_at at time zone 'utc', '{UTC_TEXT}'),
+                to_char(expires_at at time zone 'utc', '{UTC_TEXT}')
+           from invitations
+          where accepted_at is null and revoked_at is null and expires_at > now()
+          order by created_at desc"
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(MemberList {
+        members: members
+            .into_iter()
+            .filter_map(|(membership_id, user, name, email, role, status)| {
+                Some(Member {
+                    membership_id,
+                    user_id: UserId(user),
+                    name,
+                    email,
+                    role: Role::parse(&role)?,
+                    status: if status == "active" {
+                        MemberStatus::Active
+                    } else {
+                        MemberStatus::Disabled
+                    },
+                    is_viewer: user == viewer.user_id.0,
+                })
+            })
+            .collect(),
+        invitations: invitations
+            .into_iter()
+            .filter_map(|(id, email, role, invited_at, expires_at)| {
+                Some(PendingInvitation {
+                    id,
+                    email,
+                    role: Role::parse(&role)?,
+                    invited_at,
+                    expires_at,
+                })
+            })
+            .collect(),
+    })
+}
+
+/// Invites `email` as `role`: replaces an open invitation to the same address (a resend).
+pub async fn invite(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    email: &str,
+    role: &str,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let email = Email::try_from(email.to_string()).map_err(|m| AppError::validation("email", m))?;
+    let role = Role::parse(role).ok_or_else(|| AppError::validation("role", "Choose a role."))?;
+    let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
+    let already: Option<String> = sqlx::query_scalar(
+        "select m.status from memberships m join users u on u.id = m.user_id where u.email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    match already.as_deref() {
+        Some("active") => {
+            return Err(AppError::validation(
+                "email",
+                "This person is already a member.",
+            ))
+        }
+        Some("disabled") => {
+            return Err(AppError::validation(
+                "email",
+                "This person is a disabled member: re-enable them instead.",
+            ))
+        }
+        _ => {}
+    }
+    sqlx::query(
+        "update invitations set revoked_at = now()
+          where email = $1 and accepted_at is null and revoked_at is null",
+    )
+    .bind(email.as_str())
+    .execute(&mut *tx)
+    .await?;
+    let id = Uuid::now_v7();
+    let token = SecretToken::generate();
+    sqlx::query(
+        "insert into invitations (organisation_id, id, email, role, token_hash, invited_by, expires_at)
+         values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))",
+    )
+    .bind(viewer.organisation_id.0)
+    .bind(id)
+    .bind(email.as_str())
+    .bind(role.as_str())
+    .bind(token.hash())
+    .bind(viewer.user_id.0)
+    .bind(INVITATION_TTL.as_secs_f64())
+    .execute(&mut *tx)
+    .await?;
+    let site = tenancy::site_url(
+        &mut tx,
+        &ctx.public_url,
+        &ctx.base_domain,
+        Some(viewer.organisation_id),
+    )
+    .await?;
+    let message = mail::invitation(
+        email.as_str(),
+        &viewer.organisation_name,
+        &viewer.name,
+        role.label(),
+        &format!("{site}/invitation?token={}", token.encode()),
+        INVITATION_TTL.as_secs() / 86_400,
+    );
+    outbox::enqueue_email(&mut tx, Some(viewer.organisation_id), &message).await?;
+    audit::record(
+        &mut tx,
+        viewer.organisation_id,
+        Some(viewer.user_id),
+        "member.invited",
+        ("invitation", id),
+        client,
+        serde_json::json!({ "email": email.as_str(), "role": role.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn revoke_invitation(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: Uuid,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
+    let revoked = sqlx::query(
+        "update invitations set revoked_at = now()
+          where id = $1 and accepted_at is null and revoked_at is null",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if revoked == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        viewer.organisation_id,
+        Some(viewer.user_id),
+        "member.invitation_revoked",
+        ("invitation", id),
+        client,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The change an admin makes to a membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Role(Role),
+    Disable,
+    Enable,
+}
+
+/// Changes a member's role or status. The organisation always keeps an active admin, and
+/// nobody disables themselves. Disabling signs the member out of this organisation at once.
+pub async fn change(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    membership_id: Uuid,
+    change: Change,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
+    // Locks every admin row too, so two admins demoting each other at once cannot leave none.
+    let admins: Vec<Uuid> = sqlx::query_scalar(
+        "select id from memberships where role = 'admin' and status = 'active' for update",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let row: Option<(Uuid, String, String)> =
+        sqlx::query_as("select user_id, role, status from memberships where id = $1 for update")
+            .bind(membership_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((user_id, role, status)) = row else {
+        return Err(AppError::NotFound);
+    };
+    let was_active_admin = role == "admin" && status == "active";
+    let leaves_admins = match change {
+        Change::Role(r) => r != Role::Admin,
+        Change::Disable => true,
+        Change::Enable => false,
+    };
+    if was_active_admin && leaves_admins && admins.len() <= 1 {
+        return Err(AppError::Conflict {
+            message:
+                "An organisation needs at least one active admin. Make someone else admin first."
+                    .into(),
+        });
+    }
+    if change == Change::Disable && user_id == viewer.user_id.0 {
+        return Err(AppError::Conflict {
+            message: "You can't disable yourself.".into(),
+        });
+    }
+    let (status_after, role_after) = match change {
+        Change::Role(r) => (status.as_str(), r.as_str()),
+        Change::Disable => ("disabled", role.as_str()),
+        Change::Enable => ("active", role.as_str()),
+    };
+    sqlx::query("update memberships set status = $2, role = $3, updated_at = now() where id = $1")
+        .bind(membership_id)
+        .bind(status_after)
+        .bind(role_after)
+        .execute(&mut *tx)
+        .await?;
+    let (action, detail) = match change {
+        Change::Role(r) => (
+            "member.role_changed",
+            serde_json::json!({ "from": role, "to": r.as_str() }),
+        ),
+        Change::Disable => ("member.disabled", serde_json::json!({})),
+        Change::Enable => ("member.enabled", serde_json::json!({})),
+    };
+    if change == Change::Disable {
+        sqlx::query(
+            "update sessions set revoked_at = now()
+              where user_id = $1 and active_organisation_id = $2 and revoked_at is null",
+        )
+        .bind(user_id)
+        .bind(viewer.organisation_id.0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        viewer.organisation_id,
+        Some(viewer.user_id),
+        action,
+        ("membership", membership_id),
+        client,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An open invitation found by its token, in a transaction scoped to its organisation.
+async fn open_invitation(
+    ctx: &AppContext,
+    token: &str,
+) -> Result<Option<(Transaction<'static, Postgres>, OpenInvitation)>, AppError> {
+    let Some(token) = SecretToken::parse(token) else {
+        return Ok(None);
+    };
+    let mut tx = ctx.db.pool().begin().await?;
+    // The one look-up before a tenant is known: the by_token policy shows this row only.
+    sqlx::query("select set_config('app.invitation', encode($1, 'hex'), true)")
+        .bind(token.hash())
+        .execute(&mut *tx)
+        .await?;
+    let found: Option<(Uuid, Uuid)> = sqlx::query_as(
+        "select organisation_id, id from invitations
+          where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > now()",
+    )
+    .bind(token.hash())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((org, id)) = found else {
+        return Ok(None);
+    };
+    let organisation = OrganisationId(org);
+    scope_to(&mut tx, organisation).await?;
+    let (email, role, organisation_name): (String, String, String) = sqlx::query_as(
+        "select i.email, i.role, o.name from invitations i join organisations o on o.id = i.organisation_id
+          where i.id = $1 for update of i",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let account: Option<(Uuid, String)> =
+        sqlx::query_as("select id, password_hash from users where email = $1")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
+    Ok(Some((
+        tx,
+        OpenInvitation {
+            id,
+            organisation,
+            organisation_name,
+            email,
+            role: Role::parse(&role).ok_or_else(|| {
+                crate::backend::failure::internal("invitation with an unknown role")
+            })?,
+            account,
+        },
+    )))
+}
+
+struct OpenInvitation {
+    id: Uuid,
+    organisation: OrganisationId,
+    organisation_name: String,
+    email: String,
+    role: Role,
+    account: Option<(Uuid, String)>,
+}
+
+pub async fn preview(ctx: &AppContext, token: &str) -> Result<Option<InvitationPreview>, AppError> {
+    let Some((tx, invitation)) = open_invitation(ctx, token).await? else {
+        return Ok(None);
+    };
+    tx.rollback().await?;
+    Ok(Some(InvitationPreview {
+        organisation_name: invitation.organisation_name,
+        email: invitation.email,
+        role: invitation.role,
+        account_exists: invitation.account.is_some(),
+    }))
+}
+
+fn gone() -> AppError {
+    AppError::validation(
+        "token",
+        "This invitation has expired, was revoked or was already accepted. Ask for a new one.",
+    )
+}
+
+/// Accepts an invitation: an existing account confirms with its password, a new one is created
+/// with the name and password given. Then signs in (asking for a second factor if the account
+/// uses one).
+pub async fn accept(
+    ctx: &AppContext,
+    token: &str,
+    name: &str,
+    password_attempt: String,
+    only_in: Option<OrganisationId>,
+    client: &ClientInfo,
+) -> Result<SignInAttempt, AppError> {
+    let Some((mut tx, invitation)) = open_invitation(ctx, token).await? else {
+        return Err(gone());
+    };
+    if only_in.is_some_and(|org| org != invitation.organisation) {
+        return Err(gone());
+    }
+    let user_id = match &invitation.account {
+        Some((id, hash)) => {
+            if !password::verify(Some(hash.clone()), &password_attempt).await? {
+                return Err(AppError::validation(
+                    "password",
+                    "That isn't the password of your existing account.",
+                ));
+            }
+            UserId(*id)
+        }
+        None => {
+            let email = Email::try_from(invitation.email.clone())
+                .map_err(crate::backend::failure::internal)?;
+            let name = display_name(name, 100, "your name");
+            let password = NewPassword::parse(password_attempt, Some(&email));
+            let mut fields = Vec::new();
+            if let Err(m) = &name {
+                fields.push(crate::model::error::FieldError {
+                    field: "name".into(),
+                    message: m.clone(),
+                });
+            }
+            if let Err(m) = &password {
+                fields.push(crate::model::error::FieldError {
+                    field: "password".into(),
+                    message: (*m).into(),
+                });
+            }
+            let (Ok(name), Ok(password)) = (name, password) else {
+                return Err(AppError::Validation { fields });
+            };
+            let hash = password::hash(password.expose()).await?;
+            let id = UserId(Uuid::now_v7());
+            let created = sqlx::query(
+                "insert into users (id, email, name, password_hash) values ($1, $2, $3, $4)
+                 on conflict (email) do nothing",
+            )
+            .bind(id.0)
+            .bind(email.as_str())
+            .bind(&name)
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if created == 0 {
+                // Signed up between the page loading and now: they must use that password.
+                return Err(AppError::validation(
+                    "password",
+                    "An account with this email was just created. Reload the page and enter its password.",
+                ));
+            }
+            id
+        }
+    };
+    let membership_id = Uuid::now_v7();
+    sqlx::query(
+        "insert into memberships (organisation_id, id, user_id, role) values ($1, $2, $3, $4)
+         on conflict (organisation_id, user_id) do nothing",
+    )
+    .bind(invitation.organisation.0)
+    .bind(membership_id)
+    .bind(user_id.0)
+    .bind(invitation.role.as_str())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update invitations set accepted_at = now() where id = $1")
+        .bind(invitation.id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        invitation.organisation,
+        Some(user_id),
+        "member.joined",
+        ("membership", membership_id),
+        client,
+        serde_json::json!({ "role": invitation.role.as_str(), "invitation": invitation.id }),
+    )
+    .await?;
+    tx.commit().await?;
+    accounts::sign_in_as(ctx, user_id, invitation.organisation, client).await
+}

@@ -1,0 +1,151 @@
+//! Password reset by an emailed single-use link.
+
+use super::tokens::SecretToken;
+use super::{password, sessions, ClientInfo};
+use crate::backend::db::{scope_to, Db};
+use crate::backend::{mail, outbox, tenancy, AppContext};
+use crate::model::error::AppError;
+use crate::model::identity::{Email, NewPassword, UserId};
+use crate::model::tenancy::OrganisationId;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub const LINK_TTL: Duration = Duration::from_secs(30 * 60);
+/// Links sent per account in `LINK_TTL`: enough for a lost email, too few to flood a mailbox.
+pub const MAX_LINKS: i64 = 3;
+
+/// Emails a reset link if `email` has an account. The caller answers the same either way, so
+/// this never reveals whether an address is registered. On an organisation's host the link
+/// goes to that organisation's address, if the account belongs to it.
+pub async fn request(
+    ctx: &AppContext,
+    email: &str,
+    on_host: Option<OrganisationId>,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let email = Email::try_from(email.to_string()).map_err(|m| AppError::validation("email", m))?;
+    let db = &ctx.db;
+    let account: Option<(Uuid, String, i64)> = sqlx::query_as(
+        "select u.id, u.name,
+                (select count(*) from password_resets r
+                  where r.user_id = u.id and r.created_at > now() - make_interval(secs => $2))
+           from users u where u.email = $1 and u.status = 'active'",
+    )
+    .bind(email.as_str())
+    .bind(LINK_TTL.as_secs_f64())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((user_id, name, recent)) = account else {
+        return Ok(());
+    };
+    if recent >= MAX_LINKS {
+        tracing::info!("password reset not sent: too many recent links for this account");
+        return Ok(());
+    }
+    let organisation = match on_host {
+        Some(org) => super::accounts::active_memberships(db, UserId(user_id))
+            .await?
+            .into_iter()
+            .any(|(o, _, _)| o == org)
+            .then_some(org),
+        None => None,
+    };
+
+    let token = SecretToken::generate();
+    let mut tx = db.pool().begin().await?;
+    if let Some(org) = organisation {
+        scope_to(&mut tx, org).await?;
+    }
+    sqlx::query(
+        "insert into password_resets (id, user_id, token_hash, ip, expires_at)
+         values ($1, $2, $3, $4, now() + make_interval(secs => $5))",
+    )
+    .bind(Uuid::now_v7())
+    .bind(user_id)
+    .bind(token.hash())
+    .bind(client.ip.map(sessions::ip_network))
+    .bind(LINK_TTL.as_secs_f64())
+    .execute(&mut *tx)
+    .await?;
+    let site = tenancy::site_url(&mut tx, &ctx.public_url, &ctx.base_domain, organisation).await?;
+    let link = format!("{site}/reset-password?token={}", token.encode());
+    let message = mail::password_reset(email.as_str(), &name, &link, LINK_TTL.as_secs() / 60);
+    outbox::enqueue_email(&mut tx, organisation, &message).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn link_error() -> AppError {
+    AppError::validation(
+        "token",
+        "This reset link has expired or was already used. Ask for a new one.",
+    )
+}
+
+/// Whether a link still works, so the page can say so before the user types a password.
+pub async fn is_usable(db: &Db, token: &str) -> Result<bool, AppError> {
+    let Some(token) = SecretToken::parse(token) else {
+        return Ok(false);
+    };
+    Ok(sqlx::query_scalar(
+        "select exists (select 1 from password_resets
+                         where token_hash = $1 and used_at is null and expires_at > now())",
+    )
+    .bind(token.hash())
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// Sets a new password with a reset link, which then stops working (with every other link of
+/// that account), and signs the account out everywhere.
+pub async fn complete(
+    db: &Db,
+    token: &str,
+    new_password: String,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let token = SecretToken::parse(token).ok_or_else(link_error)?;
+    let mut tx = db.pool().begin().await?;
+    let row: Option<(Uuid, Uuid, String, String)> = sqlx::query_as(
+        "select r.id, u.id, u.email, u.name from password_resets r join users u on u.id = r.user_id
+          where r.token_hash = $1 and r.used_at is null and r.expires_at > now()
+          for update of r",
+    )
+    .bind(token.hash())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((_, user_id, email, name)) = row else {
+        return Err(link_error());
+    };
+    let email = Email::try_from(email).map_err(crate::backend::failure::internal)?;
+    let new_password = NewPassword::parse(new_password, Some(&email))
+        .map_err(|m| AppError::validation("password", m))?;
+    let hash = password::hash(new_password.expose()).await?;
+    let user = UserId(user_id);
+
+    sqlx::query("update users set password_hash = $2, updated_at = now() where id = $1")
+        .bind(user_id)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "update password_resets set used_at = now() where user_id = $1 and used_at is null",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update sessions set revoked_at = now() where user_id = $1 and revoked_at is null")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    outbox::enqueue_email(
+        &mut tx,
+        None,
+        &mail::password_changed(email.as_str(), &name),
+    )
+    .await?;
+    tx.commit().await?;
+
+    super::accounts::audit_everywhere(db, user, "password.reset", client).await?;
+    Ok(())
+}

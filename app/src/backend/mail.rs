@@ -1,0 +1,191 @@
+//! Email: what each message says, as plain text and HTML. Messages are rendered when the change
+//! that causes them is made and stored in the outbox; the relay only delivers them.
+
+use serde::{Deserialize, Serialize};
+
+/// One message as the outbox stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// A call to action in a message: the link is also written out in the text part.
+struct Action<'a> {
+    label: &'a str,
+    url: &'a str,
+}
+
+/// Builds a message from paragraphs, an optional button, and a closing line explaining why
+/// the recipient got it. Every value is escaped in the HTML part.
+fn compose(
+    to: &str,
+    subject: String,
+    greeting: &str,
+    paragraphs: &[String],
+    action: Option<Action<'_>>,
+    footer: &str,
+) -> OutgoingEmail {
+    let mut text = format!("{greeting}\n\n");
+    let mut body = format!("<p>{}</p>", escape(greeting));
+    for p in paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+        body.push_str(&format!("<p>{}</p>", escape(p)));
+    }
+    if let Some(a) = &action {
+        text.push_str(&format!("{}: {}\n\n", a.label, a.url));
+        body.push_str(&format!(
+            r#"<p><a href="{url}" style="display:inline-block;padding:10px 18px;background:#1d4ed8;color:#ffffff;border-radius:6px;text-decoration:none;font-weight:600">{label}</a></p><p style="font-size:13px;color:#4b5563">Or paste this link into your browser: {url}</p>"#,
+            url = escape(a.url),
+            label = escape(a.label)
+        ));
+    }
+    text.push_str(footer);
+    text.push('\n');
+    let html = format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.5;color:#111827;max-width:560px;margin:0 auto;padding:24px">{body}<hr style="border:none;border-top:1px solid #e5e7eb;margin:24px 0"><p style="font-size:13px;color:#4b5563">{footer}</p></body></html>"#,
+        title = escape(&subject),
+        footer = escape(footer),
+    );
+    OutgoingEmail {
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: u64) -> OutgoingEmail {
+    compose(
+        to,
+        "Reset your Workdesk password".into(),
+        &format!("Hello {name},"),
+        &[format!(
+            "Someone asked to reset the password of your Workdesk account. The link below works once, for {valid_minutes} minutes."
+        )],
+        Some(Action {
+            label: "Choose a new password",
+            url: link,
+        }),
+        "If you didn't ask for this, ignore this email: your password stays as it is.",
+    )
+}
+
+pub fn password_changed(to: &str, name: &str) -> OutgoingEmail {
+    compose(
+        to,
+        "Your Workdesk password was changed".into(),
+        &format!("Hello {name},"),
+        &["The password of your Workdesk account was just changed, and every device was signed out.".into()],
+        None,
+        "If this wasn't you, reset your password now and tell your administrator.",
+    )
+}
+
+pub fn sign_in_code(to: &str, name: &str, code: &str, valid_minutes: u64) -> OutgoingEmail {
+    compose(
+        to,
+        format!("{code} is your Workdesk sign-in code"),
+        &format!("Hello {name},"),
+        &[
+            format!("Your sign-in code is {code}. It works once, for {valid_minutes} minutes."),
+            "Workdesk will never ask you for this code by phone or chat.".into(),
+        ],
+        None,
+        "If you didn't try to sign in, someone knows your password: change it now.",
+    )
+}
+
+pub fn invitation(
+    to: &str,
+    organisation: &str,
+    inviter: &str,
+    role: &str,
+    link: &str,
+    valid_days: u64,
+) -> OutgoingEmail {
+    compose(
+        to,
+        format!("{inviter} invited you to {organisation} on Workdesk"),
+        "Hello,",
+        &[format!(
+            "{inviter} invited you to join {organisation} on Workdesk as {role}. The invitation is valid for {valid_days} days."
+        )],
+        Some(Action {
+            label: "Accept the invitation",
+            url: link,
+        }),
+        "If you weren't expecting this, ignore this email.",
+    )
+}
+
+pub fn new_sign_in(
+    to: &str,
+    name: &str,
+    device: &str,
+    ip: &str,
+    at: &str,
+    account_link: &str,
+) -> OutgoingEmail {
+    compose(
+        to,
+        "New sign-in to your Workdesk account".into(),
+        &format!("Hello {name},"),
+        &[format!(
+            "Your account was just signed in to from a device or address we haven't seen before: {device}, from {ip}, at {at}."
+        )],
+        Some(Action {
+            label: "Review your devices",
+            url: account_link,
+        }),
+        "If this was you, there's nothing to do. If not, sign that device out and change your password.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_in_html_but_not_in_text() {
+        let m = invitation(
+            "a@example.com",
+            "<script>Acme</script>",
+            "Ada \"A\" & co",
+            "Staff",
+            "https://acme.example/invite?t=1&x=2",
+            7,
+        );
+        assert!(m.html.contains("&lt;script&gt;Acme&lt;/script&gt;"));
+        assert!(!m.html.contains("<script>"));
+        assert!(m.html.contains("Ada &quot;A&quot; &amp; co"));
+        assert!(m.html.contains("https://acme.example/invite?t=1&amp;x=2"));
+        assert!(m.text.contains("https://acme.example/invite?t=1&x=2"));
+        assert!(m.subject.contains("<script>Acme</script>"));
+    }
+
+    #[test]
+    fn the_code_is_in_the_subject_and_both_parts() {
+        let m = sign_in_code("a@example.com", "Ada", "123456", 10);
+        assert!(m.subject.starts_with("123456"));
+        assert!(m.text.contains("123456") && m.html.contains("123456"));
+    }
+}

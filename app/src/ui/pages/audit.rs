@@ -1,0 +1,69 @@
+//! The audit log, for admins: who did what, when and from where, newest first.
+
+use crate::api::members::audit_log;
+use crate::model::members::{describe_action, AuditPage};
+use crate::model::system::readable_utc;
+use crate::ui::auth::SignedInOnly;
+use crate::ui::components::{EmptyState, ResourceSection, Table};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    // Paging lives in the URL, so it works without script and can be bookmarked.
+    let before = move || {
+        query
+            .read()
+            .get("before")
+            .and_then(|b| uuid::Uuid::parse_str(&b).ok())
+    };
+    let page = Resource::new(before, audit_log);
+    let render = move |page: AuditPage| {
+        if page.entries.is_empty() {
+            return view! { <EmptyState title="Nothing recorded yet" description="Sign-ins, member changes and security settings appear here." /> }.into_any();
+        }
+        view! {
+            <Table caption="Audit log entries, newest first" headers=vec!["When", "Who", "What", "Target", "Address", "Details"]>
+                {page
+                    .entries
+                    .into_iter()
+                    .map(|e| {
+                        view! {
+                            <tr data-testid="audit-row">
+                                <td class="px-3 py-2 whitespace-nowrap">{readable_utc(&e.at)}</td>
+                                <td class="px-3 py-2">{e.actor.unwrap_or_else(|| "System".into())}</td>
+                                <td class="px-3 py-2">{describe_action(&e.action).to_string()}</td>
+                                <td class="px-3 py-2">{e.target.unwrap_or_default()}</td>
+                                <td class="px-3 py-2">{e.ip.unwrap_or_else(|| "–".into())}</td>
+                                <td class="px-3 py-2 font-mono text-xs break-all">{e.detail}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </Table>
+            <nav aria-label="Audit log pages" class="flex gap-4">
+                {before().is_some().then(|| view! { <A href="/audit" attr:class="font-medium text-primary underline">"Newest entries"</A> })}
+                {page
+                    .next
+                    .map(|next| {
+                        view! {
+                            <A href=format!("/audit?before={next}") attr:class="font-medium text-primary underline">
+                                "Older entries"
+                            </A>
+                        }
+                    })}
+            </nav>
+        }
+            .into_any()
+    };
+    view! {
+        <Title text="Audit log" />
+        <h1 class="text-2xl font-bold">"Audit log"</h1>
+        <SignedInOnly>
+            <ResourceSection id="audit-heading" title="Security and membership events" resource=page render />
+        </SignedInOnly>
+    }
+}

@@ -1,0 +1,278 @@
+//! The ticket list (filters in the URL, so views can be bookmarked and work without script)
+//! and the new-ticket form.
+
+use super::bulk_edit::BulkEdit;
+use super::saved_views::SavedViews;
+use crate::api::tickets::{list_tickets, ticket_choices, BulkUpdateTickets, CreateTicket};
+use crate::model::error::AppError;
+use crate::model::system::readable_utc;
+use crate::model::ticket::{
+    Assignee, Priority, Queue, TicketFilter, TicketPage, TicketSort, TicketStatus,
+};
+use crate::ui::auth::SignedInOnly;
+use crate::ui::components::{
+    action_error, field_error, Button, EmptyState, FormError, ResourceSection, Select,
+    SelectOption, Table, TextArea, TextField,
+};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+pub type Choices = Resource<Result<(Vec<Queue>, Vec<Assignee>), AppError>>;
+
+fn any_option(label: &str) -> SelectOption {
+    SelectOption::new("", label)
+}
+
+pub fn status_options(any: Option<&str>, statuses: &[TicketStatus]) -> Vec<SelectOption> {
+    any.map(any_option)
+        .into_iter()
+        .chain(
+            statuses
+                .iter()
+                .map(|s| SelectOption::new(s.as_str(), s.label())),
+        )
+        .collect()
+}
+
+pub fn priority_options(any: Option<&str>) -> Vec<SelectOption> {
+    any.map(any_option)
+        .into_iter()
+        .chain(
+            Priority::ALL
+                .iter()
+                .map(|p| SelectOption::new(p.as_str(), p.label())),
+        )
+        .collect()
+}
+
+pub fn queue_options(any: Option<&str>, queues: &[Queue]) -> Vec<SelectOption> {
+    any.map(any_option)
+        .into_iter()
+        .chain(
+            queues
+                .iter()
+                .map(|q| SelectOption::new(q.id.to_string(), q.name.clone())),
+        )
+        .collect()
+}
+
+pub fn assignee_options(none: &str, people: &[Assignee]) -> Vec<SelectOption> {
+    std::iter::once(any_option(none))
+        .chain(
+            people
+                .iter()
+                .map(|p| SelectOption::new(p.id.0.to_string(), p.name.clone())),
+        )
+        .collect()
+}
+
+/// The list's URL for `filter` continuing after `after`.
+fn page_href(filter: &TicketFilter, after: &str) -> String {
+    format!("/tickets?{}&after={after}", filter.to_query())
+}
+
+#[component]
+pub fn TicketsPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| TicketFilter::from_query(|k| query.read().get(k)));
+    let bulk = ServerAction::<BulkUpdateTickets>::new();
+    let selected = RwSignal::new(Vec::<uuid::Uuid>::new());
+    let page = Resource::new(
+        move || (filter.get(), bulk.version().get()),
+        |(filter, _)| list_tickets(filter),
+    );
+    let choices: Choices = Resource::new(|| (), |_| ticket_choices());
+    // Any change in the organisation may move rows in or out of this page: re-read it.
+    crate::ui::live::subscribe(move |_| page.refetch());
+    let render = move |page: TicketPage| {
+        if page.tickets.is_empty() {
+            return view! {
+                <EmptyState title="No tickets here" description="Nothing matches these filters yet.">
+                    <A href="/tickets/new" attr:class="font-medium text-primary underline">"Create a ticket"</A>
+                </EmptyState>
+            }
+            .into_any();
+        }
+        let next = page
+            .next
+            .map(|after| page_href(&filter.get_untracked(), &after));
+        let on_page: Vec<uuid::Uuid> = page.tickets.iter().map(|t| t.id).collect();
+        let all_selected = {
+            let on_page = on_page.clone();
+            move || selected.with(|s| on_page.iter().all(|id| s.contains(id)))
+        };
+        let toggle_all = {
+            let all_selected = all_selected.clone();
+            move |_| {
+                let everything = all_selected();
+                selected.update(|s| {
+                    s.retain(|id| !on_page.contains(id));
+                    if !everything {
+                        s.extend(on_page.iter().copied());
+                    }
+                });
+            }
+        };
+        view! {
+            <button type="button" on:click=toggle_all class="self-start rounded-md border border-border px-3 py-1 text-sm text-fg hover:bg-surface">
+                {move || if all_selected() { "Clear selection" } else { "Select all on this page" }}
+            </button>
+            <Table caption="Tickets" headers=vec!["Select", "Number", "Title", "Status", "Priority", "Queue", "Assignee", "Due", "Updated"]>
+                {page
+                    .tickets
+                    .into_iter()
+                    .map(|t| {
+                        let href = format!("/tickets/{}", t.number);
+                        let id = t.id;
+                        let label = format!("Select #{} {}", t.number, t.title);
+                        view! {
+                            <tr data-testid="ticket-row">
+                                <td class="px-3 py-2">
+                                    <input
+                                        type="checkbox"
+                                        class="h-4 w-4"
+                                        aria-label=label
+                                        prop:checked=move || selected.with(|s| s.contains(&id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            selected.update(|s| {
+                                                s.retain(|x| *x != id);
+                                                if on {
+                                                    s.push(id);
+                                                }
+                                            });
+                                        }
+                                    />
+                                </td>
+                                <td class="px-3 py-2">{format!("#{}", t.number)}</td>
+                                <td class="px-3 py-2">
+                                    <A href=href attr:class="font-medium text-primary underline">{t.title}</A>
+                                </td>
+                                <td class="px-3 py-2">{t.status.label()}</td>
+                                <td class="px-3 py-2">{t.priority.label()}</td>
+                                <td class="px-3 py-2">{t.queue}</td>
+                                <td class="px-3 py-2">{t.assignee.unwrap_or_else(|| "Unassigned".into())}</td>
+                                <td class="px-3 py-2 whitespace-nowrap">{t.due_on.map(|d| d.to_string()).unwrap_or_else(|| "–".into())}</td>
+                                <td class="px-3 py-2 whitespace-nowrap">{readable_utc(&t.updated_at)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </Table>
+            {next.map(|href| view! {
+                <nav aria-label="Ticket pages">
+                    <A href=href attr:class="font-medium text-primary underline">"Next page"</A>
+                </nav>
+            })}
+        }
+        .into_any()
+    };
+    view! {
+        <Title text="Tickets" />
+        <div class="flex flex-wrap items-center justify-between gap-4">
+            <h1 class="text-2xl font-bold">"Tickets"</h1>
+            <div class="flex gap-3">
+                <A href="/queues" attr:class="rounded-md border border-border px-4 py-2 font-medium text-fg no-underline">
+                    "Queues"
+                </A>
+                <a
+                    href=move || format!("/tickets/export.csv?{}", filter.get().to_query())
+                    download=""
+                    // A file, not a page: the router must not try to navigate to it.
+                    rel="external"
+                    class="rounded-md border border-border px-4 py-2 font-medium text-fg no-underline"
+                >
+                    "Export CSV"
+                </a>
+                <A href="/tickets/new" attr:class="rounded-md bg-primary px-4 py-2 font-medium text-primary-fg no-underline">
+                    "New ticket"
+                </A>
+            </div>
+        </div>
+        <SignedInOnly>
+            <SavedViews filter />
+            <FilterForm filter choices />
+            <BulkEdit selected action=bulk choices />
+            <ResourceSection id="ticket-list-heading" title="Results" resource=page render />
+        </SignedInOnly>
+    }
+}
+
+#[component]
+fn FilterForm(filter: Memo<TicketFilter>, choices: Choices) -> impl IntoView {
+    let f = filter.get_untracked();
+    view! {
+        <form method="get" action="/tickets" aria-label="Filter tickets" class="mt-6 flex flex-wrap items-end gap-3">
+            <TextField label="Search" name="q" input_type="search" value=f.text.clone().unwrap_or_default() max_length=200 />
+            <Select label="Status" name="status" options=status_options(Some("Any status"), &TicketStatus::ALL) selected=f.status.map(|s| s.as_str().to_string()).unwrap_or_default() />
+            <Select label="Priority" name="priority" options=priority_options(Some("Any priority")) selected=f.priority.map(|p| p.as_str().to_string()).unwrap_or_default() />
+            <Transition>
+                {move || {
+                    choices
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|(queues, people)| {
+                            let f = filter.get_untracked();
+                            view! {
+                                <Select label="Queue" name="queue" options=queue_options(Some("Any queue"), &queues) selected=f.queue.map(|q| q.to_string()).unwrap_or_default() />
+                                <Select label="Assignee" name="assignee" options=assignee_options("Anyone", &people) selected=f.assignee.map(|a| a.to_string()).unwrap_or_default() />
+                            }
+                        })
+                }}
+            </Transition>
+            <Select
+                label="Sort"
+                name="sort"
+                options=TicketSort::ALL.iter().map(|s| SelectOption::new(s.as_str(), s.label())).collect()
+                selected=f.sort.as_str().to_string()
+            />
+            <Button submit=true>"Apply"</Button>
+        </form>
+    }
+}
+
+#[component]
+pub fn NewTicketPage() -> impl IntoView {
+    let create = ServerAction::<CreateTicket>::new();
+    let choices: Choices = Resource::new(|| (), |_| ticket_choices());
+    let error = action_error(create.value());
+    view! {
+        <Title text="New ticket" />
+        <h1 class="text-2xl font-bold">"New ticket"</h1>
+        <SignedInOnly>
+            <ActionForm action=create attr:class="mt-6 flex max-w-2xl flex-col gap-4" attr:aria-label="New ticket" attr:novalidate=true>
+                <FormError error fields=&["title", "description", "priority", "queue", "assignee", "due"] />
+                <TextField label="Title" name="title" required=true max_length=crate::model::ticket::TITLE_MAX error=field_error(error, "title") />
+                <TextArea
+                    label="Description"
+                    name="description"
+                    hint="Markdown works: **bold**, lists, links."
+                    max_length=crate::model::ticket::DESCRIPTION_MAX
+                    error=field_error(error, "description")
+                />
+                <Select label="Priority" name="priority" options=priority_options(None) selected="medium".to_string() />
+                <Transition>
+                    {move || {
+                        choices
+                            .get()
+                            .map(|r| match r {
+                                Ok((queues, people)) => {
+                                    view! {
+                                        <Select label="Queue" name="queue" options=queue_options(None, &queues) />
+                                        <Select label="Assignee" name="assignee" options=assignee_options("Unassigned", &people) />
+                                    }
+                                        .into_any()
+                                }
+                                Err(e) => view! { <crate::ui::components::ErrorNotice error=e /> }.into_any(),
+                            })
+                    }}
+                </Transition>
+                <TextField label="Due date" name="due" input_type="date" hint="Optional." error=field_error(error, "due") />
+                <Button submit=true disabled=create.pending()>"Create ticket"</Button>
+            </ActionForm>
+        </SignedInOnly>
+    }
+}

@@ -1,0 +1,113 @@
+//! The public REST API, `/api/v1`, described by the OpenAPI document it serves at
+//! `/api/v1/openapi.json`. Callers authenticate with an API token (`Authorization: Bearer`) or
+//! a browser session. Unknown paths and methods answer problem+json, never HTML.
+
+mod idempotency;
+mod tickets;
+
+use crate::problem::{Problem, PROBLEM_JSON};
+use crate::state::AppState;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Workdesk API", description = "Tickets, queues, comments and attachments of one organisation."),
+    paths(
+        tickets::queues, tickets::list, tickets::create, tickets::get, tickets::update,
+        tickets::comments, tickets::add_comment, tickets::attachments, upload_attachment,
+        download_attachment,
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index))
+        .route("/openapi.json", get(openapi))
+        .route("/queues", get(tickets::queues))
+        .route("/tickets", get(tickets::list).post(tickets::create))
+        .route(
+            "/tickets/{number}",
+            get(tickets::get).patch(tickets::update),
+        )
+        .route(
+            "/tickets/{number}/comments",
+            get(tickets::comments).post(tickets::add_comment),
+        )
+        .route(
+            "/tickets/{number}/attachments",
+            crate::attachments::upload_route().get(tickets::attachments),
+        )
+        .route("/attachments/{id}", crate::attachments::download_route())
+        // A route, not a fallback: the pages' catch-all route would otherwise win.
+        .route("/{*unknown}", any(|| async { Problem::not_found() }))
+        .method_not_allowed_fallback(|| async { Problem::method_not_allowed() })
+}
+
+async fn index() -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "name": "Workdesk API",
+        "version": env!("CARGO_PKG_VERSION"),
+        "openapi": "/api/v1/openapi.json",
+    }))
+}
+
+async fn openapi() -> Response {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    Json(doc).into_response()
+}
+
+/// 412 and 428: about the request's preconditions, so not an `AppError` the pages would see.
+fn precondition(status: StatusCode, detail: &str) -> Response {
+    let body = serde_json::json!({
+        "type": if status == StatusCode::PRECONDITION_FAILED { "/problems/precondition-failed" } else { "/problems/precondition-required" },
+        "title": status.canonical_reason().unwrap_or("Precondition"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response
+}
+
+/// Upload a file (at most 10 MB) as the `file` part of multipart/form-data. Its type is
+/// sniffed from its bytes; downloads are always attachments.
+#[utoipa::path(post, path = "/api/v1/tickets/{number}/attachments", tag = "attachments",
+    params(("number" = i64, Path, description = "The ticket's number in its organisation")),
+    request_body(content_type = "multipart/form-data", description = "One part named `file`"),
+    responses((status = 201, body = app::model::attachment::Attachment),
+              (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[allow(dead_code)] // documents crate::attachments::upload
+fn upload_attachment() {}
+
+/// The file's bytes, as a download.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "attachments",
+    params(("id" = uuid::Uuid, Path, description = "The attachment's id")),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+              (status = 401, body = Problem), (status = 404, body = Problem)))]
+#[allow(dead_code)] // documents crate::attachments::download
+fn download_attachment() {}

@@ -1,0 +1,335 @@
+//! `/api/v1` queues, tickets and comments. Handlers parse and check what arrives, then call the
+//! same services the pages use; every failure leaves as problem+json, never a bare 4xx text.
+
+use super::idempotency;
+use crate::problem::ApiError;
+use crate::signed_in::SignedIn;
+use crate::state::AppState;
+use app::backend::tickets::{self, TicketChange};
+use app::model::error::AppError;
+use app::model::identity::UserId;
+use app::model::ticket::{
+    parse_comment, Comment, NewTicket, Priority, Queue, TicketDetail, TicketFilter, TicketPage,
+    TicketStatus,
+};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A JSON body, or a 422 problem saying what is wrong with it.
+fn body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, AppError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !is_json {
+        return Err(AppError::validation(
+            "body",
+            "Send the body as application/json.",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| AppError::validation("body", e.to_string()))
+}
+
+/// A ticket number from the path; anything else names no ticket.
+fn number(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(AppError::NotFound)
+}
+
+async fn detail(state: &AppState, caller: &SignedIn, n: i64) -> Result<TicketDetail, AppError> {
+    tickets::get(&state.ctx.db, &caller.viewer, n)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn with_etag(status: StatusCode, ticket: &TicketDetail) -> Response {
+    let mut response = (status, Json(ticket)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", ticket.version)) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+#[utoipa::path(get, path = "/api/v1/queues", tag = "tickets",
+    responses((status = 200, body = Vec<Queue>), (status = 401, body = crate::problem::Problem)))]
+pub async fn queues(
+    State(state): State<AppState>,
+    caller: SignedIn,
+) -> Result<Json<Vec<Queue>>, ApiError> {
+    Ok(Json(
+        tickets::queues(&state.ctx.db, caller.viewer.organisation_id).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
+    params(
+        ("status" = Option<TicketStatus>, Query, description = "Only tickets with this status"),
+        ("priority" = Option<Priority>, Query, description = "Only tickets with this priority"),
+        ("queue" = Option<Uuid>, Query, description = "Only tickets in this queue"),
+        ("assignee" = Option<Uuid>, Query, description = "Only tickets assigned to this member"),
+        ("q" = Option<String>, Query, description = "Words to find in titles, descriptions and comments"),
+        ("sort" = Option<String>, Query, description = "updated (default), newest or oldest"),
+        ("after" = Option<String>, Query, description = "The `next` cursor of the previous page"),
+    ),
+    responses((status = 200, body = TicketPage), (status = 401, body = crate::problem::Problem),
+              (status = 422, body = crate::problem::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<TicketPage>, ApiError> {
+    let filter = TicketFilter::from_query(|k| params.get(k).cloned());
+    Ok(Json(
+        tickets::list(&state.ctx.db, caller.viewer.organisation_id, &filter).await?,
+    ))
+}
+
+/// A new ticket. Only the title is required.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTicketBody {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    priority: Option<Priority>,
+    #[serde(default)]
+    queue_id: Option<Uuid>,
+    #[serde(default)]
+    assignee_id: Option<Uuid>,
+    #[serde(default)]
+    due_on: Option<time::Date>,
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicketBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeats with the same key get the first answer")),
+    responses((status = 201, body = TicketDetail), (status = 401, body = crate::problem::Problem),
+              (status = 409, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let key = idempotency::key(&headers, caller.token)?;
+    let new: NewTicketBody = body(&headers, &bytes)?;
+    let (status, json) = idempotency::once(
+        &state.ctx.db,
+        caller.viewer.organisation_id,
+        key,
+        &bytes,
+        || async {
+            let id_text = |id: Option<Uuid>| id.map(|i| i.to_string()).unwrap_or_default();
+            let parsed = NewTicket::parse(
+                &new.title,
+                &new.description,
+                new.priority.unwrap_or(Priority::Medium).as_str(),
+                &id_text(new.queue_id),
+                &id_text(new.assignee_id),
+                &new.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            )?;
+            let n = tickets::create(&state.ctx.db, &caller.viewer, parsed, &caller.client).await?;
+            let ticket = detail(&state, &caller, n).await?;
+            Ok((
+                StatusCode::CREATED,
+                serde_json::to_value(ticket).map_err(app::backend::failure::internal)?,
+            ))
+        },
+    )
+    .await?;
+    let mut response = (status, Json(&json)).into_response();
+    if let Some(n) = json["number"].as_i64() {
+        if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/tickets/{n}")) {
+            response.headers_mut().insert(header::LOCATION, v);
+        }
+    }
+    Ok(response)
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{number}", tag = "tickets",
+    params(("number" = i64, Path, description = "The ticket's number in its organisation")),
+    responses((status = 200, body = TicketDetail, headers(("ETag" = String, description = "The ticket's version, for If-Match"))),
+              (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    let ticket = detail(&state, &caller, number(&raw)?).await?;
+    Ok(with_etag(StatusCode::OK, &ticket))
+}
+
+/// Present and `null` is different from absent: `null` clears, absent leaves alone.
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Fields to change; absent ones stay as they are. The version the change was made against
+/// comes in `If-Match` (the ETag) or as `version`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketPatch {
+    #[serde(default)]
+    version: Option<i32>,
+    #[serde(default)]
+    status: Option<TicketStatus>,
+    #[serde(default)]
+    priority: Option<Priority>,
+    #[serde(default)]
+    queue_id: Option<Uuid>,
+    /// `null` unassigns.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>, nullable)]
+    assignee_id: Option<Option<Uuid>>,
+    /// `null` removes the due date.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<time::Date>, nullable)]
+    due_on: Option<Option<time::Date>>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/tickets/{number}", tag = "tickets", request_body = TicketPatch,
+    params(("number" = i64, Path, description = "The ticket's number in its organisation"),
+           ("If-Match" = Option<String>, Header, description = "The ETag the change was made against")),
+    responses((status = 200, body = TicketDetail), (status = 401, body = crate::problem::Problem),
+              (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem),
+              (status = 412, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem),
+              (status = 428, body = crate::problem::Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let n = number(&raw)?;
+    let patch: TicketPatch = body(&headers, &bytes)?;
+    let (id, current_version) = tickets::locate(&state.ctx.db, &caller.viewer, n).await?;
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .to_string()
+        });
+    let version = match (if_match, patch.version) {
+        (Some(tag), _) => {
+            if tag.parse::<i32>().ok() != Some(current_version) {
+                return Ok(super::precondition(
+                    StatusCode::PRECONDITION_FAILED,
+                    "The ticket changed since that ETag. Fetch it again and retry.",
+                ));
+            }
+            current_version
+        }
+        (None, Some(v)) => v,
+        (None, None) => {
+            return Ok(super::precondition(
+                StatusCode::PRECONDITION_REQUIRED,
+                "Say which version you changed: send If-Match with the ETag, or `version`.",
+            ));
+        }
+    };
+    let change = TicketChange {
+        status: patch.status,
+        priority: patch.priority,
+        queue: patch.queue_id,
+        assignee: patch.assignee_id.map(|a| a.map(UserId)),
+        due_on: patch.due_on,
+    };
+    tickets::update(
+        &state.ctx.db,
+        &caller.viewer,
+        id,
+        version,
+        change,
+        &caller.client,
+    )
+    .await?;
+    let ticket = detail(&state, &caller, n).await?;
+    Ok(with_etag(StatusCode::OK, &ticket))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{number}/comments", tag = "tickets",
+    params(("number" = i64, Path, description = "The ticket's number in its organisation")),
+    responses((status = 200, body = Vec<Comment>), (status = 401, body = crate::problem::Problem),
+              (status = 404, body = crate::problem::Problem)))]
+pub async fn comments(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Json<Vec<Comment>>, ApiError> {
+    Ok(Json(detail(&state, &caller, number(&raw)?).await?.comments))
+}
+
+/// A reply, or with `internal` an internal note. Markdown.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCommentBody {
+    body: String,
+    #[serde(default)]
+    internal: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{number}/comments", tag = "tickets", request_body = NewCommentBody,
+    params(("number" = i64, Path, description = "The ticket's number in its organisation"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Repeats with the same key get the first answer")),
+    responses((status = 201, body = Vec<Comment>, description = "The ticket's comments, the new one last"),
+              (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem),
+              (status = 409, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+pub async fn add_comment(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let n = number(&raw)?;
+    let key = idempotency::key(&headers, caller.token)?;
+    let new: NewCommentBody = body(&headers, &bytes)?;
+    let (status, json) = idempotency::once(
+        &state.ctx.db,
+        caller.viewer.organisation_id,
+        key,
+        &bytes,
+        || async {
+            let text = parse_comment(&new.body)?;
+            let (id, _) = tickets::locate(&state.ctx.db, &caller.viewer, n).await?;
+            tickets::comment(&state.ctx.db, &caller.viewer, id, text, new.internal).await?;
+            let comments = detail(&state, &caller, n).await?.comments;
+            Ok((
+                StatusCode::CREATED,
+                serde_json::to_value(comments).map_err(app::backend::failure::internal)?,
+            ))
+        },
+    )
+    .await?;
+    Ok((status, Json(json)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{number}/attachments", tag = "attachments",
+    params(("number" = i64, Path, description = "The ticket's number in its organisation")),
+    responses((status = 200, body = Vec<app::model::attachment::Attachment>),
+              (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
+pub async fn attachments(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Json<Vec<app::model::attachment::Attachment>>, ApiError> {
+    Ok(Json(
+        detail(&state, &caller, number(&raw)?).await?.attachments,
+    ))
+}
