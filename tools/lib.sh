@@ -216,8 +216,23 @@ build_release() {
       && rm -rf "$DIST.new" && mkdir -p "$DIST.new" \
       && cp "$CARGO_TARGET_DIR/release/server" "$CARGO_TARGET_DIR/release/hash.txt" "$DIST.new/" \
       && cp -r "$REPO/target/site" "$DIST.new/site" \
+      && precompress "$DIST.new/site/pkg" \
       && rm -rf "$DIST" && mv "$DIST.new" "$DIST"
   ) 9>"$CARGO_TARGET_DIR/.workdesk-build.lock"
+}
+
+# Brotli (quality 11) and gzip (level 9) copies beside each bundle file, made once here rather
+# than on every request: the server sends them to browsers that accept them (ServeDir).
+precompress() {
+  node -e '
+    const fs = require("fs"), path = require("path"), zlib = require("zlib");
+    for (const name of fs.readdirSync(process.argv[1])) {
+      if (!/\.(wasm|js|css)$/.test(name)) continue;
+      const file = path.join(process.argv[1], name), data = fs.readFileSync(file);
+      fs.writeFileSync(file + ".br", zlib.brotliCompressSync(data, { params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+      fs.writeFileSync(file + ".gz", zlib.gzipSync(data, { level: 9 }));
+    }' "$1"
 }
 
 migrate_and_seed() {

@@ -32,6 +32,8 @@ pub enum Command {
     Seed,
     /// Generate benchmark data at scale (organisations bench-0, bench-1, ...), then exit.
     SeedScale(crate::scale_seed::ScaleOptions),
+    /// Serve only the ticket list's query behind a bare handler: the benchmark's ceiling.
+    Baseline,
     /// Deliver the outbox (email) until stopped, without serving HTTP: for running the relay
     /// as its own process (then set OUTBOX_RELAY=false on the web servers).
     Worker,

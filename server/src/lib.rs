@@ -2,6 +2,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod baseline;
 pub mod config;
 pub mod csrf;
 pub mod database;

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve::run(cli.config).await?,
+            Command::Baseline => server::baseline::run(cli.config).await?,
             Command::Worker => serve::run_worker(cli.config).await?,
             Command::Migrate => database::migrate(&cli.config).await?,
             Command::SeedScale(options) => {

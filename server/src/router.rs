@@ -14,7 +14,7 @@ use leptos_axum::{file_and_error_handler_with_context, generate_route_list, Lept
 use std::any::Any;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
@@ -77,7 +77,10 @@ pub fn build(state: AppState) -> Router {
                 .layer(TraceLayer::new_for_http())
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(CatchPanicLayer::custom(panic_response))
-                .layer(CompressionLayer::new())
+                // Pages and JSON are compressed per response, so cheaply: brotli's default
+                // (quality 11) cost milliseconds of CPU per page. The bundle is precompressed
+                // at quality 11 when built (tools/lib.sh) and sent as it is.
+                .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     middleware::security_headers,

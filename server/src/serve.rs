@@ -6,15 +6,20 @@ use app::backend::{AppContext, Db};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-pub fn state(config: Config) -> Result<AppState, std::io::Error> {
+/// The app role's pool, connecting on first use (so a server starts while the database does).
+pub fn database(config: &Config) -> Result<Db, std::io::Error> {
     config.validate().map_err(std::io::Error::other)?;
-    let db = Db::connect_lazy(
+    Ok(Db::connect_lazy(
         config
             .app_connect_options()
             .map_err(std::io::Error::other)?,
         config.database_max_connections,
         config.acquire_timeout(),
-    );
+    ))
+}
+
+pub fn state(config: Config) -> Result<AppState, std::io::Error> {
+    let db = database(&config)?;
     Ok(AppState {
         leptos_options: config.leptos_options(),
         ctx: AppContext {
@@ -99,7 +104,7 @@ pub async fn run(config: Config) -> std::io::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;

@@ -2,6 +2,7 @@
 //! runs a multi-threaded server, and Leptos keeps process-wide state that other tests'
 //! runtimes in the same process would share.
 
+#[path = "suite/common/mod.rs"]
 mod common;
 
 use common::TestApp;

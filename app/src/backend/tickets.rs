@@ -325,11 +325,10 @@ fn push_filters(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter) {
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        q.push(" and (t.search @@ websearch_to_tsquery('simple', ")
+        // The expression of the `tickets_document_idx` index, exactly (migration 12).
+        q.push(" and (t.search || t.comments_search) @@ websearch_to_tsquery('simple', ")
             .push_bind(text.to_string())
-            .push(") or exists (select 1 from comments c where c.organisation_id = t.organisation_id and c.ticket_id = t.id and c.search @@ websearch_to_tsquery('simple', ")
-            .push_bind(text.to_string())
-            .push(")))");
+            .push(")");
     }
 }
 

@@ -1,8 +1,6 @@
 //! Password reset by emailed single-use link, end to end over HTTP with a real SMTP server.
 
-mod common;
-
-use common::{cookies_from, TestApp, PASSWORD};
+use crate::common::{cookies_from, TestApp, PASSWORD};
 use reqwest::header;
 
 const NEW_PASSWORD: &str = "a brand new long passphrase";
@@ -54,7 +52,7 @@ async fn viewer(app: &TestApp, jar: &str) -> serde_json::Value {
 #[tokio::test]
 async fn a_reset_link_works_once_and_signs_out_every_device() {
     let app = TestApp::spawn().await;
-    let old_session = common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
+    let old_session = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
 
     let known = forgot(&app, None, "ada@example.com").await;
     let unknown = forgot(&app, None, "nobody@example.com").await;
@@ -123,7 +121,7 @@ async fn a_reset_link_works_once_and_signs_out_every_device() {
         .fetch_one(&mut db)
         .await
         .unwrap();
-    common::scope_connection(&mut db, org).await;
+    crate::common::scope_connection(&mut db, org).await;
     let audited: i64 =
         sqlx::query_scalar("select count(*) from audit_log where action = 'password.reset'")
             .fetch_one(&mut db)
@@ -135,7 +133,7 @@ async fn a_reset_link_works_once_and_signs_out_every_device() {
 #[tokio::test]
 async fn expired_tampered_and_unknown_links_change_nothing() {
     let app = TestApp::spawn().await;
-    common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
+    crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
     forgot(&app, None, "ada@example.com").await;
     let token = token_of(
         &app.mail
@@ -174,7 +172,7 @@ async fn expired_tampered_and_unknown_links_change_nothing() {
 #[tokio::test]
 async fn links_use_the_tenant_address_and_requests_are_limited() {
     let app = TestApp::spawn().await;
-    common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     forgot(&app, Some("acme.localhost"), "ada@example.com").await;
     let link = app
         .mail
@@ -188,7 +186,7 @@ async fn links_use_the_tenant_address_and_requests_are_limited() {
     );
 
     // A forged Host that is not Ada's organisation gets the platform link.
-    common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
+    crate::common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
     forgot(&app, Some("globex.localhost"), "ada@example.com").await;
     let link = app
         .mail

@@ -1,8 +1,6 @@
 //! Server functions over HTTP, the way the hydrated browser calls them.
 
-mod common;
-
-use common::{test_config, TestApp, TestDb};
+use crate::common::{test_config, TestApp, TestDb};
 
 #[tokio::test]
 async fn status_reports_a_reachable_database() {

@@ -1,9 +1,7 @@
 //! Live updates: a change committed through one server process reaches a browser's event
 //! stream on another, for the ticket's own organisation only.
 
-mod common;
-
-use common::{json, TestApp};
+use crate::common::{json, TestApp};
 use reqwest::header;
 use std::time::Duration;
 
@@ -70,8 +68,8 @@ impl Events {
 async fn a_change_through_one_server_reaches_streams_on_another_within_its_organisation() {
     let app = TestApp::spawn().await;
     let other_process = app.sibling().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
-    let bob = common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let bob = crate::common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
 
     let mut ada_elsewhere = Events::open(other_process.url("/events"), &ada).await;
     let mut bob_elsewhere = Events::open(other_process.url("/events"), &bob).await;

@@ -1,9 +1,7 @@
 //! Two-step sign-in: authenticator app (TOTP) with backup codes, and codes by email.
 
-mod common;
-
+use crate::common::{call, cookie, cookies_from, TestApp, PASSWORD};
 use app::backend::identity::second_factor::authenticator_code;
-use common::{call, cookie, cookies_from, TestApp, PASSWORD};
 use reqwest::header;
 
 async fn sign_in(app: &TestApp, email: &str) -> reqwest::Response {
@@ -52,7 +50,7 @@ async fn enable_totp(app: &TestApp, jar: &str) -> (String, String, Vec<String>) 
 #[tokio::test]
 async fn an_authenticator_app_is_asked_for_at_sign_in_and_codes_work_once() {
     let app = TestApp::spawn().await;
-    let jar = common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
+    let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
     let (secret, used_code, backup) = enable_totp(&app, &jar).await;
 
     // The password alone now leads to the code page, with no session.
@@ -108,7 +106,7 @@ async fn an_authenticator_app_is_asked_for_at_sign_in_and_codes_work_once() {
 #[tokio::test]
 async fn five_wrong_codes_end_the_sign_in() {
     let app = TestApp::spawn().await;
-    let jar = common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
+    let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
     let (secret, ..) = enable_totp(&app, &jar).await;
     let challenge = cookies_from(&sign_in(&app, "ada@example.com").await);
     for left in (0..5).rev() {
@@ -135,7 +133,7 @@ async fn five_wrong_codes_end_the_sign_in() {
 #[tokio::test]
 async fn email_codes_are_confirmed_before_use_and_sent_at_sign_in() {
     let app = TestApp::spawn().await;
-    let jar = common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
+    let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
     assert_eq!(
         call(&app, "/api/security/email_start", &jar, &[])
             .await
@@ -172,7 +170,7 @@ async fn email_codes_are_confirmed_before_use_and_sent_at_sign_in() {
 #[tokio::test]
 async fn turning_it_off_or_replacing_codes_needs_the_password_and_is_audited() {
     let app = TestApp::spawn().await;
-    let jar = common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
+    let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
     let (_, _, old) = enable_totp(&app, &jar).await;
 
     let wrong = call(

@@ -1,10 +1,8 @@
 //! The database contract: the roles, the tenant-scoping helper and row-level security.
 
-mod common;
-
+use crate::common::TestDb;
 use app::backend::Db;
 use app::model::tenancy::OrganisationId;
-use common::TestDb;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::Row;
 
@@ -133,4 +131,79 @@ async fn migrations_are_recorded_and_complete() {
         .await
         .unwrap();
     assert_eq!(applied as usize, server::database::MIGRATOR.iter().count());
+}
+
+/// Migration 12 moved comment search into the ticket row; comments written before it must
+/// still be found, in every organisation.
+#[tokio::test]
+async fn the_search_document_migration_takes_in_existing_comments() {
+    const SEARCH_DOCUMENT: i64 = 20261123000012;
+    let db = TestDb::empty().await;
+    let owner = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(db.owner.clone())
+        .await
+        .unwrap();
+    let before = sqlx::migrate::Migrator {
+        migrations: server::database::MIGRATOR
+            .iter()
+            .filter(|m| m.version < SEARCH_DOCUMENT)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    before.run(&owner).await.unwrap();
+
+    let mut conn = db.owner_connection().await;
+    let mut tickets = Vec::new();
+    for (slug, words) in [("acme", "toner cartridge"), ("globex", "flooded basement")] {
+        let org = uuid::Uuid::now_v7();
+        let (queue, ticket) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        sqlx::query("insert into organisations (id, slug, name) values ($1, $2, $2)")
+            .bind(org)
+            .bind(slug)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        crate::common::scope_connection(&mut conn, org).await;
+        sqlx::query("insert into queues (organisation_id, id, name, is_default) values ($1, $2, 'Support', true)")
+            .bind(org)
+            .bind(queue)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("insert into tickets (organisation_id, id, number, queue_id, title) values ($1, $2, 1, $3, 'Help')")
+            .bind(org)
+            .bind(ticket)
+            .bind(queue)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        for body in [words, "thanks"] {
+            sqlx::query("insert into comments (organisation_id, id, ticket_id, body) values ($1, $2, $3, $4)")
+                .bind(org)
+                .bind(uuid::Uuid::now_v7())
+                .bind(ticket)
+                .bind(body)
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+        tickets.push((org, words));
+    }
+
+    server::database::MIGRATOR.run(&owner).await.unwrap();
+    for (org, words) in tickets {
+        crate::common::scope_connection(&mut conn, org).await;
+        let found: i64 = sqlx::query_scalar(
+            "select count(*) from tickets
+              where (search || comments_search) @@ websearch_to_tsquery('simple', $1 || ' thanks help')",
+        )
+        .bind(words)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(found, 1, "{words}");
+    }
 }

@@ -2,10 +2,8 @@
 //! back only as sandboxed downloads, and refused clearly (leaving nothing behind) when empty,
 //! too large, malformed or aimed at a ticket that is not there.
 
-mod common;
-
+use crate::common::{json, TestApp};
 use app::model::attachment::MAX_BYTES;
-use common::{json, TestApp};
 use reqwest::header;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
@@ -64,7 +62,7 @@ async fn organisation_of(app: &TestApp, email: &str) -> Uuid {
 
 async fn attachment_rows(app: &TestApp, organisation: Uuid) -> i64 {
     let mut db = app.db.owner_connection().await;
-    common::scope_connection(&mut db, organisation).await;
+    crate::common::scope_connection(&mut db, organisation).await;
     sqlx::query_scalar("select count(*) from attachments")
         .fetch_one(&mut db)
         .await
@@ -80,7 +78,7 @@ fn leftovers(organisation: Uuid) -> usize {
 #[tokio::test]
 async fn a_file_is_typed_by_its_bytes_and_comes_back_only_as_a_download() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     let org = organisation_of(&app, "ada@example.com").await;
     let n = ticket(&app, &ada, "Broken boiler").await;
 
@@ -174,7 +172,7 @@ async fn a_file_is_typed_by_its_bytes_and_comes_back_only_as_a_download() {
 #[tokio::test]
 async fn bad_uploads_are_refused_clearly_and_leave_nothing_behind() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     let org = organisation_of(&app, "ada@example.com").await;
     let n = ticket(&app, &ada, "Leaking tap").await;
 
@@ -287,7 +285,7 @@ async fn bad_uploads_are_refused_clearly_and_leave_nothing_behind() {
 #[tokio::test]
 async fn a_filename_that_is_not_utf8_still_attaches_under_a_plain_name() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     let n = ticket(&app, &ada, "Odd file").await;
     let boundary = "wdboundary";
     let mut body = Vec::new();
@@ -329,8 +327,8 @@ async fn a_filename_that_is_not_utf8_still_attaches_under_a_plain_name() {
 #[tokio::test]
 async fn another_organisations_file_is_not_found() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
-    let bob = common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let bob = crate::common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
     let n = ticket(&app, &ada, "Acme only").await;
     let r = upload(
         &app,

@@ -1,15 +1,13 @@
 //! Signing up, in and out over HTTP, as a browser without script would: real cookies, real
 //! sessions, real PostgreSQL.
 
-mod common;
-
-use common::{cookie, cookies_from, scope_connection, TestApp, PASSWORD};
+use crate::common::{cookie, cookies_from, scope_connection, TestApp, PASSWORD};
 use reqwest::header;
 use reqwest::StatusCode;
 
 /// Signs up Ada Lovelace with `email` in a new `organisation`; returns the cookies.
 async fn sign_up(app: &TestApp, email: &str, organisation: &str) -> String {
-    common::sign_up(app, "Ada Lovelace", email, organisation).await
+    crate::common::sign_up(app, "Ada Lovelace", email, organisation).await
 }
 
 async fn sign_in(

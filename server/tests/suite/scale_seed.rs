@@ -1,9 +1,7 @@
 //! The benchmark's data generator: skewed organisations whose data the app serves like any
 //! other, generated once (a re-run adds nothing).
 
-mod common;
-
-use common::{test_config, TestApp};
+use crate::common::{test_config, TestApp};
 use server::scale_seed::{run, tickets_for, ScaleOptions, SCALE_PASSWORD};
 
 #[tokio::test]
@@ -44,7 +42,7 @@ async fn generated_organisations_are_complete_and_usable() {
             .fetch_one(&mut db)
             .await
             .unwrap();
-    common::scope_connection(&mut db, largest).await;
+    crate::common::scope_connection(&mut db, largest).await;
     let combinations: i64 =
         sqlx::query_scalar("select count(distinct (status, priority)) from tickets")
             .fetch_one(&mut db)
@@ -54,7 +52,7 @@ async fn generated_organisations_are_complete_and_usable() {
 
     // A generated member signs in and sees their organisation's tickets, numbered from 1, with
     // the counter ready for the next one.
-    let r = common::call(
+    let r = crate::common::call(
         &app,
         "/api/auth/sign_in",
         "",
@@ -64,8 +62,8 @@ async fn generated_organisations_are_complete_and_usable() {
         ],
     )
     .await;
-    let jar = common::cookies_from(&r);
-    let page = common::json(
+    let jar = crate::common::cookies_from(&r);
+    let page = crate::common::json(
         &app,
         "/api/tickets/list",
         &jar,
@@ -74,7 +72,7 @@ async fn generated_organisations_are_complete_and_usable() {
     .await;
     assert_eq!(page["tickets"][0]["number"], 1);
     assert_eq!(page["tickets"].as_array().unwrap().len(), 50);
-    let made = common::json(
+    let made = crate::common::json(
         &app,
         "/api/tickets/create",
         &jar,
@@ -82,7 +80,7 @@ async fn generated_organisations_are_complete_and_usable() {
     )
     .await;
     assert_eq!(made, tickets_for(2, 3000) + 1);
-    let t = common::json(&app, "/api/tickets/get", &jar, &[("number", "3")]).await;
+    let t = crate::common::json(&app, "/api/tickets/get", &jar, &[("number", "3")]).await;
     assert!(
         !t["comments"].as_array().unwrap().is_empty(),
         "every third ticket has comments"

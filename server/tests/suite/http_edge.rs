@@ -1,9 +1,7 @@
 //! What every response carries at the edge: health, security headers, caching, compression,
 //! and errors in the right format.
 
-mod common;
-
-use common::{test_config, TestApp, TestDb};
+use crate::common::{test_config, TestApp, TestDb};
 use reqwest::header;
 
 #[tokio::test]
@@ -144,6 +142,18 @@ async fn responses_are_compressed_when_the_client_accepts_it() {
             r.headers()
         );
     }
+
+    // The bundle goes out as built: its brotli copy, not compressed again per request.
+    let r = app
+        .client
+        .get(app.url("/pkg/workdesk.0123abcd.wasm"))
+        .header(header::ACCEPT_ENCODING, "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(r.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"precompressed");
 }
 
 #[tokio::test]

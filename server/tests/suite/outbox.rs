@@ -2,12 +2,10 @@
 //! nothing for a rollback, retried with backoff, parked when it cannot ever be sent, and the
 //! relay's role sees nothing but the outbox.
 
-mod common;
-
+use crate::common::smtp::MailSink;
+use crate::common::{test_config, TestDb};
 use app::backend::mail::{self, OutgoingEmail};
 use app::backend::{outbox, Db};
-use common::smtp::MailSink;
-use common::{test_config, TestDb};
 use server::relay::Relay;
 use sqlx::postgres::PgPool;
 use sqlx::{Connection, PgConnection};

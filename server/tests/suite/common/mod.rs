@@ -230,6 +230,9 @@ pub fn site_root() -> PathBuf {
             "export default function(){}\n".repeat(200),
         )
         .expect("asset");
+        // The build's precompressed copy (tools/lib.sh); its bytes only need to be recognisable.
+        std::fs::write(pkg.join("workdesk.0123abcd.wasm"), [0u8; 64]).expect("asset");
+        std::fs::write(pkg.join("workdesk.0123abcd.wasm.br"), b"precompressed").expect("asset");
         std::fs::write(dir.join("robots.txt"), "User-agent: *\nAllow: /\n").expect("public file");
         dir
     })

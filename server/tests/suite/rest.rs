@@ -1,9 +1,7 @@
 //! The REST API with API tokens: made and revoked in the app, scoped to their organisation,
 //! with idempotent POSTs, optimistic concurrency, problem+json errors and rate limits.
 
-mod common;
-
-use common::{call, json, TestApp};
+use crate::common::{call, json, TestApp};
 use reqwest::header;
 use serde_json::{json as body, Value};
 
@@ -69,7 +67,7 @@ async fn problem(r: reqwest::Response) -> (u16, Value) {
 #[tokio::test]
 async fn a_token_files_changes_and_discusses_tickets_safely() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     let (secret, id) = token(&app, &ada, "Monitoring", "staff").await;
     assert!(secret.starts_with("wd_"));
     let api = Api {
@@ -278,8 +276,8 @@ async fn a_token_files_changes_and_discusses_tickets_safely() {
 #[tokio::test]
 async fn tokens_see_only_their_organisation_and_only_admins_make_them() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
-    let bob = common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let bob = crate::common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
     let (ada_secret, _) = token(&app, &ada, "Acme sync", "admin").await;
     let (bob_secret, _) = token(&app, &bob, "Globex sync", "staff").await;
     let ada_api = Api {
@@ -314,7 +312,7 @@ async fn tokens_see_only_their_organisation_and_only_admins_make_them() {
         assert_eq!(r.status(), 401, "{bad:?}");
     }
 
-    let staff = common::join_as(&app, &ada, "Sam", "sam@example.com", "staff").await;
+    let staff = crate::common::join_as(&app, &ada, "Sam", "sam@example.com", "staff").await;
     let r = call(
         &app,
         "/api/api_tokens/create",
@@ -336,7 +334,7 @@ async fn tokens_see_only_their_organisation_and_only_admins_make_them() {
 #[tokio::test]
 async fn tokens_are_rate_limited_with_retry_after() {
     let app = TestApp::spawn_with(&["--api-requests-per-minute", "3"]).await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     let (secret, _) = token(&app, &ada, "Busy", "staff").await;
     let api = Api {
         app: &app,

@@ -1,8 +1,6 @@
 //! The server binary itself: its help, its subcommands and how it stops.
 
-mod common;
-
-use common::TestDb;
+use crate::common::TestDb;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -122,7 +120,7 @@ async fn sigterm_stops_the_server_gracefully() {
     };
     let mut child = server_cmd(&db)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", common::site_root())
+        .env("LEPTOS_SITE_ROOT", crate::common::site_root())
         .env("SHUTDOWN_GRACE_SECS", "5")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -1,8 +1,6 @@
 //! Invitations, role changes and disabling members, over HTTP with real email.
 
-mod common;
-
-use common::{call, cookies_from, json, TestApp, PASSWORD};
+use crate::common::{call, cookies_from, json, TestApp, PASSWORD};
 use reqwest::header;
 use uuid::Uuid;
 
@@ -33,7 +31,7 @@ fn member<'a>(list: &'a serde_json::Value, email: &str) -> &'a serde_json::Value
 #[tokio::test]
 async fn a_new_person_accepts_an_invitation_and_joins_with_the_role_given() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     let token = invite(&app, &ada, "grace@example.com", "manager", 1).await;
     let mail = app.mail.wait_for("grace@example.com", 1).await;
     assert!(mail.subject().contains("Ada invited you to Acme"));
@@ -118,8 +116,8 @@ async fn a_new_person_accepts_an_invitation_and_joins_with_the_role_given() {
 #[tokio::test]
 async fn an_existing_account_joins_with_its_own_password_and_revoked_invitations_die() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
-    common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    crate::common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
 
     let token = invite(&app, &ada, "bob@example.com", "staff", 1).await;
     let preview = json(&app, "/api/invitations/preview", "", &[("token", &token)]).await;
@@ -193,7 +191,7 @@ async fn an_existing_account_joins_with_its_own_password_and_revoked_invitations
 #[tokio::test]
 async fn roles_change_but_the_last_admin_stays_and_disabled_members_are_out_at_once() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     let token = invite(&app, &ada, "grace@example.com", "staff", 1).await;
     let grace = cookies_from(
         &call(
@@ -343,7 +341,7 @@ async fn roles_change_but_the_last_admin_stays_and_disabled_members_are_out_at_o
 #[tokio::test]
 async fn the_audit_log_pages_backwards_and_only_admins_read_it() {
     let app = TestApp::spawn().await;
-    let ada = common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     for n in 0..60 {
         let email = format!("p{n}@example.com");
         let r = call(

@@ -1,9 +1,7 @@
 //! Tenant isolation, proven twice: the database refuses cross-tenant rows to the application
 //! role (RLS), and no endpoint hands organisation A's data to a member of organisation B.
 
-mod common;
-
-use common::{scope_connection, TestApp};
+use crate::common::{scope_connection, TestApp};
 use reqwest::header;
 use sqlx::{Connection, Row};
 use uuid::Uuid;
@@ -25,7 +23,7 @@ struct Member {
 }
 
 async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
-    let cookies = common::sign_up(app, organisation, email, organisation).await;
+    let cookies = crate::common::sign_up(app, organisation, email, organisation).await;
     let mut db = app.db.owner_connection().await;
     let row = sqlx::query(
         "select u.id as user_id, s.id as session_id, s.active_organisation_id as organisation_id
@@ -112,7 +110,7 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         .fetch_one(&mut db)
         .await
         .unwrap();
-    let made = common::json(
+    let made = crate::common::json(
         app,
         "/api/api_tokens/create",
         &cookies,
@@ -122,7 +120,7 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
     let api_token_id: Uuid = made["token"]["id"].as_str().unwrap().parse().unwrap();
     let api_secret = made["secret"].as_str().unwrap().to_string();
     let view_name = format!("{organisation} private view");
-    common::json(
+    crate::common::json(
         app,
         "/api/tickets/views/save",
         &cookies,

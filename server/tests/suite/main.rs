@@ -1,0 +1,20 @@
+//! The server's integration tests in one binary: linked separately, each file cost a full link
+//! of the server (minutes on 2 cores, hundreds of megabytes on disk).
+
+mod common;
+
+mod attachments;
+mod cli;
+mod database;
+mod http_edge;
+mod identity;
+mod isolation;
+mod live;
+mod members;
+mod outbox;
+mod recovery;
+mod rest;
+mod scale_seed;
+mod second_factor;
+mod server_functions;
+mod tickets;
