@@ -291,13 +291,7 @@ impl TestApp {
         config: server::config::Config,
         mail: smtp::MailSink,
     ) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state: AppState = server::serve::state(config).expect("state");
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(server::serve::serve_until(listener, state, async move {
-            let _ = stopped.await;
-        }));
+        let (base, stop) = start_server(config);
         // A stuck request fails its test with a message instead of stalling the whole run.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -321,13 +315,7 @@ impl TestApp {
     /// listener, its own port. Stops when dropped.
     pub async fn sibling(&self) -> Sibling {
         let config = test_config(&self.db.app_url(), &["--outbox-relay", "false"]);
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state: AppState = server::serve::state(config).expect("state");
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(server::serve::serve_until(listener, state, async move {
-            let _ = stopped.await;
-        }));
+        let (base, stop) = start_server(config);
         Sibling { base, _stop: stop }
     }
 
@@ -338,6 +326,40 @@ impl TestApp {
             .await
             .expect("request")
     }
+}
+
+/// Every test's server runs on this one multi-threaded runtime, as in production, whatever
+/// runtime the test itself runs on. Leptos keeps process-wide state (its task spawner, the
+/// reactive owner of each thread); with every test file in one binary, pages rendering on
+/// many tests' own single-threaded runtimes at once could stall until the client gave up.
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("test-server")
+            .enable_all()
+            .build()
+            .expect("server runtime")
+    })
+}
+
+/// Serves the real router for `config` on a random port until the sender is dropped or used.
+fn start_server(config: server::config::Config) -> (String, oneshot::Sender<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = oneshot::channel::<()>();
+    server_runtime().spawn(async move {
+        // Created here so the listener and the pool belong to the server's runtime.
+        let listener = TcpListener::from_std(listener).expect("listener");
+        let state: AppState = server::serve::state(config).expect("state");
+        server::serve::serve_until(listener, state, async move {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    (base, stop)
 }
 
 impl Drop for TestApp {
