@@ -3,6 +3,11 @@ use server::config::{Cli, Command};
 use server::{database, serve, telemetry};
 use std::process::ExitCode;
 
+// Rendering a page allocates and frees many small buffers; the system allocator's bookkeeping
+// was a fifth of the ticket list's CPU in the benchmark's profile (issue 6).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(&cli.config);

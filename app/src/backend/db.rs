@@ -24,6 +24,7 @@ impl Db {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
+            .after_release(|conn, _| Box::pin(not_left_in_a_transaction(conn)))
             .connect_lazy_with(options);
         Self { pool }
     }
@@ -61,6 +62,23 @@ impl Db {
         );
         self.pool.begin_with(AssertSqlSafe(begin)).await
     }
+}
+
+/// Whether a connection coming back to the pool may be lent again: not if the server still
+/// has a transaction open on it. sqlx (0.9) counts a transaction only once BEGIN's answer is
+/// read, so a request cancelled in between (a client hanging up) left one open that the next
+/// borrower silently ran inside, with the cancelled request's tenant still set; seen as
+/// "there is already a transaction in progress" under the benchmark's load. Such a connection
+/// is closed instead, which rolls it back. Inside an explicit transaction the transaction
+/// began before this statement; outside one, a simple query is its own transaction and the
+/// two times are equal. (Not so in the extended protocol, whose Execute message comes after
+/// the Parse that began the implicit transaction: that check closed every connection.)
+async fn not_left_in_a_transaction(conn: &mut sqlx::PgConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Row;
+    let row = sqlx::raw_sql("select transaction_timestamp() <> statement_timestamp()")
+        .fetch_one(conn)
+        .await?;
+    Ok(!row.try_get::<bool, _>(0)?)
 }
 
 /// Scopes an open transaction to `tenant`: the one place `app.tenant_id` is set. Exposed for

@@ -40,8 +40,24 @@ pub fn client_info_of(parts: &http::request::Parts) -> ClientInfo {
     ClientInfo::new(ip, user_agent)
 }
 
+/// The viewer of one request, looked up once. A page's resources each call a server function
+/// that asks who is signed in; the ticket list asked five times per render.
+#[derive(Clone, Default)]
+pub struct ViewerOnce(std::sync::Arc<tokio::sync::OnceCell<Option<Viewer>>>);
+
 /// The signed-in viewer, acting in the organisation of this host when it is a tenant's.
 pub async fn viewer(ctx: &AppContext) -> Result<Option<Viewer>, AppError> {
+    match use_context::<ViewerOnce>() {
+        Some(once) => once
+            .0
+            .get_or_try_init(|| look_up_viewer(ctx))
+            .await
+            .cloned(),
+        None => look_up_viewer(ctx).await,
+    }
+}
+
+async fn look_up_viewer(ctx: &AppContext) -> Result<Option<Viewer>, AppError> {
     let Some(principal) = principal() else {
         return Ok(None);
     };

@@ -198,7 +198,7 @@ async fn the_search_document_migration_takes_in_existing_comments() {
         crate::common::scope_connection(&mut conn, org).await;
         let found: i64 = sqlx::query_scalar(
             "select count(*) from tickets
-              where (search || comments_search) @@ websearch_to_tsquery('simple', $1 || ' thanks help')",
+              where document @@ websearch_to_tsquery('simple', $1 || ' thanks help')",
         )
         .bind(words)
         .fetch_one(&mut conn)
@@ -206,4 +206,49 @@ async fn the_search_document_migration_takes_in_existing_comments() {
         .unwrap();
         assert_eq!(found, 1, "{words}");
     }
+}
+
+/// A connection handed back while the server still has a transaction open on it (a request
+/// cancelled while its BEGIN was on the wire) is closed, never lent to the next request,
+/// which would otherwise run inside that transaction with its tenant still set.
+#[tokio::test]
+async fn a_connection_left_inside_a_transaction_is_not_lent_again() {
+    let db = TestDb::migrated().await;
+    let pool = Db::connect_lazy(db.app.clone(), 1, std::time::Duration::from_secs(10));
+    // A connection given back cleanly is kept: the same server process serves the next one.
+    let backend = || async {
+        let mut conn = pool.pool().acquire().await.unwrap();
+        sqlx::query_scalar::<_, i32>("select pg_backend_pid()")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    let (first, second) = (backend().await, backend().await);
+    assert_eq!(first, second, "a clean connection was closed on release");
+    {
+        let mut conn = pool.pool().acquire().await.unwrap();
+        // As a cancelled begin leaves it: open on the server, unknown to sqlx.
+        sqlx::raw_sql(
+            "BEGIN; SELECT set_config('app.tenant_id', '00000000-0000-0000-0000-000000000001', true)",
+        )
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+    let mut conn = pool.pool().acquire().await.unwrap();
+    // A simple query, as the pool's own check: see `not_left_in_a_transaction`.
+    let row = sqlx::raw_sql(
+        "select transaction_timestamp() <> statement_timestamp(),
+                coalesce(current_setting('app.tenant_id', true), ''),
+                pg_backend_pid()",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert!(
+        !row.get::<bool, _>(0),
+        "the next borrower ran inside the left-over transaction"
+    );
+    assert_eq!(row.get::<String, _>(1), "");
+    assert_ne!(row.get::<i32, _>(2), first, "the connection was lent again");
 }
