@@ -210,6 +210,34 @@ pub struct Config {
     )]
     pub log_filter: String,
 
+    /// Stripe secret key (`sk_live_...`/`sk_test_...`). Unset: billing runs in offline mode,
+    /// enforcing plans and seats from local state and changing plans without payment.
+    #[arg(long, env = "STRIPE_SECRET_KEY", hide_env_values = true, global = true)]
+    pub stripe_secret_key: Option<String>,
+
+    /// Signing secret of the Stripe webhook endpoint `/webhooks/stripe` (`whsec_...`).
+    #[arg(
+        long,
+        env = "STRIPE_WEBHOOK_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub stripe_webhook_secret: Option<String>,
+
+    /// Another Stripe-compatible API base URL (a local fake for tests). Unset: Stripe's own.
+    #[arg(long, env = "STRIPE_API_BASE", global = true)]
+    pub stripe_api_base: Option<String>,
+
+    /// Stripe price ids: each plan's monthly price and the extra seat's (per seat per month).
+    #[arg(long, env = "STRIPE_PRICE_INDIVIDUAL", global = true)]
+    pub stripe_price_individual: Option<String>,
+    #[arg(long, env = "STRIPE_PRICE_STARTER", global = true)]
+    pub stripe_price_starter: Option<String>,
+    #[arg(long, env = "STRIPE_PRICE_PRO", global = true)]
+    pub stripe_price_pro: Option<String>,
+    #[arg(long, env = "STRIPE_PRICE_EXTRA_SEAT", global = true)]
+    pub stripe_price_extra_seat: Option<String>,
+
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 20, global = true)]
     pub shutdown_grace_secs: u64,
@@ -264,8 +292,37 @@ impl Config {
         }
     }
 
+    /// Billing's connection to Stripe: offline when no secret key is set; with one, every
+    /// other Stripe setting is required.
+    pub fn billing(&self) -> Result<app::backend::billing::Billing, String> {
+        use app::backend::billing::{stripe_api, Billing, StripeConnection};
+        let Some(key) = &self.stripe_secret_key else {
+            return Ok(Billing::offline());
+        };
+        let need = |value: &Option<String>, name: &str| {
+            value
+                .clone()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| format!("STRIPE_SECRET_KEY is set, so {name} must be too"))
+        };
+        let prices = stripe_api::Prices {
+            individual: need(&self.stripe_price_individual, "STRIPE_PRICE_INDIVIDUAL")?,
+            starter: need(&self.stripe_price_starter, "STRIPE_PRICE_STARTER")?,
+            pro: need(&self.stripe_price_pro, "STRIPE_PRICE_PRO")?,
+            extra_seat: need(&self.stripe_price_extra_seat, "STRIPE_PRICE_EXTRA_SEAT")?,
+        };
+        let webhook_secret = need(&self.stripe_webhook_secret, "STRIPE_WEBHOOK_SECRET")?;
+        let api = stripe_api::StripeApi::new(key, self.stripe_api_base.as_deref(), prices)
+            .map_err(|e| e.to_string())?;
+        Ok(Billing::with_stripe(StripeConnection {
+            api,
+            webhook_secret,
+        }))
+    }
+
     /// Settings that parse but cannot work together, found before serving the first request.
     pub fn validate(&self) -> Result<(), String> {
+        self.billing()?;
         if self.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err("JWT_SECRET must be at least 32 bytes long".into());
         }

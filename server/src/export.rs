@@ -3,7 +3,8 @@
 
 use crate::signed_in::SignedIn;
 use crate::state::AppState;
-use app::backend::tickets;
+use app::backend::{billing, tickets};
+use app::model::billing::Feature;
 use app::model::ticket::TicketFilter;
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -16,6 +17,10 @@ pub async fn tickets_csv(
     SignedIn { viewer, .. }: SignedIn,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
+    let org = viewer.organisation_id;
+    if let Err(e) = billing::require_now(&state.ctx, org, Feature::CsvExport).await {
+        return crate::problem::Problem::from(e).into_response();
+    }
     let filter = TicketFilter {
         after: None,
         ..TicketFilter::from_query(|k| params.get(k).cloned())
@@ -54,4 +59,35 @@ pub async fn tickets_csv(
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     response
+}
+
+/// The organisation's billing history (its invoices) as CSV, for admins.
+pub async fn billing_csv(
+    State(state): State<AppState>,
+    SignedIn { viewer, .. }: SignedIn,
+) -> Response {
+    if !viewer.role.manages_members() {
+        return crate::problem::Problem::from(app::model::error::AppError::Forbidden)
+            .into_response();
+    }
+    match billing::history_csv(&state.ctx, &viewer).await {
+        Ok(csv) => {
+            let filename = format!(
+                "attachment; filename=\"billing-{}.csv\"",
+                time::OffsetDateTime::now_utc().date()
+            );
+            let mut response = csv.into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Ok(v) = HeaderValue::from_str(&filename) {
+                headers.insert(header::CONTENT_DISPOSITION, v);
+            }
+            response
+        }
+        Err(e) => crate::problem::Problem::from(e).into_response(),
+    }
 }

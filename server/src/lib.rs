@@ -21,3 +21,4 @@ pub mod signed_in;
 pub mod state;
 pub mod telemetry;
 pub mod tenant_host;
+pub mod webhooks;

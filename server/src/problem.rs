@@ -19,7 +19,7 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<app::model::error::FieldError>,
     #[serde(skip)]
-    retry_after_secs: Option<u32>,
+    pub retry_after_secs: Option<u32>,
 }
 
 impl Problem {

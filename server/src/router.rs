@@ -50,6 +50,11 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/tickets/export.csv", get(crate::export::tickets_csv))
+        .route("/billing/history.csv", get(crate::export::billing_csv))
+        .route(
+            "/webhooks/stripe",
+            axum::routing::post(crate::webhooks::stripe),
+        )
         .merge(crate::attachments::router())
         .route("/events", get(crate::live::events))
         .nest("/api/v1", rest::router())

@@ -28,6 +28,7 @@ pub fn state(config: Config) -> Result<AppState, std::io::Error> {
             base_domain: config.base_domain.to_ascii_lowercase().into(),
             public_url: config.public_url.clone().into(),
             attachments: app::backend::attachments::Store::new(&config.attachments_dir),
+            billing: config.billing().map_err(std::io::Error::other)?,
             version: env!("CARGO_PKG_VERSION"),
         },
         rate_limit: crate::rate_limit::RateLimiter::new(config.api_requests_per_minute),

@@ -13,11 +13,24 @@ pub async fn list_members() -> Result<MemberList, AppError> {
     members::list(&ctx, &viewer).await
 }
 
+/// `extra_seat_confirmed`: the admin agreed to the extra seat's price the form showed.
 #[server(endpoint = "members/invite")]
-pub async fn invite_member(email: String, role: String) -> Result<(), AppError> {
+pub async fn invite_member(
+    email: String,
+    role: String,
+    extra_seat_confirmed: Option<bool>,
+) -> Result<(), AppError> {
     use crate::backend::{identity::members, request};
     let (ctx, viewer) = request::member_manager().await?;
-    members::invite(&ctx, &viewer, &email, &role, &request::client_info()).await
+    members::invite(
+        &ctx,
+        &viewer,
+        &email,
+        &role,
+        extra_seat_confirmed.unwrap_or(false),
+        &request::client_info(),
+    )
+    .await
 }
 
 #[server(endpoint = "members/revoke_invitation")]

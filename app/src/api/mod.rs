@@ -2,6 +2,7 @@
 
 pub mod api_tokens;
 pub mod auth;
+pub mod billing;
 pub mod members;
 pub mod security;
 pub mod system;

@@ -6,6 +6,7 @@ use super::identity::tokens::SecretToken;
 use super::identity::{accounts, ClientInfo};
 use super::{audit, db::scope_to, Db};
 use crate::model::api_token::{ApiToken, CreatedToken, PREFIX};
+use crate::model::billing::Feature;
 use crate::model::error::AppError;
 use crate::model::identity::{Role, UserId, Viewer};
 use crate::model::tenancy::OrganisationId;
@@ -39,6 +40,7 @@ pub async fn create(
     let secret = SecretToken::generate();
     let id = Uuid::now_v7();
     let mut tx = db.scoped_tx(org).await?;
+    super::billing::require(&mut tx, org, Feature::ApiAccess).await?;
     let created_at: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "insert into api_tokens (organisation_id, id, name, role, token_hash, created_by)
          values ($1, $2, $3, $4, $5, $6)
@@ -174,6 +176,8 @@ pub async fn authenticate(db: &Db, presented: &str) -> Result<Option<TokenCaller
     };
     let org = OrganisationId(org);
     scope_to(&mut tx, org).await?;
+    // A plan without API access (or a lapsed one) turns existing tokens off, not just new ones.
+    super::billing::require(&mut tx, org, Feature::ApiAccess).await?;
     // Marked at most once a minute: a busy integration should not write on every call.
     sqlx::query(
         "update api_tokens set last_used_at = now()

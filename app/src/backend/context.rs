@@ -13,6 +13,7 @@ pub struct AppContext {
     /// Where the platform itself is reached; links in email use its scheme and port.
     pub public_url: std::sync::Arc<str>,
     pub attachments: super::attachments::Store,
+    pub billing: super::billing::Billing,
     pub version: &'static str,
 }
 

@@ -3,6 +3,7 @@
 pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
+pub mod billing;
 pub mod context;
 pub mod db;
 pub mod failure;

@@ -30,6 +30,12 @@ pub enum AppError {
     Validation { fields: Vec<FieldError> },
     #[error("{message}")]
     Conflict { message: String },
+    /// The organisation's plan (or lapsed subscription) does not include this.
+    #[error("{message}")]
+    PlanLimit {
+        message: String,
+        upgrade_to: Option<crate::model::billing::Plan>,
+    },
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u32 },
     #[error("a service this depends on is unavailable")]
@@ -60,6 +66,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,
+            Self::PlanLimit { .. } => 402,
             Self::RateLimited { .. } => 429,
             Self::Unavailable => 503,
             Self::Internal { .. } => 500,
@@ -75,6 +82,7 @@ impl AppError {
             Self::Forbidden => "Not allowed",
             Self::Validation { .. } => "Invalid input",
             Self::Conflict { .. } => "Conflict",
+            Self::PlanLimit { .. } => "Not included in your plan",
             Self::RateLimited { .. } => "Too many requests",
             Self::Unavailable => "Service unavailable",
             Self::Internal { .. } => "Something went wrong",
@@ -94,7 +102,7 @@ impl AppError {
             Self::Validation { .. } => {
                 "Some fields need attention; see the messages beside them.".into()
             }
-            Self::Conflict { message } => message.clone(),
+            Self::Conflict { message } | Self::PlanLimit { message, .. } => message.clone(),
             Self::RateLimited { retry_after_secs } => {
                 format!("Too many attempts. Try again in {retry_after_secs} seconds.")
             }
@@ -165,6 +173,13 @@ mod tests {
                     message: "x".into(),
                 },
                 409,
+            ),
+            (
+                AppError::PlanLimit {
+                    message: "x".into(),
+                    upgrade_to: None,
+                },
+                402,
             ),
             (
                 AppError::RateLimited {

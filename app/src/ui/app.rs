@@ -3,9 +3,9 @@ use super::components::theme_toggle::RenderedTheme;
 use super::components::{provide_toaster, ToastRegion};
 use super::layout::AppLayout;
 use super::pages::{
-    AccountPage, ApiTokensPage, AuditPage, DesignSystemPage, ForgotPasswordPage, HomePage,
-    InvitationPage, MembersPage, NewTicketPage, NotFoundPage, QueuesPage, ResetPasswordPage,
-    SignInPage, SignUpPage, StatusPage, TicketPage, TicketsPage, VerifyPage,
+    AccountPage, ApiTokensPage, AuditPage, BillingPage, DesignSystemPage, ForgotPasswordPage,
+    HomePage, InvitationPage, MembersPage, NewTicketPage, NotFoundPage, PricingPage, QueuesPage,
+    ResetPasswordPage, SignInPage, SignUpPage, StatusPage, TicketPage, TicketsPage, VerifyPage,
 };
 use crate::model::theme::Theme;
 use leptos::prelude::*;
@@ -65,6 +65,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("api-tokens") view=ApiTokensPage ssr=SsrMode::Async />
+                    <Route path=path!("billing") view=BillingPage ssr=SsrMode::Async />
+                    <Route path=path!("pricing") view=PricingPage />
                     <Route path=path!("queues") view=QueuesPage ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=TicketsPage ssr=SsrMode::Async />
                     <Route path=path!("tickets/new") view=NewTicketPage ssr=SsrMode::Async />

@@ -29,6 +29,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                     <ul class="flex flex-wrap gap-1">
                         <NavItem href="/" label="Home" />
                         <NavItem href="/status" label="Status" />
+                        <NavItem href="/pricing" label="Pricing" />
                         <NavItem href="/design-system" label="Design system" />
                         <SignedInNav />
                     </ul>
@@ -103,6 +104,7 @@ fn SignedInNav() -> impl IntoView {
                             {v.role.manages_members().then(|| view! {
                                 <NavItem href="/audit" label="Audit log" />
                                 <NavItem href="/api-tokens" label="API tokens" />
+                                <NavItem href="/billing" label="Billing" />
                             })}
                         }
                     })

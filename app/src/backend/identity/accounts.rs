@@ -133,6 +133,18 @@ pub async fn sign_up(
     .await?;
     tx.commit().await?;
 
+    // The Stripe customer is made in the background: sign-up never waits on Stripe, and
+    // checkout makes it if this attempt failed.
+    {
+        let (ctx, name, email) = (
+            ctx.clone(),
+            form.organisation_name.clone(),
+            form.email.as_str().to_string(),
+        );
+        tokio::spawn(async move {
+            crate::backend::billing::on_organisation_created(&ctx, org_id, &name, &email).await
+        });
+    }
     let viewer = Viewer {
         user_id,
         name: form.name,

@@ -6,7 +6,7 @@ use super::tokens::SecretToken;
 use super::{password, ClientInfo};
 use crate::backend::db::scope_to;
 use crate::backend::db::UTC_TEXT;
-use crate::backend::{audit, mail, outbox, tenancy, AppContext};
+use crate::backend::{audit, billing, mail, outbox, tenancy, AppContext};
 use crate::model::error::AppError;
 use crate::model::identity::{display_name, Email, NewPassword, Role, UserId, Viewer};
 use crate::model::members::{
@@ -76,11 +76,14 @@ pub async fn list(ctx: &AppContext, viewer: &Viewer) -> Result<MemberList, AppEr
 }
 
 /// Invites `email` as `role`: replaces an open invitation to the same address (a resend).
+/// An invitation holds a seat; one beyond the plan's included seats needs
+/// `extra_seat_confirmed` (the admin was shown its price).
 pub async fn invite(
     ctx: &AppContext,
     viewer: &Viewer,
     email: &str,
     role: &str,
+    extra_seat_confirmed: bool,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     let email = Email::try_from(email.to_string()).map_err(|m| AppError::validation("email", m))?;
@@ -114,6 +117,8 @@ pub async fn invite(
     .bind(email.as_str())
     .execute(&mut *tx)
     .await?;
+    // After revoking a resent invitation's old copy, so a resend needs no new seat.
+    billing::admit_seat(&mut tx, viewer.organisation_id, extra_seat_confirmed).await?;
     let id = Uuid::now_v7();
     let token = SecretToken::generate();
     sqlx::query(
@@ -156,6 +161,7 @@ pub async fn invite(
     )
     .await?;
     tx.commit().await?;
+    billing::after_seat_change(ctx, viewer.organisation_id).await;
     Ok(())
 }
 
@@ -187,7 +193,9 @@ pub async fn revoke_invitation(
         serde_json::json!({}),
     )
     .await?;
+    billing::seats_changed(&mut tx).await?;
     tx.commit().await?;
+    billing::after_seat_change(ctx, viewer.organisation_id).await;
     Ok(())
 }
 
@@ -241,6 +249,14 @@ pub async fn change(
             message: "You can't disable yourself.".into(),
         });
     }
+    // Re-enabling takes a seat again (refused on a plan that cannot grow); disabling frees one.
+    match change {
+        Change::Enable if status != "active" => {
+            billing::admit_seat(&mut tx, viewer.organisation_id, true).await?
+        }
+        Change::Disable if status == "active" => billing::seats_changed(&mut tx).await?,
+        _ => {}
+    }
     let (status_after, role_after) = match change {
         Change::Role(r) => (status.as_str(), r.as_str()),
         Change::Disable => ("disabled", role.as_str()),
@@ -281,6 +297,9 @@ pub async fn change(
     )
     .await?;
     tx.commit().await?;
+    if matches!(change, Change::Enable | Change::Disable) {
+        billing::after_seat_change(ctx, viewer.organisation_id).await;
+    }
     Ok(())
 }
 

@@ -4,8 +4,10 @@
 use super::members::role_options;
 use crate::api::api_tokens::{list_api_tokens, CreateApiToken, RevokeApiToken};
 use crate::model::api_token::{ApiToken, NAME_MAX};
+use crate::model::billing::Feature;
 use crate::model::system::readable_utc;
 use crate::ui::auth::SignedInOnly;
+use crate::ui::components::PlanGate;
 use crate::ui::components::{
     field_error, Button, EmptyState, FormError, ResourceSection, Select, Table, TextField,
 };
@@ -41,7 +43,9 @@ pub fn ApiTokensPage() -> impl IntoView {
             <a href="/api/v1/openapi.json" rel="external" class="font-medium text-primary underline">"/api/v1/openapi.json"</a> "."
         </p>
         <SignedInOnly>
-            <CreateForm action=create />
+            <PlanGate feature=Feature::ApiAccess>
+                <CreateForm action=create />
+            </PlanGate>
             <ResourceSection id="tokens-heading" title="Tokens" resource=tokens render />
         </SignedInOnly>
     }

@@ -1,6 +1,7 @@
 mod account;
 mod api_tokens;
 mod audit;
+mod billing;
 mod bulk_edit;
 mod design_system;
 mod home;
@@ -21,6 +22,7 @@ mod verify;
 pub use account::AccountPage;
 pub use api_tokens::ApiTokensPage;
 pub use audit::AuditPage;
+pub use billing::{BillingPage, PricingPage};
 pub use design_system::DesignSystemPage;
 pub use home::HomePage;
 pub use invitation::InvitationPage;

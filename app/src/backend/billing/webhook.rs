@@ -1,0 +1,425 @@
+//! Stripe's webhooks: verified over the raw body before anything else, deduplicated by event
+//! id, and applied so that order does not matter: each subscription and invoice row remembers
+//! the `created` time of the newest event applied to it, and an older event arriving late
+//! changes nothing.
+
+use super::signature::{self, SignatureError};
+use super::stripe_api::Prices;
+use crate::backend::Db;
+use crate::model::billing::{Plan, SubscriptionStatus, GRACE_DAYS};
+use crate::model::tenancy::OrganisationId;
+use serde::Deserialize;
+use sqlx::{Postgres, Transaction};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// What became of one delivery. Every outcome but an error answers 2xx, so Stripe stops
+/// retrying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Applied,
+    /// Already handled: a retry or a replay.
+    Duplicate,
+    /// Older than the state it would change.
+    Stale,
+    /// A type billing does not act on.
+    Ignored,
+    /// About a customer no organisation has.
+    Unmatched,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::Duplicate => "duplicate",
+            Self::Stale => "stale",
+            Self::Ignored => "ignored",
+            Self::Unmatched => "unmatched",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    #[error("signature: {0}")]
+    Signature(#[from] SignatureError),
+    #[error("the body is not a Stripe event: {0}")]
+    Unreadable(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+#[derive(Deserialize)]
+struct Event {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    created: i64,
+    data: EventData,
+}
+
+#[derive(Deserialize)]
+struct EventData {
+    object: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct CheckoutSession {
+    customer: Option<String>,
+    subscription: Option<String>,
+    client_reference_id: Option<String>,
+    #[serde(default)]
+    metadata: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct Subscription {
+    id: String,
+    customer: String,
+    status: String,
+    trial_end: Option<i64>,
+    /// Older API versions put the period on the subscription; newer ones on each item.
+    current_period_end: Option<i64>,
+    items: List<SubscriptionItem>,
+    #[serde(default)]
+    metadata: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct List<T> {
+    data: Vec<T>,
+}
+
+#[derive(Deserialize)]
+struct SubscriptionItem {
+    id: String,
+    price: Price,
+    quantity: Option<u64>,
+    current_period_end: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Price {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct Invoice {
+    id: String,
+    customer: String,
+    number: Option<String>,
+    status: Option<String>,
+    currency: String,
+    amount_due: i64,
+    amount_paid: i64,
+    hosted_invoice_url: Option<String>,
+    created: i64,
+}
+
+/// Verifies, deduplicates and applies one delivery. `now` is Unix seconds.
+pub async fn handle(
+    db: &Db,
+    secret: &str,
+    prices: &Prices,
+    signature_header: &str,
+    body: &[u8],
+    now: i64,
+) -> Result<Outcome, WebhookError> {
+    signature::verify(secret, signature_header, body, now)?;
+    let event: Event =
+        serde_json::from_slice(body).map_err(|e| WebhookError::Unreadable(e.to_string()))?;
+    let object = &event.data.object;
+    let (customer, claimed_org) = match event.kind.as_str() {
+        "checkout.session.completed" => {
+            let s: CheckoutSession = typed(object)?;
+            (
+                s.customer,
+                s.client_reference_id
+                    .or(s.metadata.get("organisation_id").cloned()),
+            )
+        }
+        kind if kind.starts_with("customer.subscription.") => {
+            let s: Subscription = typed(object)?;
+            (Some(s.customer), s.metadata.get("organisation_id").cloned())
+        }
+        kind if kind.starts_with("invoice.") => {
+            let i: Invoice = typed(object)?;
+            (Some(i.customer), None)
+        }
+        _ => (None, None),
+    };
+    let organisation = organisation_of(db, customer.as_deref(), claimed_org.as_deref()).await?;
+
+    let mut tx = match organisation {
+        Some(org) => db.scoped_tx(org).await?,
+        None => db.pool().begin().await?,
+    };
+    // Two deliveries of one event wait for each other here, then the second sees the first.
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('stripe-event:' || $1, 0))")
+        .bind(&event.id)
+        .execute(&mut *tx)
+        .await?;
+    let seen: bool =
+        sqlx::query_scalar("select exists (select 1 from stripe_events where id = $1)")
+            .bind(&event.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if seen {
+        tx.commit().await?;
+        return Ok(Outcome::Duplicate);
+    }
+    let outcome = match (organisation, event.kind.as_str()) {
+        (None, "checkout.session.completed")
+        | (None, "customer.subscription.created" | "customer.subscription.updated")
+        | (None, "customer.subscription.deleted")
+        | (None, "invoice.payment_succeeded" | "invoice.payment_failed") => Outcome::Unmatched,
+        (Some(org), "checkout.session.completed") => {
+            checkout_completed(&mut tx, org, typed(object)?, event.created).await?
+        }
+        (Some(org), "customer.subscription.created" | "customer.subscription.updated") => {
+            subscription_changed(&mut tx, org, prices, typed(object)?, event.created, false).await?
+        }
+        (Some(org), "customer.subscription.deleted") => {
+            subscription_changed(&mut tx, org, prices, typed(object)?, event.created, true).await?
+        }
+        (Some(org), kind @ ("invoice.payment_succeeded" | "invoice.payment_failed")) => {
+            let paid = kind == "invoice.payment_succeeded";
+            invoice_paid_or_failed(&mut tx, org, typed(object)?, event.created, paid).await?
+        }
+        _ => Outcome::Ignored,
+    };
+    sqlx::query("insert into stripe_events (id, type, outcome) values ($1, left($2, 100), $3)")
+        .bind(&event.id)
+        .bind(&event.kind)
+        .bind(outcome.as_str())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(event = %event.id, kind = %event.kind, outcome = outcome.as_str(), "stripe webhook");
+    Ok(outcome)
+}
+
+fn typed<T: serde::de::DeserializeOwned>(object: &serde_json::Value) -> Result<T, WebhookError> {
+    T::deserialize(object).map_err(|e| WebhookError::Unreadable(e.to_string()))
+}
+
+/// The organisation an event is about: the one holding its customer id; else the one its
+/// metadata names, if that organisation has no customer yet (then the customer becomes its).
+/// Metadata never moves a customer that belongs to another organisation.
+async fn organisation_of(
+    db: &Db,
+    customer: Option<&str>,
+    claimed: Option<&str>,
+) -> Result<Option<OrganisationId>, sqlx::Error> {
+    if let Some(customer) = customer {
+        let owner: Option<Uuid> =
+            sqlx::query_scalar("select id from organisations where stripe_customer_id = $1")
+                .bind(customer)
+                .fetch_optional(db.pool())
+                .await?;
+        if let Some(owner) = owner {
+            return Ok(Some(OrganisationId(owner)));
+        }
+    }
+    let Some(claimed) = claimed.and_then(|c| Uuid::parse_str(c).ok()) else {
+        return Ok(None);
+    };
+    let claimed_row: Option<Option<String>> =
+        sqlx::query_scalar("select stripe_customer_id from organisations where id = $1")
+            .bind(claimed)
+            .fetch_optional(db.pool())
+            .await?;
+    match (claimed_row, customer) {
+        (Some(None), Some(customer)) => {
+            let linked = sqlx::query(
+                "update organisations set stripe_customer_id = $2
+                  where id = $1 and stripe_customer_id is null",
+            )
+            .bind(claimed)
+            .bind(customer)
+            .execute(db.pool())
+            .await?
+            .rows_affected();
+            Ok((linked == 1).then_some(OrganisationId(claimed)))
+        }
+        _ => Ok(None),
+    }
+}
+
+async fn checkout_completed(
+    tx: &mut Transaction<'static, Postgres>,
+    org: OrganisationId,
+    session: CheckoutSession,
+    created: i64,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(subscription) = session.subscription else {
+        return Ok(Outcome::Ignored);
+    };
+    let plan = session
+        .metadata
+        .get("plan")
+        .and_then(|p| Plan::parse(p))
+        .unwrap_or(Plan::Starter);
+    let changed = sqlx::query(
+        "insert into subscriptions as s
+                (organisation_id, plan, status, stripe_subscription_id, stripe_state_at)
+         values ($1, $2, 'active', $3, to_timestamp($4))
+         on conflict (organisation_id) do update
+            set plan = excluded.plan, status = excluded.status,
+                stripe_subscription_id = excluded.stripe_subscription_id,
+                stripe_seat_item_id = case when s.stripe_subscription_id = excluded.stripe_subscription_id
+                                           then s.stripe_seat_item_id end,
+                trial_ends_at = null, grace_ends_at = null,
+                stripe_state_at = excluded.stripe_state_at, updated_at = now()
+          where s.stripe_state_at is null or s.stripe_state_at <= excluded.stripe_state_at",
+    )
+    .bind(org.0)
+    .bind(plan.as_str())
+    .bind(&subscription)
+    .bind(created as f64)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(if changed == 1 {
+        Outcome::Applied
+    } else {
+        Outcome::Stale
+    })
+}
+
+async fn subscription_changed(
+    tx: &mut Transaction<'static, Postgres>,
+    org: OrganisationId,
+    prices: &Prices,
+    sub: Subscription,
+    created: i64,
+    deleted: bool,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(status) = SubscriptionStatus::parse(&sub.status) else {
+        return Ok(Outcome::Ignored);
+    };
+    let status = if deleted {
+        SubscriptionStatus::Canceled
+    } else {
+        status
+    };
+    let plan = sub
+        .items
+        .data
+        .iter()
+        .find_map(|i| prices.plan_of(&i.price.id))
+        .or_else(|| sub.metadata.get("plan").and_then(|p| Plan::parse(p)));
+    let seat_item = sub
+        .items
+        .data
+        .iter()
+        .find(|i| i.price.id == prices.extra_seat);
+    let period_end = sub
+        .current_period_end
+        .or_else(|| sub.items.data.iter().find_map(|i| i.current_period_end));
+    // A deleted subscription that is no longer the organisation's (replaced by a new checkout)
+    // must not cancel the one that replaced it.
+    let changed = sqlx::query(
+        "insert into subscriptions as s
+                (organisation_id, plan, status, trial_ends_at, current_period_end, grace_ends_at,
+                 stripe_subscription_id, stripe_seat_item_id, stripe_seat_quantity, stripe_state_at)
+         values ($1, coalesce($2, 'starter'), $3, to_timestamp($4), to_timestamp($5),
+                 case when $3 = 'past_due' then now() + make_interval(days => $10) end,
+                 $6, $7, coalesce($8, 0), to_timestamp($9))
+         on conflict (organisation_id) do update
+            set plan = coalesce($2, s.plan), status = excluded.status,
+                trial_ends_at = excluded.trial_ends_at,
+                current_period_end = excluded.current_period_end,
+                grace_ends_at = case when excluded.status = 'past_due'
+                                     then coalesce(s.grace_ends_at, excluded.grace_ends_at) end,
+                stripe_subscription_id = excluded.stripe_subscription_id,
+                stripe_seat_item_id = excluded.stripe_seat_item_id,
+                stripe_seat_quantity = excluded.stripe_seat_quantity,
+                stripe_state_at = excluded.stripe_state_at, updated_at = now()
+          where (s.stripe_state_at is null or s.stripe_state_at <= excluded.stripe_state_at)
+            and not ($11 and s.stripe_subscription_id is distinct from excluded.stripe_subscription_id)",
+    )
+    .bind(org.0)
+    .bind(plan.map(Plan::as_str))
+    .bind(status.as_str())
+    .bind(sub.trial_end.map(|t| t as f64))
+    .bind(period_end.map(|t| t as f64))
+    .bind(&sub.id)
+    .bind(seat_item.map(|i| i.id.clone()))
+    .bind(seat_item.and_then(|i| i.quantity).map(|q| q.min(i32::MAX as u64) as i32))
+    .bind(created as f64)
+    .bind(GRACE_DAYS as i32)
+    .bind(deleted)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(if changed == 1 {
+        Outcome::Applied
+    } else {
+        Outcome::Stale
+    })
+}
+
+async fn invoice_paid_or_failed(
+    tx: &mut Transaction<'static, Postgres>,
+    org: OrganisationId,
+    invoice: Invoice,
+    created: i64,
+    paid: bool,
+) -> Result<Outcome, sqlx::Error> {
+    let status = invoice
+        .status
+        .unwrap_or_else(|| if paid { "paid" } else { "open" }.into());
+    let changed = sqlx::query(
+        "insert into invoices as i
+                (organisation_id, id, stripe_invoice_id, number, status, currency, amount_due,
+                 amount_paid, hosted_url, created_at, stripe_state_at)
+         values ($1, $2, $3, left($4, 100), left($5, 40), upper($6), $7, $8, left($9, 2000),
+                 to_timestamp($10), to_timestamp($11))
+         on conflict (organisation_id, stripe_invoice_id) do update
+            set number = excluded.number, status = excluded.status,
+                amount_due = excluded.amount_due, amount_paid = excluded.amount_paid,
+                hosted_url = excluded.hosted_url, stripe_state_at = excluded.stripe_state_at
+          where i.stripe_state_at <= excluded.stripe_state_at",
+    )
+    .bind(org.0)
+    .bind(Uuid::now_v7())
+    .bind(&invoice.id)
+    .bind(invoice.number.as_deref().unwrap_or(&invoice.id))
+    .bind(&status)
+    .bind(&invoice.currency)
+    .bind(invoice.amount_due)
+    .bind(invoice.amount_paid)
+    .bind(
+        invoice
+            .hosted_invoice_url
+            .filter(|u| u.starts_with("https://")),
+    )
+    .bind(invoice.created as f64)
+    .bind(created as f64)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(Outcome::Stale);
+    }
+    // A failed payment starts the grace period (once); a later success ends it. Guarded like
+    // subscription events, so a late failure cannot undo a newer recovery.
+    sqlx::query(
+        "update subscriptions
+            set status = case when $1 then case when status = 'past_due' then 'active' else status end
+                              else 'past_due' end,
+                grace_ends_at = case when $1 then null
+                                     else coalesce(grace_ends_at, now() + make_interval(days => $2)) end,
+                stripe_state_at = to_timestamp($3), updated_at = now()
+          where stripe_subscription_id is not null
+            and (stripe_state_at is null or stripe_state_at <= to_timestamp($3))",
+    )
+    .bind(paid)
+    .bind(GRACE_DAYS as i32)
+    .bind(created as f64)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Outcome::Applied)
+}
