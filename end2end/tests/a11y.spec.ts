@@ -59,6 +59,23 @@ for (const theme of ["light", "dark"] as const) {
     await expectNoViolations(page);
   });
 
+  test(`billing, and the pages a plan limits, have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
+    await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
+    await signUp(page);
+    await openHydrated(page, "/billing");
+    await expect(page.getByTestId("billing-trial")).toBeVisible();
+    await expectNoViolations(page);
+    await page.getByRole("button", { name: "Downgrade to Individual" }).click();
+    await expect(page.getByTestId("billing-plan")).toHaveText("Individual");
+    await expectNoViolations(page);
+    await openHydrated(page, "/api-tokens");
+    await expect(page.getByTestId("plan-gate")).toBeVisible();
+    await expectNoViolations(page);
+    await openHydrated(page, "/members");
+    await expect(page.getByTestId("seat-refused")).toBeVisible();
+    await expectNoViolations(page);
+  });
+
   test(`ticket pages have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
     await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
     await signUp(page);

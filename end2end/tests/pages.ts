@@ -4,6 +4,7 @@ import { expect, type Page } from "@playwright/test";
 export const PAGES: { path: string; heading: string; title: string; status?: number }[] = [
   { path: "/", heading: "Work, tickets, time and billing in one place", title: "Workdesk" },
   { path: "/status", heading: "Service status", title: "Status · Workdesk" },
+  { path: "/pricing", heading: "Pricing", title: "Pricing · Workdesk" },
   { path: "/design-system", heading: "Design system", title: "Design system · Workdesk" },
   { path: "/signin", heading: "Sign in", title: "Sign in · Workdesk" },
   { path: "/signup", heading: "Create your organisation", title: "Create your organisation · Workdesk" },

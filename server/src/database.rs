@@ -110,6 +110,28 @@ async fn seed_demo_tenants(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
         .execute(&mut *tx)
         .await?;
     }
+    // The demo organisations are paying customers on different plans, so plan limits show
+    // (Initech's Starter has no API access); a long-lived demo never lapses out of a trial.
+    for (slug, plan) in [
+        ("acme", "pro"),
+        ("globex", "enterprise"),
+        ("initech", "starter"),
+    ] {
+        let org: Uuid = sqlx::query_scalar("select id from organisations where slug = $1")
+            .bind(slug)
+            .fetch_one(&mut *tx)
+            .await?;
+        app::backend::db::scope_to(&mut tx, app::model::tenancy::OrganisationId(org)).await?;
+        sqlx::query(
+            "insert into subscriptions (organisation_id, plan, status, current_period_end)
+             values ($1, $2, 'active', now() + interval '1 month')
+             on conflict (organisation_id) do nothing",
+        )
+        .bind(org)
+        .bind(plan)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
 
     let partners = sqlx::query_scalar::<_, i64>("select count(*) from partners")

@@ -38,12 +38,18 @@ pub async fn choose_plan(plan: String) -> Result<Redirect, AppError> {
     use crate::model::billing::Plan;
     let (ctx, viewer) = request::member_manager().await?;
     let plan = Plan::parse(&plan).ok_or_else(|| AppError::validation("plan", "Choose a plan."))?;
-    billing::choose_plan(&ctx, &viewer, plan, &request::client_info()).await
+    let on_org_host = request::host_tenant().organisation_id().is_some();
+    billing::choose_plan(&ctx, &viewer, plan, on_org_host, &request::client_info()).await
 }
 
 #[server(endpoint = "billing/portal")]
 pub async fn billing_portal() -> Result<Redirect, AppError> {
     use crate::backend::{billing, request};
     let (ctx, viewer) = request::member_manager().await?;
-    billing::portal(&ctx, &viewer).await
+    billing::portal(
+        &ctx,
+        &viewer,
+        request::host_tenant().organisation_id().is_some(),
+    )
+    .await
 }

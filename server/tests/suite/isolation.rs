@@ -135,6 +135,19 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         .fetch_one(&mut db)
         .await
         .unwrap();
+    // An invoice, as Stripe's webhook would have left it, so billing has something of A's.
+    let invoice_number = format!("INV-{}", organisation_id.simple());
+    sqlx::query(
+        "insert into invoices (organisation_id, id, stripe_invoice_id, number, status, currency,
+                               amount_due, amount_paid, created_at, stripe_state_at)
+         values ($1, $2, $3, $3, 'paid', 'GBP', 4321, 4321, now(), now())",
+    )
+    .bind(organisation_id)
+    .bind(Uuid::now_v7())
+    .bind(&invoice_number)
+    .execute(&mut db)
+    .await
+    .unwrap();
     let secrets = [
         organisation_id,
         session_id,
@@ -158,6 +171,7 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         file_text,
         api_secret,
         view_name,
+        invoice_number,
     ])
     .collect();
     Member {
@@ -322,6 +336,12 @@ fn probes(a: &Member) -> Vec<Probe> {
             &[("id", a.api_token_id.to_string())],
         ),
         probe("GET", "/api-tokens", &[]),
+        probe("POST", "/api/billing/overview", &[]),
+        probe("POST", "/api/billing/entitlements", &[]),
+        probe("POST", "/api/billing/seat_quote", &[]),
+        probe("POST", "/api/billing/portal", &[]),
+        probe("GET", "/billing", &[]),
+        probe("GET", "/billing/history.csv", &[]),
         probe("GET", "/api/v1/queues", &[]),
         probe("GET", "/api/v1/tickets", &[]),
         probe("GET", "/api/v1/tickets/1", &[]),

@@ -4,6 +4,7 @@
 mod common;
 
 mod attachments;
+mod billing;
 mod cli;
 mod database;
 mod http_edge;

@@ -474,6 +474,7 @@ pub async fn choose_plan(
     ctx: &AppContext,
     viewer: &Viewer,
     plan: Plan,
+    on_org_host: bool,
     client: &ClientInfo,
 ) -> Result<Redirect, AppError> {
     let org = viewer.organisation_id;
@@ -486,7 +487,7 @@ pub async fn choose_plan(
     lock_seats(&mut tx, org).await?;
     let e = entitlements(&mut tx, org).await?;
     e.change_to(plan)?;
-    let billing_url = format!("{}/billing", site(ctx, &mut tx, org).await?);
+    let billing_url = billing_url(ctx, &mut tx, org, on_org_host).await?;
     let subscribed: Option<String> = sqlx::query_scalar(
         "select stripe_subscription_id from subscriptions
           where stripe_subscription_id is not null and status <> 'canceled'",
@@ -522,8 +523,9 @@ pub async fn choose_plan(
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        // Same page, same host: offline there is nowhere else to go.
         return Ok(Redirect {
-            url: format!("{billing_url}?changed={}", plan.as_str()),
+            url: format!("/billing?changed={}", plan.as_str()),
         });
     };
     tx.commit().await?;
@@ -551,7 +553,11 @@ pub async fn choose_plan(
 }
 
 /// Stripe's customer portal: payment methods, invoices, cancelling.
-pub async fn portal(ctx: &AppContext, viewer: &Viewer) -> Result<Redirect, AppError> {
+pub async fn portal(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    on_org_host: bool,
+) -> Result<Redirect, AppError> {
     let Some(stripe) = ctx.billing.stripe() else {
         return Err(AppError::Conflict {
             message: "Billing is in offline mode: there is no payment account to manage.".into(),
@@ -559,7 +565,7 @@ pub async fn portal(ctx: &AppContext, viewer: &Viewer) -> Result<Redirect, AppEr
     };
     let org = viewer.organisation_id;
     let mut tx = ctx.db.scoped_tx(org).await?;
-    let billing_url = format!("{}/billing", site(ctx, &mut tx, org).await?);
+    let billing_url = billing_url(ctx, &mut tx, org, on_org_host).await?;
     tx.commit().await?;
     let customer = customer(ctx, stripe, org, &viewer.organisation_name, &viewer.email).await?;
     stripe
@@ -573,12 +579,23 @@ pub async fn portal(ctx: &AppContext, viewer: &Viewer) -> Result<Redirect, AppEr
         })
 }
 
-async fn site(
+/// Where Stripe sends the browser back to: the organisation's own address when the request
+/// came through it, else the platform's; from stored settings either way, never from the
+/// request's Host header.
+async fn billing_url(
     ctx: &AppContext,
     tx: &mut Transaction<'static, Postgres>,
     org: OrganisationId,
+    on_org_host: bool,
 ) -> Result<String, sqlx::Error> {
-    super::tenancy::site_url(tx, &ctx.public_url, &ctx.base_domain, Some(org)).await
+    let site = super::tenancy::site_url(
+        tx,
+        &ctx.public_url,
+        &ctx.base_domain,
+        on_org_host.then_some(org),
+    )
+    .await?;
+    Ok(format!("{site}/billing"))
 }
 
 #[cfg(test)]

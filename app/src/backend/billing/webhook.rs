@@ -1,7 +1,8 @@
 //! Stripe's webhooks: verified over the raw body before anything else, deduplicated by event
 //! id, and applied so that order does not matter: each subscription and invoice row remembers
 //! the `created` time of the newest event applied to it, and an older event arriving late
-//! changes nothing.
+//! changes nothing. Status comes only from subscription events and invoices only from invoice
+//! events, so each row follows one stream's clock.
 
 use super::signature::{self, SignatureError};
 use super::stripe_api::Prices;
@@ -185,7 +186,7 @@ pub async fn handle(
         }
         (Some(org), kind @ ("invoice.payment_succeeded" | "invoice.payment_failed")) => {
             let paid = kind == "invoice.payment_succeeded";
-            invoice_paid_or_failed(&mut tx, org, typed(object)?, event.created, paid).await?
+            invoice_changed(&mut tx, org, typed(object)?, event.created, paid).await?
         }
         _ => Outcome::Ignored,
     };
@@ -361,7 +362,10 @@ async fn subscription_changed(
     })
 }
 
-async fn invoice_paid_or_failed(
+/// Records the invoice for the billing page. The subscription's status is left to Stripe's
+/// subscription events (a failed renewal also sends `customer.subscription.updated` with
+/// `past_due`), so two event streams never race over one field.
+async fn invoice_changed(
     tx: &mut Transaction<'static, Postgres>,
     org: OrganisationId,
     invoice: Invoice,
@@ -401,25 +405,9 @@ async fn invoice_paid_or_failed(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    if changed == 0 {
-        return Ok(Outcome::Stale);
-    }
-    // A failed payment starts the grace period (once); a later success ends it. Guarded like
-    // subscription events, so a late failure cannot undo a newer recovery.
-    sqlx::query(
-        "update subscriptions
-            set status = case when $1 then case when status = 'past_due' then 'active' else status end
-                              else 'past_due' end,
-                grace_ends_at = case when $1 then null
-                                     else coalesce(grace_ends_at, now() + make_interval(days => $2)) end,
-                stripe_state_at = to_timestamp($3), updated_at = now()
-          where stripe_subscription_id is not null
-            and (stripe_state_at is null or stripe_state_at <= to_timestamp($3))",
-    )
-    .bind(paid)
-    .bind(GRACE_DAYS as i32)
-    .bind(created as f64)
-    .execute(&mut **tx)
-    .await?;
-    Ok(Outcome::Applied)
+    Ok(if changed == 1 {
+        Outcome::Applied
+    } else {
+        Outcome::Stale
+    })
 }

@@ -6,7 +6,6 @@ use crate::api::members::{
     list_members, ChangeMemberRole, InviteMember, RevokeInvitation, SetMemberEnabled,
 };
 use crate::model::billing::{SeatDecision, SeatQuote};
-use crate::model::error::AppError;
 use crate::model::identity::Role;
 use crate::model::members::{Member, MemberList, MemberStatus, PendingInvitation};
 use crate::model::system::readable_utc;
@@ -87,21 +86,47 @@ pub fn MembersPage() -> impl IntoView {
     }
 }
 
+/// The invitation form. The seat quote (what one more seat costs) is read again after each
+/// invitation and shown inside the form, which itself stays put so nothing typed is lost.
 #[component]
 fn InviteForm(action: ServerAction<InviteMember>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let sent = move || matches!(action.value().get(), Some(Ok(())));
-    // What one more seat costs, read again after each invitation.
     let quote = Resource::new(move || action.version().get(), |_| quote_seat());
+    let decision = move || quote.get().and_then(Result::ok).map(|q| q.decision);
+    let refused = Signal::derive(move || matches!(decision(), Some(SeatDecision::Refused(_))));
+    let busy = Signal::derive(move || action.pending().get() || refused.get());
     view! {
         <section aria-labelledby="invite-heading" class="mt-6 flex max-w-md flex-col gap-4">
             <h2 id="invite-heading" class="text-xl font-semibold">"Invite someone"</h2>
             <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
                 {move || quote.get().map(|q| match q {
-                    Ok(q) => view! { <InviteFields action error quote=q /> }.into_any(),
+                    Ok(q) => view! { <SeatNote quote=q /> }.into_any(),
                     Err(e) => view! { <crate::ui::components::ErrorNotice error=e /> }.into_any(),
                 })}
             </Transition>
+            <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Invite someone" attr:novalidate=true>
+                <FormError error fields=&["email", "role"] />
+                <EmailField label="Their email" error=field_error(error, "email") />
+                <Select label="Role" name="role" id="invite-role" options=role_options() selected="staff".to_string() />
+                <Transition fallback=|| ()>
+                    {move || match decision() {
+                        Some(SeatDecision::ExtraSeat { monthly, extra_after }) => view! {
+                            <p id="extra-seat-cost" data-testid="extra-seat-cost">
+                                {format!("Every included seat is taken. This invitation adds an extra seat at {monthly} a month ({extra_after} extra in all).")}
+                            </p>
+                            <label class="flex items-center gap-2">
+                                <input type="checkbox" name="extra_seat_confirmed" value="true"
+                                    aria-describedby="extra-seat-cost" class="h-4 w-4" />
+                                {format!("Add an extra seat for {monthly} a month")}
+                            </label>
+                        }
+                        .into_any(),
+                        _ => ().into_any(),
+                    }}
+                </Transition>
+                <Button submit=true disabled=busy>"Send invitation"</Button>
+            </ActionForm>
             <div role="status">
                 {move || sent().then(|| view! { <p data-testid="invitation-sent">"Invitation sent. It works for 7 days."</p> })}
             </div>
@@ -109,53 +134,24 @@ fn InviteForm(action: ServerAction<InviteMember>) -> impl IntoView {
     }
 }
 
+/// Seats in use, and why no more can be added when the plan forbids it.
 #[component]
-fn InviteFields(
-    action: ServerAction<InviteMember>,
-    error: Signal<Option<AppError>>,
-    quote: SeatQuote,
-) -> impl IntoView {
+fn SeatNote(quote: SeatQuote) -> impl IntoView {
     let seats = format!(
         "{} of {} included seats in use (members and open invitations).",
         quote.seats_used, quote.included_seats
     );
-    let (extra, refusal) = match &quote.decision {
-        SeatDecision::Included => (None, None),
-        SeatDecision::ExtraSeat {
-            monthly,
-            extra_after,
-        } => (Some((*monthly, *extra_after)), None),
-        SeatDecision::Refused(r) => (None, Some(r.message.clone())),
-    };
-    if let Some(message) = refusal {
-        return view! {
-            <p data-testid="seat-count">{seats}</p>
-            <p role="note" data-testid="seat-refused">{message} " "
-                <A href="/billing" attr:class="font-medium text-primary underline">"See plans"</A>
-            </p>
-        }
-        .into_any();
-    }
     view! {
         <p data-testid="seat-count">{seats}</p>
-        <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Invite someone" attr:novalidate=true>
-            <FormError error fields=&["email", "role"] />
-            <EmailField label="Their email" error=field_error(error, "email") />
-            <Select label="Role" name="role" id="invite-role" options=role_options() selected="staff".to_string() />
-            {extra.map(|(monthly, extra_after)| view! {
-                <p id="extra-seat-cost" data-testid="extra-seat-cost">
-                    {format!("Every included seat is taken. This invitation adds an extra seat at {monthly} a month ({extra_after} extra in all).")}
+        {match quote.decision {
+            SeatDecision::Refused(r) => Some(view! {
+                <p role="note" data-testid="seat-refused">{r.message} " "
+                    <A href="/billing" attr:class="font-medium text-primary underline">"See plans"</A>
                 </p>
-                <label class="flex items-center gap-2">
-                    <input type="checkbox" name="extra_seat_confirmed" value="true" required=true
-                        aria-describedby="extra-seat-cost" class="h-4 w-4" />
-                    {format!("Add an extra seat for {monthly} a month")}
-                </label>
-            })}
-            <Button submit=true disabled=action.pending()>"Send invitation"</Button>
-        </ActionForm>
+            }),
+            _ => None,
+        }}
     }
-    .into_any()
 }
 
 #[component]

@@ -2,6 +2,7 @@
 //! migrated schema, and (if it wants) the real router served on a random port.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod fake_stripe;
 pub mod smtp;
 
 use clap::Parser;
