@@ -38,6 +38,9 @@ test("an admin changes plan, is shown an extra seat's price before inviting, and
   await expect(page.getByTestId("seat-refused")).toContainText("Upgrade to Starter");
   await openHydrated(page, "/api-tokens");
   await expect(page.getByTestId("plan-gate")).toContainText("comes with Pro");
+  await openHydrated(page, "/tickets");
+  await expect(page.getByTestId("plan-gate")).toContainText("CSV export is not part of the Individual plan");
+  await expect(page.getByRole("link", { name: "Export CSV" })).toHaveCount(0);
 
   await openHydrated(page, "/billing");
   await page.getByRole("button", { name: "Upgrade to Starter" }).click();

@@ -4,12 +4,14 @@
 use super::bulk_edit::BulkEdit;
 use super::saved_views::SavedViews;
 use crate::api::tickets::{list_tickets, ticket_choices, BulkUpdateTickets, CreateTicket};
+use crate::model::billing::Feature;
 use crate::model::error::AppError;
 use crate::model::system::readable_utc;
 use crate::model::ticket::{
     Assignee, Priority, Queue, TicketFilter, TicketPage, TicketSort, TicketStatus,
 };
 use crate::ui::auth::SignedInOnly;
+use crate::ui::components::PlanGate;
 use crate::ui::components::{
     action_error, field_error, Button, EmptyState, FormError, ResourceSection, Select,
     SelectOption, Table, TextArea, TextField,
@@ -178,15 +180,17 @@ pub fn TicketsPage() -> impl IntoView {
                 <A href="/queues" attr:class="rounded-md border border-border px-4 py-2 font-medium text-fg no-underline">
                     "Queues"
                 </A>
-                <a
-                    href=move || format!("/tickets/export.csv?{}", filter.get().to_query())
-                    download=""
-                    // A file, not a page: the router must not try to navigate to it.
-                    rel="external"
-                    class="rounded-md border border-border px-4 py-2 font-medium text-fg no-underline"
-                >
-                    "Export CSV"
-                </a>
+                <PlanGate feature=Feature::CsvExport inline=true>
+                    <a
+                        href=move || format!("/tickets/export.csv?{}", filter.get().to_query())
+                        download=""
+                        // A file, not a page: the router must not try to navigate to it.
+                        rel="external"
+                        class="rounded-md border border-border px-4 py-2 font-medium text-fg no-underline"
+                    >
+                        "Export CSV"
+                    </a>
+                </PlanGate>
                 <A href="/tickets/new" attr:class="rounded-md bg-primary px-4 py-2 font-medium text-primary-fg no-underline">
                     "New ticket"
                 </A>

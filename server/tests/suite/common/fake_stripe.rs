@@ -127,24 +127,24 @@ fn accept(
     headers: &HeaderMap,
     path: String,
     body: &str,
-) -> Result<Recorded, Response> {
+) -> Result<Recorded, Box<Response>> {
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if auth != format!("Bearer {SECRET_KEY}") {
-        return Err(stripe_error(
+        return Err(Box::new(stripe_error(
             StatusCode::UNAUTHORIZED,
             "invalid_request_error",
             "Invalid API Key provided",
-        ));
+        )));
     }
     if inner.failing.load(Ordering::SeqCst) {
-        return Err(stripe_error(
+        return Err(Box::new(stripe_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "api_error",
             "Something went wrong on Stripe's end.",
-        ));
+        )));
     }
     let form: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
         .into_owned()
@@ -172,7 +172,7 @@ async fn customer(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Str
             "livemode": false,
         }))
         .into_response(),
-        Err(e) => e,
+        Err(e) => *e,
     }
 }
 
@@ -188,7 +188,7 @@ async fn checkout(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Str
             }))
             .into_response()
         }
-        Err(e) => e,
+        Err(e) => *e,
     }
 }
 
@@ -206,7 +206,7 @@ async fn portal(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Strin
             "url": format!("https://billing.stripe.test/p/session/{}", id(&inner, "ps")),
         }))
         .into_response(),
-        Err(e) => e,
+        Err(e) => *e,
     }
 }
 
@@ -233,7 +233,7 @@ async fn create_item(
                 .insert(item.clone(), quantity);
             Json(item_json(&item, quantity, r.field("subscription"))).into_response()
         }
-        Err(e) => e,
+        Err(e) => *e,
     }
 }
 
@@ -264,7 +264,7 @@ async fn update_item(
             }
             Json(item_json(&item, *held, None)).into_response()
         }
-        Err(e) => e,
+        Err(e) => *e,
     }
 }
 
