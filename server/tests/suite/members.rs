@@ -4,13 +4,18 @@ use crate::common::{call, cookies_from, json, TestApp, PASSWORD};
 use reqwest::header;
 use uuid::Uuid;
 
-/// Invites `email`; returns the token from the emailed link.
+/// Invites `email`, agreeing to an extra seat if every included one is taken (billing's own
+/// tests cover that rule); returns the token from the emailed link.
 async fn invite(app: &TestApp, jar: &str, email: &str, role: &str, nth: usize) -> String {
     let r = call(
         app,
         "/api/members/invite",
         jar,
-        &[("email", email), ("role", role)],
+        &[
+            ("email", email),
+            ("role", role),
+            ("extra_seat_confirmed", "true"),
+        ],
     )
     .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
