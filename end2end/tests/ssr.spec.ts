@@ -12,7 +12,7 @@ for (const p of PAGES) {
     await expect(page).toHaveTitle(p.title);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(p.heading);
     const nav = page.getByRole("navigation", { name: "Main" });
-    await expect(nav.getByRole("link")).toHaveText(["Home", "Status", "Design system"]);
+    await expect(nav.getByRole("link")).toHaveText(["Home", "Status", "Pricing", "Design system"]);
     await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
   });
 }

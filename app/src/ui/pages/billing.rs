@@ -287,9 +287,10 @@ pub fn PricingPage() -> impl IntoView {
         <p class="mt-2 max-w-2xl text-muted">
             {format!("Every organisation starts with a {TRIAL_DAYS}-day free trial of Pro. Prices are per month, in pounds sterling.")}
         </p>
-        <div class="mt-6">
+        <section aria-labelledby="pricing-plans-heading" class="mt-6 flex flex-col gap-4">
+            <h2 id="pricing-plans-heading" class="text-xl font-semibold">"Monthly plans"</h2>
             <PlanCards current=None choose=None />
-        </div>
+        </section>
         <p class="mt-6">
             <A href="/signup" attr:class="font-medium text-primary underline">"Start your free trial"</A>
         </p>
