@@ -10,29 +10,21 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 pub async fn stripe(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(stripe) = state.ctx.billing.stripe() else {
-        return problem(503, "Billing is offline", "No Stripe keys are configured.");
-    };
     let Some(signature) = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok())
     else {
+        if state.ctx.billing.stripe().is_none() {
+            return offline();
+        }
         return problem(400, "Unsigned", "The Stripe-Signature header is missing.");
     };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    match webhook::handle(
-        &state.ctx.db,
-        &stripe.webhook_secret,
-        &stripe.api.prices,
-        signature,
-        &body,
-        now,
-    )
-    .await
-    {
+    match webhook::handle(&state.ctx, signature, &body, now).await {
         Ok(outcome) => {
             axum::Json(serde_json::json!({ "outcome": outcome.as_str() })).into_response()
         }
+        Err(WebhookError::Offline) => offline(),
         Err(WebhookError::Signature(e)) => {
             tracing::warn!(error = %e, "stripe webhook refused");
             problem(400, "Bad signature", &e.to_string())
@@ -43,6 +35,10 @@ pub async fn stripe(State(state): State<AppState>, headers: HeaderMap, body: Byt
             Problem::from(app::model::error::AppError::from(e)).into_response()
         }
     }
+}
+
+fn offline() -> Response {
+    problem(503, "Billing is offline", "No Stripe keys are configured.")
 }
 
 fn problem(status: u16, title: &str, detail: &str) -> Response {

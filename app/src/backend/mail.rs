@@ -137,6 +137,29 @@ pub fn invitation(
     )
 }
 
+/// To each admin when a renewal payment fails and the grace period starts.
+pub fn payment_failed(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    grace_until: &str,
+    billing_link: &str,
+) -> OutgoingEmail {
+    compose(
+        to,
+        format!("Payment failed for {organisation} on Workdesk"),
+        &format!("Hello {name},"),
+        &[format!(
+            "We couldn't take the latest payment for {organisation}. Your plan's features stay on until {grace_until}; after that they turn off until the payment goes through. Your work is safe either way."
+        )],
+        Some(Action {
+            label: "Update payment details",
+            url: billing_link,
+        }),
+        "The payment provider retries the payment on its own; updating the card makes the next try succeed.",
+    )
+}
+
 pub fn new_sign_in(
     to: &str,
     name: &str,

@@ -748,8 +748,15 @@ async fn billing_history_exports_as_csv() {
     assert_eq!(outcome(&app, &past_due).await, "applied");
     let o = json(&app, "/api/billing/overview", &ada, &[]).await;
     assert_eq!(o["entitlements"]["standing"]["kind"], "grace");
+    // The admin is told by email, with the date and a link to fix it.
+    let mail = app.mail.wait_for("ada@acme.example", 1).await;
+    assert_eq!(mail.subject(), "Payment failed for Acme on Workdesk");
+    let until =
+        app::model::billing::day_of(o["entitlements"]["standing"]["until"].as_i64().unwrap());
+    assert!(mail.decoded().contains(&until), "{}", mail.decoded());
+    assert!(mail.link("/billing").is_some());
     // A second failure notice does not move the end of the grace period.
-    let until = o["entitlements"]["standing"]["until"].clone();
+    let until_secs = o["entitlements"]["standing"]["until"].clone();
     let again = event(
         "evt_past_due_2",
         "customer.subscription.updated",
@@ -758,5 +765,8 @@ async fn billing_history_exports_as_csv() {
     );
     assert_eq!(outcome(&app, &again).await, "applied");
     let o = json(&app, "/api/billing/overview", &ada, &[]).await;
-    assert_eq!(o["entitlements"]["standing"]["until"], until);
+    assert_eq!(o["entitlements"]["standing"]["until"], until_secs);
+    // ... nor send a second email.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.mail.to("ada@acme.example").len(), 1);
 }

@@ -6,7 +6,7 @@
 
 use super::signature::{self, SignatureError};
 use super::stripe_api::Prices;
-use crate::backend::Db;
+use crate::backend::{mail, outbox, tenancy, AppContext, Db};
 use crate::model::billing::{Plan, SubscriptionStatus, GRACE_DAYS};
 use crate::model::tenancy::OrganisationId;
 use serde::Deserialize;
@@ -47,6 +47,8 @@ pub enum WebhookError {
     Signature(#[from] SignatureError),
     #[error("the body is not a Stripe event: {0}")]
     Unreadable(String),
+    #[error("billing is offline: no Stripe keys are configured")]
+    Offline,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -120,14 +122,16 @@ struct Invoice {
 
 /// Verifies, deduplicates and applies one delivery. `now` is Unix seconds.
 pub async fn handle(
-    db: &Db,
-    secret: &str,
-    prices: &Prices,
+    ctx: &AppContext,
     signature_header: &str,
     body: &[u8],
     now: i64,
 ) -> Result<Outcome, WebhookError> {
-    signature::verify(secret, signature_header, body, now)?;
+    let Some(stripe) = ctx.billing.stripe() else {
+        return Err(WebhookError::Offline);
+    };
+    signature::verify(&stripe.webhook_secret, signature_header, body, now)?;
+    let (db, prices) = (&ctx.db, &stripe.api.prices);
     let event: Event =
         serde_json::from_slice(body).map_err(|e| WebhookError::Unreadable(e.to_string()))?;
     let object = &event.data.object;
@@ -179,7 +183,17 @@ pub async fn handle(
             checkout_completed(&mut tx, org, typed(object)?, event.created).await?
         }
         (Some(org), "customer.subscription.created" | "customer.subscription.updated") => {
-            subscription_changed(&mut tx, org, prices, typed(object)?, event.created, false).await?
+            let was: Option<String> =
+                sqlx::query_scalar("select status from subscriptions for update")
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let sub = typed(object)?;
+            let outcome =
+                subscription_changed(&mut tx, org, prices, sub, event.created, false).await?;
+            if outcome == Outcome::Applied && was.as_deref() != Some("past_due") {
+                tell_admins_if_past_due(ctx, &mut tx, org).await?;
+            }
+            outcome
         }
         (Some(org), "customer.subscription.deleted") => {
             subscription_changed(&mut tx, org, prices, typed(object)?, event.created, true).await?
@@ -360,6 +374,49 @@ async fn subscription_changed(
     } else {
         Outcome::Stale
     })
+}
+
+/// Emails every active admin when the subscription has just become past due: the grace
+/// period has started and someone must update the card. Through the outbox, in the event's
+/// transaction, so a rolled-back event sends nothing.
+async fn tell_admins_if_past_due(
+    ctx: &AppContext,
+    tx: &mut Transaction<'static, Postgres>,
+    org: OrganisationId,
+) -> Result<(), sqlx::Error> {
+    let grace: Option<i64> = sqlx::query_scalar(
+        "select extract(epoch from grace_ends_at)::bigint from subscriptions
+          where status = 'past_due'",
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten();
+    let Some(grace) = grace else {
+        return Ok(());
+    };
+    let organisation: String = sqlx::query_scalar("select name from organisations where id = $1")
+        .bind(org.0)
+        .fetch_one(&mut **tx)
+        .await?;
+    let admins: Vec<(String, String)> = sqlx::query_as(
+        "select u.email, u.name from memberships m join users u on u.id = m.user_id
+          where m.role = 'admin' and m.status = 'active'",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let site = tenancy::site_url(tx, &ctx.public_url, &ctx.base_domain, Some(org)).await?;
+    let until = crate::model::billing::day_of(grace);
+    for (email, name) in admins {
+        let message = mail::payment_failed(
+            &email,
+            &name,
+            &organisation,
+            &until,
+            &format!("{site}/billing"),
+        );
+        outbox::enqueue_email(tx, Some(org), &message).await?;
+    }
+    Ok(())
 }
 
 /// Records the invoice for the billing page. The subscription's status is left to Stripe's
