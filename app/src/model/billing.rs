@@ -452,7 +452,6 @@ pub struct BillingOverview {
     pub renews_at: Option<String>,
     /// A seat change that has not reached Stripe yet (it is retried).
     pub seat_sync_pending: bool,
-    pub has_customer: bool,
     pub invoices: Vec<Invoice>,
 }
 

@@ -137,15 +137,19 @@ pub async fn entitlements(
     org: OrganisationId,
 ) -> Result<Entitlements, AppError> {
     let s = state(tx, org).await?;
-    Ok(Entitlements {
+    Ok(entitlements_of(s, seats_used(tx).await?))
+}
+
+fn entitlements_of(s: State, seats_used: u32) -> Entitlements {
+    Entitlements {
         plan: s.plan,
         standing: Standing::of(s.status, s.trial_ends_at, s.grace_ends_at, s.now),
         included_seats: s
             .included_seats
             .and_then(|n| u32::try_from(n).ok())
             .unwrap_or_else(|| s.plan.included_seats()),
-        seats_used: seats_used(tx).await?,
-    })
+        seats_used,
+    }
 }
 
 /// Refuses unless `org`'s plan includes `feature`: the server side of every plan gate.
@@ -307,7 +311,8 @@ pub async fn overview(ctx: &AppContext, viewer: &Viewer) -> Result<BillingOvervi
 
     let mut tx = ctx.db.scoped_tx(org).await?;
     let s = state(&mut tx, org).await?;
-    let e = entitlements(&mut tx, org).await?;
+    let status = s.status;
+    let e = entitlements_of(s, seats_used(&mut tx).await?);
     type Row = (Option<String>, bool);
     let (renews_at, seat_sync_pending): Row = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select to_char(s.current_period_end at time zone 'utc', '{}'),
@@ -317,24 +322,17 @@ pub async fn overview(ctx: &AppContext, viewer: &Viewer) -> Result<BillingOvervi
     )))
     .fetch_one(&mut *tx)
     .await?;
-    let has_customer: bool = sqlx::query_scalar(
-        "select stripe_customer_id is not null from organisations where id = $1",
-    )
-    .bind(org.0)
-    .fetch_one(&mut *tx)
-    .await?;
     let invoices = invoices(&mut tx, 24).await?;
     tx.commit().await?;
     let extra = e.extra_seats();
     Ok(BillingOverview {
         mode: ctx.billing.mode(),
         entitlements: e,
-        status: s.status,
+        status,
         extra_seats: extra,
         monthly_total: monthly_total(e.plan, extra),
         renews_at,
         seat_sync_pending,
-        has_customer,
         invoices,
     })
 }

@@ -120,6 +120,63 @@ struct Invoice {
     created: i64,
 }
 
+/// The events billing acts on, each read once into the fields it uses.
+enum Change {
+    CheckoutCompleted(CheckoutSession),
+    Subscription {
+        sub: Subscription,
+        deleted: bool,
+    },
+    Invoice {
+        invoice: Invoice,
+        paid: bool,
+    },
+    /// Any other type: acknowledged and recorded, its object never read (so a shape billing
+    /// does not know cannot make Stripe retry it forever).
+    Other,
+}
+
+impl Change {
+    fn read(kind: &str, object: &serde_json::Value) -> Result<Self, WebhookError> {
+        Ok(match kind {
+            "checkout.session.completed" => Self::CheckoutCompleted(typed(object)?),
+            "customer.subscription.created" | "customer.subscription.updated" => {
+                Self::Subscription {
+                    sub: typed(object)?,
+                    deleted: false,
+                }
+            }
+            "customer.subscription.deleted" => Self::Subscription {
+                sub: typed(object)?,
+                deleted: true,
+            },
+            "invoice.payment_succeeded" | "invoice.payment_failed" => Self::Invoice {
+                invoice: typed(object)?,
+                paid: kind == "invoice.payment_succeeded",
+            },
+            _ => Self::Other,
+        })
+    }
+
+    /// The customer the event is about, and the organisation its metadata claims.
+    fn parties(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Self::CheckoutCompleted(s) => (
+                s.customer.as_deref(),
+                s.client_reference_id
+                    .as_deref()
+                    .or(s.metadata.get("organisation_id").map(String::as_str)),
+            ),
+            Self::Subscription { sub, .. } => (
+                Some(sub.customer.as_str()),
+                sub.metadata.get("organisation_id").map(String::as_str),
+            ),
+            Self::Invoice { invoice, .. } => (Some(invoice.customer.as_str()), None),
+            Self::Other => (None, None),
+        }
+    }
+}
+
 /// Verifies, deduplicates and applies one delivery. `now` is Unix seconds.
 pub async fn handle(
     ctx: &AppContext,
@@ -131,30 +188,12 @@ pub async fn handle(
         return Err(WebhookError::Offline);
     };
     signature::verify(&stripe.webhook_secret, signature_header, body, now)?;
-    let (db, prices) = (&ctx.db, &stripe.api.prices);
+    let db = &ctx.db;
     let event: Event =
         serde_json::from_slice(body).map_err(|e| WebhookError::Unreadable(e.to_string()))?;
-    let object = &event.data.object;
-    let (customer, claimed_org) = match event.kind.as_str() {
-        "checkout.session.completed" => {
-            let s: CheckoutSession = typed(object)?;
-            (
-                s.customer,
-                s.client_reference_id
-                    .or(s.metadata.get("organisation_id").cloned()),
-            )
-        }
-        kind if kind.starts_with("customer.subscription.") => {
-            let s: Subscription = typed(object)?;
-            (Some(s.customer), s.metadata.get("organisation_id").cloned())
-        }
-        kind if kind.starts_with("invoice.") => {
-            let i: Invoice = typed(object)?;
-            (Some(i.customer), None)
-        }
-        _ => (None, None),
-    };
-    let organisation = organisation_of(db, customer.as_deref(), claimed_org.as_deref()).await?;
+    let change = Change::read(&event.kind, &event.data.object)?;
+    let (customer, claimed) = change.parties();
+    let organisation = organisation_of(db, customer, claimed).await?;
 
     let mut tx = match organisation {
         Some(org) => db.scoped_tx(org).await?,
@@ -174,35 +213,28 @@ pub async fn handle(
         tx.commit().await?;
         return Ok(Outcome::Duplicate);
     }
-    let outcome = match (organisation, event.kind.as_str()) {
-        (None, "checkout.session.completed")
-        | (None, "customer.subscription.created" | "customer.subscription.updated")
-        | (None, "customer.subscription.deleted")
-        | (None, "invoice.payment_succeeded" | "invoice.payment_failed") => Outcome::Unmatched,
-        (Some(org), "checkout.session.completed") => {
-            checkout_completed(&mut tx, org, typed(object)?, event.created).await?
+    let outcome = match (organisation, change) {
+        (_, Change::Other) => Outcome::Ignored,
+        (None, _) => Outcome::Unmatched,
+        (Some(org), Change::CheckoutCompleted(session)) => {
+            checkout_completed(&mut tx, org, session, event.created).await?
         }
-        (Some(org), "customer.subscription.created" | "customer.subscription.updated") => {
+        (Some(org), Change::Subscription { sub, deleted }) => {
             let was: Option<String> =
                 sqlx::query_scalar("select status from subscriptions for update")
                     .fetch_optional(&mut *tx)
                     .await?;
-            let sub = typed(object)?;
+            let prices = &stripe.api.prices;
             let outcome =
-                subscription_changed(&mut tx, org, prices, sub, event.created, false).await?;
-            if outcome == Outcome::Applied && was.as_deref() != Some("past_due") {
+                subscription_changed(&mut tx, org, prices, sub, event.created, deleted).await?;
+            if !deleted && outcome == Outcome::Applied && was.as_deref() != Some("past_due") {
                 tell_admins_if_past_due(ctx, &mut tx, org).await?;
             }
             outcome
         }
-        (Some(org), "customer.subscription.deleted") => {
-            subscription_changed(&mut tx, org, prices, typed(object)?, event.created, true).await?
+        (Some(org), Change::Invoice { invoice, paid }) => {
+            invoice_changed(&mut tx, org, invoice, event.created, paid).await?
         }
-        (Some(org), kind @ ("invoice.payment_succeeded" | "invoice.payment_failed")) => {
-            let paid = kind == "invoice.payment_succeeded";
-            invoice_changed(&mut tx, org, typed(object)?, event.created, paid).await?
-        }
-        _ => Outcome::Ignored,
     };
     sqlx::query("insert into stripe_events (id, type, outcome) values ($1, left($2, 100), $3)")
         .bind(&event.id)
