@@ -94,11 +94,7 @@ async fn seed_demo_tenants(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
         .bind(&password_hash)
         .fetch_one(&mut *tx)
         .await?;
-        let org: Uuid = sqlx::query_scalar("select id from organisations where slug = $1")
-            .bind(slug)
-            .fetch_one(&mut *tx)
-            .await?;
-        app::backend::db::scope_to(&mut tx, app::model::tenancy::OrganisationId(org)).await?;
+        let org = scope_to_slug(&mut tx, slug).await?;
         sqlx::query(
             "insert into memberships (organisation_id, id, user_id, role) values ($1, $2, $3, $4)
              on conflict (organisation_id, user_id) do nothing",
@@ -117,11 +113,7 @@ async fn seed_demo_tenants(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
         ("globex", "enterprise"),
         ("initech", "starter"),
     ] {
-        let org: Uuid = sqlx::query_scalar("select id from organisations where slug = $1")
-            .bind(slug)
-            .fetch_one(&mut *tx)
-            .await?;
-        app::backend::db::scope_to(&mut tx, app::model::tenancy::OrganisationId(org)).await?;
+        let org = scope_to_slug(&mut tx, slug).await?;
         sqlx::query(
             "insert into subscriptions (organisation_id, plan, status, current_period_end)
              values ($1, $2, 'active', now() + interval '1 month')
@@ -148,4 +140,17 @@ async fn seed_demo_tenants(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
         organisations: organisations as u64,
         users: users as u64,
     })
+}
+
+/// Looks up the organisation called `slug` and scopes the transaction to it; returns its id.
+async fn scope_to_slug(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    slug: &str,
+) -> Result<Uuid, sqlx::Error> {
+    let org: Uuid = sqlx::query_scalar("select id from organisations where slug = $1")
+        .bind(slug)
+        .fetch_one(&mut **tx)
+        .await?;
+    app::backend::db::scope_to(tx, app::model::tenancy::OrganisationId(org)).await?;
+    Ok(org)
 }

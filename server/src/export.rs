@@ -44,11 +44,15 @@ pub async fn tickets_csv(
                 .map(|chunk| (Ok::<_, std::convert::Infallible>(chunk), rx))
         },
     )));
+    csv_download(body.into_response(), "tickets")
+}
+
+/// Marks `response` as a CSV file to save, named `{stem}-{today}.csv`, never cached.
+fn csv_download(mut response: Response, stem: &str) -> Response {
     let filename = format!(
-        "attachment; filename=\"tickets-{}.csv\"",
+        "attachment; filename=\"{stem}-{}.csv\"",
         time::OffsetDateTime::now_utc().date()
     );
-    let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -71,23 +75,7 @@ pub async fn billing_csv(
             .into_response();
     }
     match billing::history_csv(&state.ctx, &viewer).await {
-        Ok(csv) => {
-            let filename = format!(
-                "attachment; filename=\"billing-{}.csv\"",
-                time::OffsetDateTime::now_utc().date()
-            );
-            let mut response = csv.into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            if let Ok(v) = HeaderValue::from_str(&filename) {
-                headers.insert(header::CONTENT_DISPOSITION, v);
-            }
-            response
-        }
+        Ok(csv) => csv_download(csv.into_response(), "billing"),
         Err(e) => crate::problem::Problem::from(e).into_response(),
     }
 }

@@ -14,6 +14,26 @@ async fn stripe_app() -> (TestApp, FakeStripe) {
     (TestApp::spawn_with(&args).await, stripe)
 }
 
+/// Ada's organisation Acme on a server billing through the fake Stripe.
+struct Acme {
+    app: TestApp,
+    stripe: FakeStripe,
+    ada: String,
+    org: Uuid,
+}
+
+async fn acme() -> Acme {
+    let (app, stripe) = stripe_app().await;
+    let ada = sign_up(&app, "Ada", "ada@acme.example", "Acme").await;
+    let org = organisation_id(&app, "acme").await;
+    Acme {
+        app,
+        stripe,
+        ada,
+        org,
+    }
+}
+
 async fn organisation_id(app: &TestApp, slug: &str) -> Uuid {
     let mut db = app.db.owner_connection().await;
     sqlx::query_scalar("select id from organisations where slug = $1")
@@ -76,9 +96,12 @@ async fn subscribe(app: &TestApp, org: Uuid, plan_price: &str, sub: &str) -> Str
 
 #[tokio::test]
 async fn sign_up_makes_the_stripe_customer_and_checkout_sells_the_chosen_plan() {
-    let (app, stripe) = stripe_app().await;
-    let ada = sign_up(&app, "Ada", "ada@acme.example", "Acme").await;
-    let org = organisation_id(&app, "acme").await;
+    let Acme {
+        app,
+        stripe,
+        ada,
+        org,
+    } = acme().await;
     let customer = customer_of(&app, org).await;
     let made = stripe.requests("/v1/customers");
     assert_eq!(made.len(), 1);
@@ -166,9 +189,12 @@ async fn sign_up_makes_the_stripe_customer_and_checkout_sells_the_chosen_plan() 
 
 #[tokio::test]
 async fn a_replayed_event_is_applied_once() {
-    let (app, _stripe) = stripe_app().await;
-    sign_up(&app, "Ada", "ada@acme.example", "Acme").await;
-    let org = organisation_id(&app, "acme").await;
+    let Acme {
+        app,
+        stripe: _,
+        ada: _,
+        org,
+    } = acme().await;
     let customer = customer_of(&app, org).await;
     let body = event(
         "evt_replayed",
@@ -204,9 +230,12 @@ async fn a_replayed_event_is_applied_once() {
 
 #[tokio::test]
 async fn tampered_unsigned_stale_or_foreign_deliveries_are_refused_and_change_nothing() {
-    let (app, _stripe) = stripe_app().await;
-    sign_up(&app, "Ada", "ada@acme.example", "Acme").await;
-    let org = organisation_id(&app, "acme").await;
+    let Acme {
+        app,
+        stripe: _,
+        ada: _,
+        org,
+    } = acme().await;
     let customer = customer_of(&app, org).await;
     let body = event(
         "evt_tamper",
@@ -273,9 +302,12 @@ async fn tampered_unsigned_stale_or_foreign_deliveries_are_refused_and_change_no
 
 #[tokio::test]
 async fn an_older_event_arriving_late_does_not_overwrite_newer_state() {
-    let (app, _stripe) = stripe_app().await;
-    let ada = sign_up(&app, "Ada", "ada@acme.example", "Acme").await;
-    let org = organisation_id(&app, "acme").await;
+    let Acme {
+        app,
+        stripe: _,
+        ada,
+        org,
+    } = acme().await;
     let customer = customer_of(&app, org).await;
     let t = fake_stripe::now() - 100;
     let newer = event(
@@ -414,9 +446,12 @@ async fn invite(app: &TestApp, jar: &str, email: &str, confirm: bool) -> reqwest
 
 #[tokio::test]
 async fn seat_changes_racing_each_other_leave_stripe_with_the_final_count() {
-    let (app, stripe) = stripe_app().await;
-    let ada = sign_up(&app, "Ada", "ada@acme.example", "Acme").await;
-    let org = organisation_id(&app, "acme").await;
+    let Acme {
+        app,
+        stripe,
+        ada,
+        org,
+    } = acme().await;
     subscribe(&app, org, fake_stripe::PRICE_STARTER, "sub_r").await;
 
     // Starter includes 5 seats; Ada holds one. Four more fit without asking.
@@ -471,9 +506,12 @@ async fn seat_changes_racing_each_other_leave_stripe_with_the_final_count() {
 
 #[tokio::test]
 async fn a_seat_change_stripe_missed_is_retried_and_nothing_is_lost() {
-    let (app, stripe) = stripe_app().await;
-    let ada = sign_up(&app, "Ada", "ada@acme.example", "Acme").await;
-    let org = organisation_id(&app, "acme").await;
+    let Acme {
+        app,
+        stripe,
+        ada,
+        org,
+    } = acme().await;
     subscribe(&app, org, fake_stripe::PRICE_STARTER, "sub_f").await;
     for n in 0..4 {
         assert_eq!(
@@ -692,9 +730,12 @@ async fn a_lapsed_trial_keeps_work_but_turns_off_paid_features_and_new_seats() {
 
 #[tokio::test]
 async fn billing_history_exports_as_csv() {
-    let (app, _stripe) = stripe_app().await;
-    let ada = sign_up(&app, "Ada", "ada@acme.example", "Acme").await;
-    let org = organisation_id(&app, "acme").await;
+    let Acme {
+        app,
+        stripe: _,
+        ada,
+        org,
+    } = acme().await;
     let customer = subscribe(&app, org, fake_stripe::PRICE_PRO, "sub_h").await;
     for (n, (status, paid)) in [("paid", 9900), ("open", 0)].into_iter().enumerate() {
         let kind = if paid > 0 {

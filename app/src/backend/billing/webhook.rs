@@ -30,6 +30,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// A guarded upsert changed its row (applied), or its guard found newer state (stale).
+    fn of_upsert(rows_affected: u64) -> Self {
+        if rows_affected == 1 {
+            Self::Applied
+        } else {
+            Self::Stale
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Applied => "applied",
@@ -328,11 +337,7 @@ async fn checkout_completed(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    Ok(if changed == 1 {
-        Outcome::Applied
-    } else {
-        Outcome::Stale
-    })
+    Ok(Outcome::of_upsert(changed))
 }
 
 async fn subscription_changed(
@@ -401,11 +406,7 @@ async fn subscription_changed(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    Ok(if changed == 1 {
-        Outcome::Applied
-    } else {
-        Outcome::Stale
-    })
+    Ok(Outcome::of_upsert(changed))
 }
 
 /// Emails every active admin when the subscription has just become past due: the grace
@@ -494,9 +495,5 @@ async fn invoice_changed(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    Ok(if changed == 1 {
-        Outcome::Applied
-    } else {
-        Outcome::Stale
-    })
+    Ok(Outcome::of_upsert(changed))
 }
