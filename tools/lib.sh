@@ -243,3 +243,14 @@ migrate_and_seed() {
 
 # Site files as cargo-leptos lays them out; hash.txt beside the binary names the hashed assets.
 export LEPTOS_SITE_ROOT="$DIST/site"
+
+# The freeze hunt (tools/stress.mjs) against a database of its own with the demo data; the
+# per-test database cleanup drops it (wd_test_ prefix).
+run_freeze_hunt() {
+  (
+    ensure_database wd_test_stress fresh >/dev/null
+    "$SERVER_BIN" migrate >/dev/null
+    "$SERVER_BIN" seed >/dev/null
+    SERVER_BIN="$SERVER_BIN" node "$REPO/tools/stress.mjs" "$@"
+  )
+}

@@ -48,6 +48,7 @@ test("an authenticator app is set up on the account page and asked for at sign-i
   await expect(page.getByTestId("backup-codes").getByRole("listitem")).toHaveCount(10);
   await expect(page.getByTestId("second-factor-status")).toContainText("Authenticator app");
   const backup = (await page.getByTestId("backup-codes").getByRole("listitem").first().textContent())!.trim();
+  const secondBackup = (await page.getByTestId("backup-codes").getByRole("listitem").nth(1).textContent())!.trim();
 
   await signOut(page);
   await signIn(page, person.email);
@@ -66,9 +67,13 @@ test("an authenticator app is set up on the account page and asked for at sign-i
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId("second-factor-status")).toContainText("9 backup codes left");
 
-  // Turning it off needs the password.
-  await page.getByLabel("Your password").last().fill(PASSWORD);
-  await page.getByRole("button", { name: "Turn off two-step sign-in" }).click();
+  // Turning it off needs the password and the factor: a password alone is refused.
+  const off = page.getByRole("form", { name: "Turn off two-step sign-in" });
+  await off.getByLabel("Your password").fill(PASSWORD);
+  await off.getByRole("button", { name: "Turn off two-step sign-in" }).click();
+  await expect(off.getByLabel("Code from your app, or a backup code")).toHaveAttribute("aria-invalid", "true");
+  await off.getByLabel("Code from your app, or a backup code").fill(secondBackup);
+  await off.getByRole("button", { name: "Turn off two-step sign-in" }).click();
   await expect(page.getByRole("button", { name: "Set up an authenticator app" })).toBeVisible();
 });
 

@@ -241,6 +241,11 @@ pub struct Config {
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 20, global = true)]
     pub shutdown_grace_secs: u64,
+
+    /// Seconds a runtime may go without polling its heartbeat before `serve` aborts for its
+    /// supervisor to restart it (0: never). Shutdown is also cut off 5 s past the grace.
+    #[arg(long, env = "WATCHDOG_SECS", default_value_t = 30, global = true)]
+    pub watchdog_secs: u64,
 }
 
 impl Config {
@@ -266,6 +271,13 @@ impl Config {
 
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
+    }
+
+    pub fn watchdog(&self) -> crate::watchdog::Limits {
+        crate::watchdog::Limits {
+            stall: Duration::from_secs(self.watchdog_secs),
+            shutdown: self.shutdown_grace() + Duration::from_secs(5),
+        }
     }
 
     pub fn hash_files(&self) -> bool {

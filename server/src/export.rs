@@ -21,6 +21,12 @@ pub async fn tickets_csv(
     if let Err(e) = billing::require_now(&state.ctx, org, Feature::CsvExport).await {
         return crate::problem::Problem::from(e).into_response();
     }
+    let Some(slot) = state.exports.try_enter(org) else {
+        return crate::problem::Problem::from(app::model::error::AppError::RateLimited {
+            retry_after_secs: 30,
+        })
+        .into_response();
+    };
     let filter = TicketFilter {
         after: None,
         ..TicketFilter::from_query(|k| params.get(k).cloned())
@@ -29,6 +35,8 @@ pub async fn tickets_csv(
     let (tx, rx) = tokio::sync::mpsc::channel::<String>(64);
     let db = state.ctx.db.clone();
     tokio::spawn(async move {
+        // The slot is the organisation's until this export ends, however it ends.
+        let _slot = slot;
         if let Err(e) = tickets::export_csv(&db, viewer.organisation_id, &filter, tx).await {
             // The status line has gone out; the file ends short and the log says why.
             tracing::error!(error = %e, "ticket export failed part-way");

@@ -97,8 +97,13 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return Response::from_parts(parts, axum::body::Body::empty());
+    // An error is a small JSON object; one past this limit is itself a bug, answered as one
+    // (never as an empty body).
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+        let error = app::backend::failure::internal("a server function's error was over 1 MiB");
+        let body = serde_json::to_vec(&error).unwrap_or_default();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, axum::body::Body::from(body));
     };
     if let Ok(error) = serde_json::from_slice::<app::model::error::AppError>(&bytes) {
         if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {

@@ -41,6 +41,18 @@ pub fn build(state: AppState) -> Router {
         move || shell(options.clone())
     };
 
+    // Pages render on the render pool, never across the multi-threaded runtime's workers.
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes, provide_app_context.clone(), page_shell)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            provide_app_context,
+            shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.render.clone(),
+            crate::render_pool::on_render_thread,
+        ));
+
     let mut router = Router::new();
     // The site's top-level files (copied from public/ by the build) as they are at startup.
     for (path, file) in public_files(std::path::Path::new(&*state.leptos_options.site_root)) {
@@ -72,11 +84,7 @@ pub fn build(state: AppState) -> Router {
             .precompressed_br()
             .precompressed_gzip(),
         )
-        .leptos_routes_with_context(&state, routes, provide_app_context.clone(), page_shell)
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            provide_app_context,
-            shell,
-        ))
+        .merge(pages)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -104,7 +112,10 @@ pub fn build(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(
                     middleware::server_fn_error_status,
                 ))
-                .layer(axum::middleware::from_fn(csrf::same_origin_writes))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    csrf::same_origin_writes,
+                ))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     tenant_host::resolve,
@@ -112,6 +123,10 @@ pub fn build(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     auth::authenticate,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.gate.clone(),
+                    crate::tenant_gate::limit,
                 )),
         )
         .with_state(state)

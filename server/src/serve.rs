@@ -20,7 +20,10 @@ pub fn database(config: &Config) -> Result<Db, std::io::Error> {
 
 pub fn state(config: Config) -> Result<AppState, std::io::Error> {
     let db = database(&config)?;
+    let heartbeats = crate::watchdog::Heartbeats::new();
     Ok(AppState {
+        render: crate::render_pool::RenderPool::new(&heartbeats),
+        heartbeats,
         leptos_options: config.leptos_options(),
         ctx: AppContext {
             db,
@@ -32,6 +35,8 @@ pub fn state(config: Config) -> Result<AppState, std::io::Error> {
             version: env!("CARGO_PKG_VERSION"),
         },
         rate_limit: crate::rate_limit::RateLimiter::new(config.api_requests_per_minute),
+        gate: crate::tenant_gate::TenantGate::new(config.database_max_connections),
+        exports: crate::tenant_gate::TenantGate::with_share(2),
         config: Arc::new(config),
         live: crate::live::Hub::default(),
     })
@@ -44,6 +49,7 @@ pub async fn serve_until(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = state.config.shutdown_grace();
+    let beat = tokio::spawn(crate::watchdog::beat(state.heartbeats.register("main runtime")));
     let relay = crate::relay::spawn(&state.config);
     let live = state.live.clone();
     let listener_task = live.spawn_listener(state.ctx.db.pool().clone());
@@ -52,6 +58,7 @@ pub async fn serve_until(
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
+        let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
         tracing::info!(
             grace_secs = grace.as_secs(),
             "shutting down: finishing in-flight requests"
@@ -75,9 +82,12 @@ pub async fn serve_until(
         }
     };
     listener_task.abort();
+    beat.abort();
     if let Some((stop, task)) = relay {
         let _ = stop.send(true);
-        let _ = tokio::time::timeout(grace, task).await;
+        // The relay finishes the message it is sending; the watchdog's deadline (grace + 5 s
+        // from the signal) bounds the whole stop.
+        let _ = tokio::time::timeout(RELAY_STOP, task).await;
     }
     result
 }
@@ -96,10 +106,16 @@ pub async fn run_worker(config: Config) -> std::io::Result<()> {
     Ok(())
 }
 
+/// How long a stopping server waits for the outbox relay to put down its current message.
+const RELAY_STOP: std::time::Duration = std::time::Duration::from_secs(3);
+
 pub async fn run(config: Config) -> std::io::Result<()> {
     let listener = TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "listening");
+    let limits = config.watchdog();
     let state = state(config)?;
+    crate::watchdog::start(state.heartbeats.clone(), limits)?;
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
     serve_until(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

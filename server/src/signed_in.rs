@@ -20,6 +20,9 @@ pub struct SignedIn {
     pub client: ClientInfo,
     /// The API token used, if the caller is a program.
     pub token: Option<uuid::Uuid>,
+    /// A program's place in its organisation's share of the server (a browser's is taken by
+    /// the middleware); held until the handler is done.
+    _entry: Option<crate::tenant_gate::Entry>,
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -31,7 +34,7 @@ impl FromRequestParts<AppState> for SignedIn {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
-        let (viewer, token) = match bearer {
+        let (viewer, token, entry) = match bearer {
             Some(presented) => {
                 let caller = api_tokens::authenticate(&state.ctx.db, presented.trim())
                     .await?
@@ -39,7 +42,8 @@ impl FromRequestParts<AppState> for SignedIn {
                 if let Err(retry_after_secs) = state.rate_limit.check(caller.token_id) {
                     return Err(AppError::RateLimited { retry_after_secs }.into());
                 }
-                (caller.viewer, Some(caller.token_id))
+                let entry = state.gate.enter(caller.viewer.organisation_id).await?;
+                (caller.viewer, Some(caller.token_id), Some(entry))
             }
             None => {
                 let principal = parts
@@ -50,7 +54,7 @@ impl FromRequestParts<AppState> for SignedIn {
                 let viewer = accounts::viewer(&state.ctx.db, principal)
                     .await?
                     .ok_or(AppError::Unauthenticated)?;
-                (viewer, None)
+                (viewer, None, None)
             }
         };
         // Credentials of one organisation are not honoured on another organisation's host.
@@ -65,6 +69,7 @@ impl FromRequestParts<AppState> for SignedIn {
             viewer,
             client: client_info_of(parts),
             token,
+            _entry: entry,
         })
     }
 }

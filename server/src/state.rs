@@ -12,6 +12,14 @@ pub struct AppState {
     /// Ticket changes heard from PostgreSQL, for the event streams.
     pub live: crate::live::Hub,
     pub rate_limit: crate::rate_limit::RateLimiter,
+    /// Each organisation's share of the server at once (tenant_gate.rs).
+    pub gate: crate::tenant_gate::TenantGate,
+    /// Streamed exports running per organisation (two at once).
+    pub exports: crate::tenant_gate::TenantGate,
+    /// The threads pages render on (render_pool.rs).
+    pub render: crate::render_pool::RenderPool,
+    /// What the watchdog reads to tell a live process from a wedged one.
+    pub heartbeats: Arc<crate::watchdog::Heartbeats>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

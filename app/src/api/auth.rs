@@ -58,10 +58,21 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
     use crate::backend::identity::accounts;
     use crate::backend::{request, AppContext};
 
+    let started = std::time::Instant::now();
     let ctx = AppContext::current()?;
     let only_in = request::host_tenant().organisation_id();
-    let attempt =
-        accounts::sign_in(&ctx, &email, &password, only_in, &request::client_info()).await?;
+    let client = crate::backend::identity::ClientInfo {
+        known_device: request::known_device(&ctx.auth),
+        ..request::client_info()
+    };
+    let attempt = match accounts::sign_in(&ctx, &email, &password, only_in, &client).await {
+            Ok(attempt) => attempt,
+            Err(e) => {
+                crate::backend::identity::sign_in_limits::answer_no_sooner_than_floor(started)
+                    .await;
+                return Err(e);
+            }
+        };
     Ok(request::finish_sign_in(&ctx.auth, attempt))
 }
 
@@ -101,14 +112,17 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::backend::identity::resets;
     use crate::backend::{request, AppContext};
 
+    let started = std::time::Instant::now();
     let ctx = AppContext::current()?;
-    resets::request(
+    let result = resets::request(
         &ctx,
         &email,
         request::host_tenant().organisation_id(),
         &request::client_info(),
     )
-    .await
+    .await;
+    crate::backend::identity::sign_in_limits::answer_no_sooner_than_floor(started).await;
+    result
 }
 
 #[server(endpoint = "auth/reset_link")]

@@ -43,17 +43,30 @@ pub async fn confirm_authenticator(code: String) -> Result<Vec<String>, AppError
     second_factor::confirm_totp(&ctx.db, &viewer, &code, &request::client_info()).await
 }
 
-#[server(endpoint = "security/backup_codes")]
-pub async fn replace_backup_codes(password: String) -> Result<Vec<String>, AppError> {
+#[server(endpoint = "security/send_code")]
+pub async fn send_confirmation_code() -> Result<(), AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;
-    second_factor::regenerate_backup_codes(&ctx.db, &viewer, &password, &request::client_info())
-        .await
+    second_factor::send_confirmation_code(&ctx.db, &viewer).await
+}
+
+#[server(endpoint = "security/backup_codes")]
+pub async fn replace_backup_codes(password: String, code: String) -> Result<Vec<String>, AppError> {
+    use crate::backend::{identity::second_factor, request};
+    let (ctx, viewer) = request::signed_in().await?;
+    second_factor::regenerate_backup_codes(
+        &ctx.db,
+        &viewer,
+        &password,
+        &code,
+        &request::client_info(),
+    )
+    .await
 }
 
 #[server(endpoint = "security/disable")]
-pub async fn turn_off_second_factor(password: String) -> Result<(), AppError> {
+pub async fn turn_off_second_factor(password: String, code: String) -> Result<(), AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;
-    second_factor::disable(&ctx.db, &viewer, &password, &request::client_info()).await
+    second_factor::disable(&ctx.db, &viewer, &password, &code, &request::client_info()).await
 }

@@ -100,6 +100,20 @@ pub fn password_changed(to: &str, name: &str) -> OutgoingEmail {
     )
 }
 
+pub fn second_factor_locked(to: &str, name: &str, wrong: i32, minutes: u64) -> OutgoingEmail {
+    compose(
+        to,
+        "Two-step sign-in to your Workdesk account is locked".into(),
+        &format!("Hello {name},"),
+        &[
+            format!("Someone entered {wrong} wrong sign-in codes for your account after typing its password, so codes are not accepted for the next {minutes} minutes."),
+            "Only the second step is locked: whoever tried knows your password.".into(),
+        ],
+        None,
+        "If this wasn't you, change your password now (Forgot password on the sign-in page) and tell your administrator.",
+    )
+}
+
 pub fn sign_in_code(to: &str, name: &str, code: &str, valid_minutes: u64) -> OutgoingEmail {
     compose(
         to,

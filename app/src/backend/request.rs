@@ -149,6 +149,16 @@ pub fn set_session_cookies(auth: &AuthSettings, signed_in: &accounts::SignedIn) 
         auth.session_ttl,
         auth.secure_cookies,
     ));
+    if let Some(device) =
+        super::identity::tokens::issue_device(&auth.keys, signed_in.viewer.user_id, cookies::DEVICE_TTL)
+    {
+        append_cookie(cookies::set(cookies::DEVICE, &device, cookies::DEVICE_TTL, auth.secure_cookies));
+    }
+}
+
+/// The user this browser signed in as before, if its device cookie is valid.
+pub fn known_device(auth: &AuthSettings) -> Option<crate::model::identity::UserId> {
+    cookie(cookies::DEVICE).and_then(|t| super::identity::tokens::verify_device(&auth.keys, &t))
 }
 
 pub fn set_access_cookie(auth: &AuthSettings, access_token: &str) {

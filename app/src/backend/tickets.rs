@@ -1040,43 +1040,60 @@ pub async fn decide(
     Ok(())
 }
 
-/// Every ticket the filter matches as CSV, written to `out` a row at a time while the rows
-/// stream from the database: memory stays flat however many there are. Stops early if the
-/// receiver goes away (the client disconnected).
+/// How many rows one export reads per transaction, and how long it waits on a client that
+/// has stopped reading before giving up.
+const EXPORT_BATCH: i64 = 500;
+const EXPORT_STALL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Every ticket the filter matches as CSV, written to `out` a row at a time: memory stays flat
+/// however many there are. Rows are read in batches by number, each batch in a short
+/// transaction of its own, so no pooled connection waits on a slow client (25 stalled
+/// downloads once held the whole pool). Stops early when the receiver goes away (the client
+/// disconnected) or stops reading for `EXPORT_STALL`.
 pub async fn export_csv(
     db: &Db,
     org: OrganisationId,
     filter: &TicketFilter,
     out: tokio::sync::mpsc::Sender<String>,
 ) -> Result<(), AppError> {
-    use futures_util::TryStreamExt;
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-        "select t.number, t.title, t.status, t.priority, qu.name, a.name, r.name,
-                coalesce(to_char(t.due_on, 'YYYY-MM-DD'), ''),
-                to_char(t.created_at at time zone 'utc', '{UTC_TEXT}'),
-                to_char(t.updated_at at time zone 'utc', '{UTC_TEXT}')
-           from tickets t
-           join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
-           left join users a on a.id = t.assignee_id
-           left join users r on r.id = t.requester_id
-          where true"
-    ));
-    push_filters(&mut q, filter);
-    q.push(" order by t.number");
-    let mut tx = db.scoped_tx(org).await?;
-    if out
-        .send(
-            "number,title,status,priority,queue,assignee,requester,due_on,created_at,updated_at\r\n"
-                .into(),
+    let send = |line: String| async {
+        matches!(
+            tokio::time::timeout(EXPORT_STALL, out.send(line)).await,
+            Ok(Ok(()))
         )
-        .await
-        .is_err()
+    };
+    if !send(
+        "number,title,status,priority,queue,assignee,requester,due_on,created_at,updated_at\r\n"
+            .into(),
+    )
+    .await
     {
         return Ok(());
     }
-    {
-        let mut rows = q.build_query_as::<ExportRow>().fetch(&mut *tx);
-        while let Some(r) = rows.try_next().await? {
+    let mut last = 0_i64;
+    loop {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+            "select t.number, t.title, t.status, t.priority, qu.name, a.name, r.name,
+                    coalesce(to_char(t.due_on, 'YYYY-MM-DD'), ''),
+                    to_char(t.created_at at time zone 'utc', '{UTC_TEXT}'),
+                    to_char(t.updated_at at time zone 'utc', '{UTC_TEXT}')
+               from tickets t
+               join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
+               left join users a on a.id = t.assignee_id
+               left join users r on r.id = t.requester_id
+              where true"
+        ));
+        push_filters(&mut q, filter);
+        q.push(" and t.number > ")
+            .push_bind(last)
+            .push(" order by t.number limit ")
+            .push_bind(EXPORT_BATCH);
+        let mut tx = db.scoped_tx(org).await?;
+        let rows: Vec<ExportRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        let full = rows.len() as i64 == EXPORT_BATCH;
+        for r in rows {
+            last = r.0;
             let line = [
                 r.0.to_string(),
                 r.1,
@@ -1093,13 +1110,15 @@ pub async fn export_csv(
             .map(|cell| csv_cell(cell))
             .collect::<Vec<_>>()
             .join(",");
-            if out.send(line + "\r\n").await.is_err() {
-                break;
+            if !send(line + "\r\n").await {
+                tracing::info!("ticket export ended: the client went away or stopped reading");
+                return Ok(());
             }
         }
+        if !full {
+            return Ok(());
+        }
     }
-    tx.commit().await?;
-    Ok(())
 }
 
 type ExportRow = (

@@ -139,14 +139,21 @@ fn looks_like_text(head: &[u8]) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
 }
 
-/// A name safe to store and to show: no folders, no control characters, nothing a shell or a
-/// header treats specially, at most 200 bytes (cut at a character), never empty or dot-only.
+/// Characters that reorder the text around them (Unicode bidirectional controls): in a name,
+/// `invoice<U+202E>gpj.exe` shows as `invoiceexe.jpg`.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A name safe to store and to show: no folders, no control characters (bidirectional ones
+/// included), nothing a shell or a header treats specially, at most 200 bytes (cut at a
+/// character), never empty or dot-only.
 pub fn safe_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = base
         .chars()
         .map(|c| match c {
-            c if c.is_control() => '_',
+            c if c.is_control() || is_bidi_control(c) => '_',
             '"' | '<' | '>' | ':' | '|' | '?' | '*' | ';' => '_',
             c => c,
         })
@@ -239,6 +246,11 @@ mod tests {
         assert_eq!(safe_filename(" .. "), "attachment");
         assert_eq!(safe_filename(""), "attachment");
         assert_eq!(safe_filename("résumé.pdf"), "résumé.pdf");
+        // A right-to-left override would show this as "invoiceexe.jpg".
+        assert_eq!(safe_filename("invoice\u{202E}gpj.exe"), "invoice_gpj.exe");
+        for c in ['\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202D}', '\u{2066}', '\u{2069}'] {
+            assert_eq!(safe_filename(&format!("a{c}b.txt")), "a_b.txt", "{:?}", c);
+        }
         let long = "é".repeat(300);
         let cut = safe_filename(&long);
         assert!(cut.len() <= 200 && cut.chars().all(|c| c == 'é'));

@@ -28,6 +28,12 @@ pub enum AppError {
     Forbidden,
     #[error("some fields are invalid")]
     Validation { fields: Vec<FieldError> },
+    /// A request the server could not read at all (a body that is not UTF-8, say).
+    #[error("malformed request: {message}")]
+    Malformed { message: String },
+    /// A request body over the server's limit.
+    #[error("request too large")]
+    TooLarge,
     #[error("{message}")]
     Conflict { message: String },
     /// The organisation's plan (or lapsed subscription) does not include this.
@@ -65,6 +71,8 @@ impl AppError {
             Self::Unauthenticated => 401,
             Self::Forbidden => 403,
             Self::Validation { .. } => 422,
+            Self::Malformed { .. } => 400,
+            Self::TooLarge => 413,
             Self::Conflict { .. } => 409,
             Self::PlanLimit { .. } => 402,
             Self::RateLimited { .. } => 429,
@@ -81,6 +89,8 @@ impl AppError {
             Self::Unauthenticated => "Sign-in required",
             Self::Forbidden => "Not allowed",
             Self::Validation { .. } => "Invalid input",
+            Self::Malformed { .. } => "Malformed request",
+            Self::TooLarge => "Request too large",
             Self::Conflict { .. } => "Conflict",
             Self::PlanLimit { .. } => "Not included in your plan",
             Self::RateLimited { .. } => "Too many requests",
@@ -102,10 +112,19 @@ impl AppError {
             Self::Validation { .. } => {
                 "Some fields need attention; see the messages beside them.".into()
             }
-            Self::Conflict { message } | Self::PlanLimit { message, .. } => message.clone(),
-            Self::RateLimited { retry_after_secs } => {
-                format!("Too many attempts. Try again in {retry_after_secs} seconds.")
+            Self::Malformed { message } => {
+                format!("The request could not be read ({message}). Reload the page and try again.")
             }
+            Self::TooLarge => "That is more than the server accepts at once. Send less and try again.".into(),
+            Self::Conflict { message } | Self::PlanLimit { message, .. } => message.clone(),
+            Self::RateLimited { retry_after_secs } => match retry_after_secs {
+                0..=1 => "Too many attempts. Try again in a second.".into(),
+                2..=119 => format!("Too many attempts. Try again in {retry_after_secs} seconds."),
+                _ => format!(
+                    "Too many attempts. Try again in {} minutes.",
+                    retry_after_secs.div_ceil(60)
+                ),
+            },
             Self::Unavailable => {
                 "A service we depend on is unavailable. Please try again shortly.".into()
             }
@@ -139,13 +158,32 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => Self::Validation {
                 fields: vec![FieldError {
                     field: String::new(),
-                    message: format!("The request was malformed: {m}"),
+                    message: format!("The request was malformed: {}", shortened(&m)),
                 }],
             },
+            // On the server, a body that cannot be read is the request's fault (a 4xx); in
+            // the browser the same error means the answer did not arrive.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(m) if m.contains("length limit exceeded") => {
+                Self::TooLarge
+            }
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(m) => Self::Malformed {
+                message: shortened(&m),
+            },
             other => Self::Transport {
-                message: other.to_string(),
+                message: shortened(&other.to_string()),
             },
         }
+    }
+}
+
+/// A library's message as it may reach a person: at most 200 characters, since parsers echo
+/// their input and an error must never grow with what the caller sent.
+fn shortened(message: &str) -> String {
+    match message.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message.to_string(),
     }
 }
 
@@ -168,6 +206,13 @@ mod tests {
             (AppError::Unauthenticated, 401),
             (AppError::Forbidden, 403),
             (AppError::validation("a", "b"), 422),
+            (
+                AppError::Malformed {
+                    message: "m".into(),
+                },
+                400,
+            ),
+            (AppError::TooLarge, 413),
             (
                 AppError::Conflict {
                     message: "x".into(),
@@ -222,6 +267,23 @@ mod tests {
         assert_eq!(e.status(), 422);
         let e = AppError::from_server_fn_error(ServerFnErrorErr::Request("offline".into()));
         assert_eq!(e.status(), 502);
+        // Echoed input never makes an error grow with the request.
+        let long = "x".repeat(100_000);
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args(long));
+        assert!(e.user_message().chars().count() < 300, "{}", e.user_message().len());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn unreadable_bodies_are_the_callers_fault_on_the_server() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "invalid utf-8 sequence of 1 bytes from index 0".into(),
+        ));
+        assert_eq!(e.status(), 400);
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "length limit exceeded".into(),
+        ));
+        assert_eq!(e.status(), 413);
     }
 
     #[test]

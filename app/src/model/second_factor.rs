@@ -49,6 +49,47 @@ pub struct TotpSetup {
     pub qr_svg: String,
 }
 
+/// How wrong second-factor codes are answered, counted per account across sign-ins (each
+/// sign-in allows a few codes, but a new sign-in must not start a fresh count): from the
+/// third in a row, each wrong code doubles the wait before the next is checked, and the
+/// tenth locks the second factor (never the password) for an hour. A right code, or a day
+/// without a wrong one, starts the count again. At that rate a 6-digit code with one step of
+/// clock skew takes decades to guess.
+pub mod throttle {
+    /// Wrong codes answered at once; after these the waits begin.
+    pub const FREE: i32 = 2;
+    /// Wrong codes in a row that lock the second factor.
+    pub const LOCK_AFTER: i32 = 10;
+    pub const LOCK_SECS: u32 = 60 * 60;
+    /// A count this old is forgotten.
+    pub const FORGET_SECS: u32 = 24 * 60 * 60;
+
+    /// Seconds from the last wrong code until the next code is checked, after `failures`.
+    pub fn wait_secs(failures: i32) -> u32 {
+        if failures <= FREE {
+            0
+        } else {
+            1 << (failures - FREE - 1).min(8)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn waits_double_from_the_third_wrong_code_and_ten_lock() {
+            let waits: Vec<u32> = (0..LOCK_AFTER).map(wait_secs).collect();
+            assert_eq!(waits, [0, 0, 0, 1, 2, 4, 8, 16, 32, 64]);
+            // Ten guesses an hour at most: three valid codes in a million, so on average
+            // ~38 years of trying for one account.
+            let guesses_per_hour = f64::from(LOCK_AFTER);
+            let years = 1e6 / 3.0 / guesses_per_hour / 24.0 / 365.0;
+            assert!(years > 30.0, "{years}");
+        }
+    }
+}
+
 /// What signing in with a password led to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SignInStep {

@@ -397,10 +397,15 @@ impl Cursor {
         format!("{}_{}", self.key_micros, self.id.simple())
     }
 
+    /// Instants from year 1 to year 9999, in microseconds since 1970: every sort key a row can
+    /// have, and well inside what PostgreSQL's timestamps hold (a key at the ends of `i64`
+    /// overflowed its interval arithmetic).
+    const KEY_RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800_000_000..=253_402_300_799_999_999;
+
     pub fn decode(s: &str) -> Option<Self> {
         let (key, id) = s.split_once('_')?;
         Some(Self {
-            key_micros: key.parse().ok()?,
+            key_micros: key.parse().ok().filter(|k| Self::KEY_RANGE.contains(k))?,
             id: Uuid::parse_str(id).ok()?,
         })
     }
@@ -878,6 +883,10 @@ mod tests {
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         for bad in ["", "1", "x_y", "12_notauuid"] {
             assert_eq!(Cursor::decode(bad), None, "{bad}");
+        }
+        let id = Uuid::now_v7().simple();
+        for key in [i64::MIN, i64::MAX, -62_135_596_800_000_001, 253_402_300_800_000_000] {
+            assert_eq!(Cursor::decode(&format!("{key}_{id}")), None, "{key}");
         }
     }
 

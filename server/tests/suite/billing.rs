@@ -811,3 +811,41 @@ async fn billing_history_exports_as_csv() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(app.mail.to("ada@acme.example").len(), 1);
 }
+
+/// Signed events with values billing cannot store used to answer 500, so Stripe retried them
+/// for days (issue 12). They are recorded as rejected and answered 200, once.
+#[tokio::test]
+async fn signed_events_billing_cannot_store_are_rejected_once_not_retried_forever() {
+    let Acme { app, org, .. } = acme().await;
+    let customer = customer_of(&app, org).await;
+    let t = fake_stripe::now();
+    let invoice = |currency: &str, created: i64| {
+        json!({ "id": "in_odd", "customer": customer, "number": "ACME-1", "status": "paid",
+                "currency": currency, "amount_due": 100, "amount_paid": 100, "created": created })
+    };
+    let four_letters = event("evt_cur", "invoice.payment_succeeded", t, invoice("gbpx", t));
+    assert_eq!(outcome(&app, &four_letters).await, "rejected");
+    assert_eq!(outcome(&app, &four_letters).await, "duplicate", "a retry changes nothing");
+    let far_future = event("evt_time", "invoice.payment_succeeded", t, invoice("gbp", i64::MAX / 2));
+    assert_eq!(outcome(&app, &far_future).await, "rejected");
+    let long_id = "evt_".to_string() + &"x".repeat(300);
+    let long = event(&long_id, "invoice.payment_succeeded", t, invoice("gbp", t));
+    assert_eq!(outcome(&app, &long).await, "rejected");
+    assert_eq!(outcome(&app, &long).await, "duplicate");
+    let unreadable = event("evt_shape", "customer.subscription.updated", t, json!({ "id": 42 }));
+    assert_eq!(outcome(&app, &unreadable).await, "rejected");
+
+    let mut db = app.db.owner_connection().await;
+    let rejected: i64 =
+        sqlx::query_scalar("select count(*) from stripe_events where outcome = 'rejected'")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(rejected, 4);
+    scope_connection(&mut db, org).await;
+    let invoices: i64 = sqlx::query_scalar("select count(*) from invoices")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(invoices, 0, "nothing half-applied");
+}

@@ -280,8 +280,13 @@ async fn tampered_access_tokens_are_ignored() {
 async fn cross_site_writes_are_refused_before_any_handler() {
     let app = TestApp::spawn().await;
     let jar = sign_up(&app, "ada@example.com", "Engines").await;
+    let host = app.base.trim_start_matches("http://").to_string();
+    // The same host under another scheme is another origin (issue 12).
+    let other_scheme = format!("https://{host}");
     for (name, value) in [
         ("origin", "http://evil.example"),
+        ("origin", other_scheme.as_str()),
+        ("origin", "null"),
         ("sec-fetch-site", "cross-site"),
     ] {
         let r = app
@@ -303,7 +308,6 @@ async fn cross_site_writes_are_refused_before_any_handler() {
         "the session survived the forged requests"
     );
 
-    let host = app.base.trim_start_matches("http://").to_string();
     let same = app
         .client
         .post(app.url("/api/auth/viewer"))

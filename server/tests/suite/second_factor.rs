@@ -2,6 +2,7 @@
 
 use crate::common::{call, cookie, cookies_from, TestApp, PASSWORD};
 use app::backend::identity::second_factor::authenticator_code;
+use app::model::second_factor::throttle;
 use reqwest::header;
 
 async fn sign_in(app: &TestApp, email: &str) -> reqwest::Response {
@@ -109,7 +110,10 @@ async fn five_wrong_codes_end_the_sign_in() {
     let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
     let (secret, ..) = enable_totp(&app, &jar).await;
     let challenge = cookies_from(&sign_in(&app, "ada@example.com").await);
-    for left in (0..5).rev() {
+    for (failures, left) in (0..5).rev().enumerate() {
+        // From the third wrong code in a row the account waits before the next is checked.
+        let wait = throttle::wait_secs(failures as i32);
+        tokio::time::sleep(std::time::Duration::from_millis(u64::from(wait) * 1000 + 50)).await;
         let r = call(&app, "/api/auth/verify", &challenge, &[("code", "123456")]).await;
         let body = r.text().await.unwrap();
         if left > 0 {
@@ -168,24 +172,34 @@ async fn email_codes_are_confirmed_before_use_and_sent_at_sign_in() {
 }
 
 #[tokio::test]
-async fn turning_it_off_or_replacing_codes_needs_the_password_and_is_audited() {
+async fn turning_it_off_or_replacing_codes_needs_the_password_and_the_factor_and_is_audited() {
     let app = TestApp::spawn().await;
     let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
-    let (_, _, old) = enable_totp(&app, &jar).await;
+    let (secret, _, old) = enable_totp(&app, &jar).await;
 
     let wrong = call(
         &app,
         "/api/security/backup_codes",
         &jar,
-        &[("password", "nope")],
+        &[("password", "nope"), ("code", &old[0])],
     )
     .await;
     assert_eq!(wrong.status(), 422);
+    // The password alone is not enough (issue 12): a stolen session that learns it still
+    // cannot take the second factor away or mint backup codes.
+    let no_code = call(
+        &app,
+        "/api/security/backup_codes",
+        &jar,
+        &[("password", PASSWORD), ("code", "")],
+    )
+    .await;
+    assert_eq!(no_code.status(), 422);
     let fresh: Vec<String> = call(
         &app,
         "/api/security/backup_codes",
         &jar,
-        &[("password", PASSWORD)],
+        &[("password", PASSWORD), ("code", &old[0])],
     )
     .await
     .json()
@@ -193,16 +207,18 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_is_audited() {
     .unwrap();
     assert_eq!(fresh.len(), 10);
     let challenge = cookies_from(&sign_in(&app, "ada@example.com").await);
-    let stale = call(&app, "/api/auth/verify", &challenge, &[("code", &old[0])]).await;
+    let stale = call(&app, "/api/auth/verify", &challenge, &[("code", &old[1])]).await;
     assert_eq!(stale.status(), 422, "replaced codes stop working");
 
-    let wrong = call(&app, "/api/security/disable", &jar, &[("password", "nope")]).await;
+    let wrong = call(&app, "/api/security/disable", &jar, &[("password", "nope"), ("code", &fresh[0])]).await;
     assert_eq!(wrong.status(), 422);
+    let password_only = call(&app, "/api/security/disable", &jar, &[("password", PASSWORD), ("code", "000000")]).await;
+    assert_eq!(password_only.status(), 422, "a wrong code keeps it on");
     let off = call(
         &app,
         "/api/security/disable",
         &jar,
-        &[("password", PASSWORD)],
+        &[("password", PASSWORD), ("code", &authenticator_code(&secret, 1).unwrap())],
     )
     .await;
     assert_eq!(off.status(), 200);
@@ -238,4 +254,102 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_is_audited() {
     ] {
         assert!(actions.contains(&expected), "{expected} in {actions:?}");
     }
+}
+
+/// The outside test's finding: 60 wrong codes over 12 sign-ins in half a second, none refused.
+/// Wrong codes now count per account across sign-ins.
+#[tokio::test]
+async fn wrong_codes_count_across_sign_ins_then_slow_down() {
+    let app = TestApp::spawn().await;
+    let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
+    enable_totp(&app, &jar).await;
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        // A fresh sign-in for every two codes: each challenge alone would allow five.
+        let challenge = cookies_from(&sign_in(&app, "ada@example.com").await);
+        for _ in 0..2 {
+            let r = call(&app, "/api/auth/verify", &challenge, &[("code", "123456")]).await;
+            statuses.push((r.status().as_u16(), r.headers().get(header::RETRY_AFTER).cloned()));
+        }
+    }
+    let codes: Vec<u16> = statuses.iter().map(|(s, _)| *s).collect();
+    assert_eq!(codes[..3], [422, 422, 422], "{codes:?}");
+    assert!(codes[3..].iter().all(|s| *s == 429), "{codes:?}");
+    assert!(statuses[3].1.is_some(), "a wait says how long");
+}
+
+#[tokio::test]
+async fn the_tenth_wrong_code_locks_the_second_factor_not_the_password() {
+    let app = TestApp::spawn().await;
+    let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
+    let (secret, ..) = enable_totp(&app, &jar).await;
+    // Nine wrong codes already, the last long enough ago that its wait is over.
+    let mut owner = app.db.owner_connection().await;
+    sqlx::query(
+        "update users set second_factor_failures = $1, second_factor_failed_at = now() - interval '10 minutes'
+          where email = 'ada@example.com'",
+    )
+    .bind(throttle::LOCK_AFTER - 1)
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    let mails_before = app.mail.to("ada@example.com").len();
+
+    let challenge = cookies_from(&sign_in(&app, "ada@example.com").await);
+    let r = call(&app, "/api/auth/verify", &challenge, &[("code", "123456")]).await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()[header::RETRY_AFTER], throttle::LOCK_SECS.to_string().as_str());
+
+    // Locked: even the right code is not checked, on this challenge or a new one.
+    let right = authenticator_code(&secret, 1).unwrap();
+    let r = call(&app, "/api/auth/verify", &challenge, &[("code", &right)]).await;
+    assert_eq!(r.status(), 429);
+    let again = sign_in(&app, "ada@example.com").await;
+    assert_eq!(
+        again.headers()[header::LOCATION],
+        "/signin/verify",
+        "the password still works: only the second step is locked"
+    );
+    let r = call(&app, "/api/auth/verify", &cookies_from(&again), &[("code", &right)]).await;
+    assert_eq!(r.status(), 429);
+
+    let notice = app.mail.wait_for("ada@example.com", mails_before + 1).await;
+    assert!(notice.subject().contains("locked"), "{}", notice.subject());
+    let audit: serde_json::Value = call(&app, "/api/audit/page", &jar, &[]).await.json().await.unwrap();
+    assert!(
+        audit["entries"].as_array().unwrap().iter().any(|e| e["action"] == "session.second_factor_locked"),
+        "{audit}"
+    );
+
+    // When the lock ends, the right code works and the count starts again.
+    sqlx::query("update users set second_factor_locked_until = now() where email = 'ada@example.com'")
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    let fresh = cookies_from(&sign_in(&app, "ada@example.com").await);
+    let r = call(&app, "/api/auth/verify", &fresh, &[("code", &right)]).await;
+    assert_eq!(r.headers()[header::LOCATION], "/account");
+}
+
+#[tokio::test]
+async fn confirming_a_change_with_the_password_is_throttled_like_sign_in() {
+    let app = TestApp::spawn().await;
+    let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
+    enable_totp(&app, &jar).await;
+    let mut statuses = Vec::new();
+    for guess in 0..8 {
+        let r = call(
+            &app,
+            "/api/security/disable",
+            &jar,
+            &[("password", &format!("guess {guess}")), ("code", "123456")],
+        )
+        .await;
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses[..5], [422; 5], "{statuses:?}");
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    // Sign-in shares the count: the password guesses lock it too.
+    let r = sign_in(&app, "ada@example.com").await;
+    assert_eq!(r.status(), 429);
 }

@@ -27,6 +27,10 @@ pub enum Outcome {
     Ignored,
     /// About a customer no organisation has.
     Unmatched,
+    /// Signed by Stripe but holding values billing cannot store (an id past 255 characters,
+    /// a currency that is not three letters, a time past year 9999): recorded and answered
+    /// 2xx, since a retry would fail the same way for days.
+    Rejected,
 }
 
 impl Outcome {
@@ -46,6 +50,7 @@ impl Outcome {
             Self::Stale => "stale",
             Self::Ignored => "ignored",
             Self::Unmatched => "unmatched",
+            Self::Rejected => "rejected",
         }
     }
 }
@@ -167,6 +172,45 @@ impl Change {
         })
     }
 
+    /// Why this event cannot be stored as it is, if it cannot.
+    fn invalid(&self, created: i64) -> Option<String> {
+        let id = |name: &str, value: &str| {
+            (value.is_empty() || value.len() > MAX_ID_LEN)
+                .then(|| format!("{name} has {} characters", value.len()))
+        };
+        let instant = |name: &str, secs: Option<i64>| {
+            secs.filter(|s| !INSTANT_SECS.contains(s))
+                .map(|s| format!("{name} {s} is out of range"))
+        };
+        instant("created", Some(created)).or_else(|| match self {
+            Self::CheckoutCompleted(s) => s
+                .customer
+                .as_deref()
+                .and_then(|c| id("customer", c))
+                .or_else(|| s.subscription.as_deref().and_then(|v| id("subscription", v))),
+            Self::Subscription { sub, .. } => id("subscription", &sub.id)
+                .or_else(|| id("customer", &sub.customer))
+                .or_else(|| instant("trial_end", sub.trial_end))
+                .or_else(|| instant("current_period_end", sub.current_period_end))
+                .or_else(|| {
+                    sub.items.data.iter().find_map(|i| {
+                        id("item", &i.id)
+                            .or_else(|| id("price", &i.price.id))
+                            .or_else(|| instant("current_period_end", i.current_period_end))
+                    })
+                }),
+            Self::Invoice { invoice, .. } => id("invoice", &invoice.id)
+                .or_else(|| id("customer", &invoice.customer))
+                .or_else(|| instant("created", Some(invoice.created)))
+                .or_else(|| {
+                    let c = &invoice.currency;
+                    (c.len() != 3 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
+                        .then(|| format!("currency {c:?} is not an ISO 4217 code"))
+                }),
+            Self::Other => None,
+        })
+    }
+
     /// The customer the event is about, and the organisation its metadata claims.
     fn parties(&self) -> (Option<&str>, Option<&str>) {
         match self {
@@ -186,6 +230,25 @@ impl Change {
     }
 }
 
+/// The longest Stripe id stored (Stripe's own are far shorter).
+const MAX_ID_LEN: usize = 255;
+/// Year 1 to year 9999 in Unix seconds: what a PostgreSQL timestamp holds comfortably.
+const INSTANT_SECS: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
+/// The key an event is deduplicated under: its id, or a digest of an id too long to store.
+fn event_key(id: &str) -> String {
+    if (1..=MAX_ID_LEN).contains(&id.len()) {
+        id.to_string()
+    } else {
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(id.as_bytes());
+        format!("sha256:{}", hex_lower(&digest))
+    }
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Verifies, deduplicates and applies one delivery. `now` is Unix seconds.
 pub async fn handle(
     ctx: &AppContext,
@@ -200,7 +263,22 @@ pub async fn handle(
     let db = &ctx.db;
     let event: Event =
         serde_json::from_slice(body).map_err(|e| WebhookError::Unreadable(e.to_string()))?;
-    let change = Change::read(&event.kind, &event.data.object)?;
+    let key = event_key(&event.id);
+    // A handled type whose object does not read, or reads into values that cannot be stored,
+    // is recorded as rejected: Stripe would otherwise retry it for days to the same end.
+    let change = Change::read(&event.kind, &event.data.object)
+        .map_err(|e| e.to_string())
+        .and_then(|change| match change.invalid(event.created) {
+            Some(why) => Err(why),
+            None => Ok(change),
+        });
+    let change = match change {
+        Ok(change) => change,
+        Err(why) => {
+            tracing::warn!(event = %key, kind = %event.kind, reason = %why, "stripe webhook rejected");
+            return record_rejected(db, &key, &event.kind).await;
+        }
+    };
     let (customer, claimed) = change.parties();
     let organisation = organisation_of(db, customer, claimed).await?;
 
@@ -209,16 +287,7 @@ pub async fn handle(
         None => db.pool().begin().await?,
     };
     // Two deliveries of one event wait for each other here, then the second sees the first.
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended('stripe-event:' || $1, 0))")
-        .bind(&event.id)
-        .execute(&mut *tx)
-        .await?;
-    let seen: bool =
-        sqlx::query_scalar("select exists (select 1 from stripe_events where id = $1)")
-            .bind(&event.id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if seen {
+    if already_handled(&mut tx, &key).await? {
         tx.commit().await?;
         return Ok(Outcome::Duplicate);
     }
@@ -245,15 +314,52 @@ pub async fn handle(
             invoice_changed(&mut tx, org, invoice, event.created, paid).await?
         }
     };
-    sqlx::query("insert into stripe_events (id, type, outcome) values ($1, left($2, 100), $3)")
-        .bind(&event.id)
-        .bind(&event.kind)
-        .bind(outcome.as_str())
-        .execute(&mut *tx)
-        .await?;
+    record(&mut tx, &key, &event.kind, outcome).await?;
     tx.commit().await?;
-    tracing::info!(event = %event.id, kind = %event.kind, outcome = outcome.as_str(), "stripe webhook");
+    tracing::info!(event = %key, kind = %event.kind, outcome = outcome.as_str(), "stripe webhook");
     Ok(outcome)
+}
+
+/// Waits for any other delivery of the same event, then says whether it was handled.
+async fn already_handled(
+    tx: &mut Transaction<'static, Postgres>,
+    key: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('stripe-event:' || $1, 0))")
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query_scalar("select exists (select 1 from stripe_events where id = $1)")
+        .bind(key)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+async fn record(
+    tx: &mut Transaction<'static, Postgres>,
+    key: &str,
+    kind: &str,
+    outcome: Outcome,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into stripe_events (id, type, outcome) values ($1, left($2, 100), $3)")
+        .bind(key)
+        .bind(kind)
+        .bind(outcome.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Records a delivery billing cannot apply, once.
+async fn record_rejected(db: &Db, key: &str, kind: &str) -> Result<Outcome, WebhookError> {
+    let mut tx = db.pool().begin().await?;
+    if already_handled(&mut tx, key).await? {
+        tx.commit().await?;
+        return Ok(Outcome::Duplicate);
+    }
+    record(&mut tx, key, kind, Outcome::Rejected).await?;
+    tx.commit().await?;
+    Ok(Outcome::Rejected)
 }
 
 fn typed<T: serde::de::DeserializeOwned>(object: &serde_json::Value) -> Result<T, WebhookError> {

@@ -1,6 +1,7 @@
 //! Accounts: signing up (a user, an organisation and an admin membership), signing in, and
 //! who the viewer of a request is.
 
+use super::sign_in_limits::{record_login, throttled};
 use super::{password, second_factor, sessions, tokens, AuthSettings, ClientInfo, Principal};
 use crate::backend::db::{scope_to, Db};
 use crate::backend::failure::internal;
@@ -11,14 +12,7 @@ use crate::model::identity::{
     UserId, Viewer,
 };
 use crate::model::tenancy::OrganisationId;
-use std::time::Duration;
 use uuid::Uuid;
-
-/// Failed sign-ins allowed per account, and per address, in `THROTTLE_WINDOW`. The window
-/// slides, so the owner is never locked out for longer than it.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_IP: i64 = 20;
-pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Where a right password leads: a session, or a wait for the second factor (the token goes
 /// into a short-lived cookie).
@@ -426,38 +420,6 @@ pub async fn viewer_in(
     }))
 }
 
-/// Seconds until another attempt is allowed, if this account or address has failed too often.
-async fn throttled(db: &Db, email: &Email, client: &ClientInfo) -> Result<Option<u32>, AppError> {
-    let window = THROTTLE_WINDOW.as_secs_f64();
-    let (by_account, account_oldest): (i64, Option<f64>) = sqlx::query_as(
-        "select count(*), extract(epoch from min(created_at) + make_interval(secs => $2) - now())::float8
-           from login_events
-          where email = $1 and outcome = 'failed' and created_at > now() - make_interval(secs => $2)",
-    )
-    .bind(email.as_str())
-    .bind(window)
-    .fetch_one(db.pool())
-    .await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT {
-        return Ok(Some(account_oldest.unwrap_or(window).ceil().max(1.0) as u32));
-    }
-    if let Some(ip) = client.ip {
-        let (by_ip, ip_oldest): (i64, Option<f64>) = sqlx::query_as(
-            "select count(*), extract(epoch from min(created_at) + make_interval(secs => $2) - now())::float8
-               from login_events
-              where ip = $1 and outcome = 'failed' and created_at > now() - make_interval(secs => $2)",
-        )
-        .bind(sessions::ip_network(ip))
-        .bind(window)
-        .fetch_one(db.pool())
-        .await?;
-        if by_ip >= MAX_FAILURES_PER_IP {
-            return Ok(Some(ip_oldest.unwrap_or(window).ceil().max(1.0) as u32));
-        }
-    }
-    Ok(None)
-}
-
 async fn known_device(db: &Db, user: UserId, client: &ClientInfo) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar(
         "select exists (select 1 from login_events
@@ -469,30 +431,6 @@ async fn known_device(db: &Db, user: UserId, client: &ClientInfo) -> Result<bool
     .bind(client.user_agent.as_deref())
     .fetch_one(db.pool())
     .await?)
-}
-
-async fn record_login(
-    db: &Db,
-    user: Option<UserId>,
-    email: Option<&Email>,
-    outcome: &str,
-    client: &ClientInfo,
-    new_device: bool,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "insert into login_events (id, user_id, email, outcome, ip, user_agent, new_device)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(Uuid::now_v7())
-    .bind(user.map(|u| u.0))
-    .bind(email.map(Email::as_str))
-    .bind(outcome)
-    .bind(client.ip.map(sessions::ip_network))
-    .bind(client.user_agent.as_deref())
-    .bind(new_device)
-    .execute(db.pool())
-    .await?;
-    Ok(())
 }
 
 /// Moves a session to another organisation the user belongs to, without signing in again.

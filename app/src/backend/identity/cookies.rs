@@ -8,6 +8,9 @@ pub const ACCESS: &str = "wd_access";
 pub const REFRESH: &str = "wd_session";
 /// A sign-in waiting for its second factor: the password step's proof, for ten minutes.
 pub const CHALLENGE: &str = "wd_challenge";
+/// This browser signed in as someone before (see `tokens::issue_device`), for a year.
+pub const DEVICE: &str = "wd_device";
+pub const DEVICE_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 pub fn set(name: &str, value: &str, max_age: Duration, secure: bool) -> String {
     format!(

@@ -8,6 +8,7 @@ pub mod password;
 pub mod resets;
 pub mod second_factor;
 pub mod sessions;
+pub mod sign_in_limits;
 pub mod tokens;
 
 use std::time::Duration;
@@ -35,6 +36,8 @@ pub struct Principal {
 pub struct ClientInfo {
     pub ip: Option<std::net::IpAddr>,
     pub user_agent: Option<String>,
+    /// The user this browser signed in as before (its device cookie), if any.
+    pub known_device: Option<crate::model::identity::UserId>,
 }
 
 impl ClientInfo {
@@ -44,6 +47,7 @@ impl ClientInfo {
         Self {
             ip,
             user_agent: user_agent.map(|ua| ua.chars().take(Self::USER_AGENT_MAX).collect()),
+            known_device: None,
         }
     }
 }

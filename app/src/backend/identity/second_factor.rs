@@ -2,13 +2,14 @@
 //! backup codes; the sign-in challenge that waits for one; and turning them on and off.
 
 use super::tokens::SecretToken;
-use super::{password, ClientInfo};
+use super::sign_in_limits;
+use super::ClientInfo;
 use crate::backend::db::{scope_to, Db};
 use crate::backend::failure::internal;
 use crate::backend::{audit, mail, outbox};
 use crate::model::error::AppError;
 use crate::model::identity::{UserId, Viewer};
-use crate::model::second_factor::{Code, Method, SecondFactorStatus, TotpSetup};
+use crate::model::second_factor::{throttle, Code, Method, SecondFactorStatus, TotpSetup};
 use crate::model::tenancy::OrganisationId;
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -196,6 +197,13 @@ pub async fn complete_sign_in(
         return Err(expired());
     }
     let user = UserId(user);
+    let org = OrganisationId(org);
+    let account = account_throttle(&mut tx, user).await?;
+    if let Some(retry_after_secs) = account.wait() {
+        // Not even checked: a wait or a lock is answered before the code is looked at.
+        tx.commit().await?;
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
     let accepted = match (&code, Method::parse(&method)) {
         (Code::OneTime(c), Some(Method::Email)) => code_hash.as_deref() == Some(&digest(c)[..]),
         (Code::OneTime(c), Some(Method::Totp)) => accept_totp(&mut tx, user, c).await?,
@@ -207,18 +215,12 @@ pub async fn complete_sign_in(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let org = OrganisationId(org);
-        scope_to(&mut tx, org).await?;
-        audit::record(
-            &mut tx,
-            org,
-            Some(user),
-            "session.second_factor_failed",
-            ("user", user.0),
-            client,
-            serde_json::json!({ "attempt": attempts + 1 }),
-        )
-        .await?;
+        if count_wrong_code(&mut tx, user, org, &account, client, Some(attempts + 1)).await? {
+            tx.commit().await?;
+            return Err(AppError::RateLimited {
+                retry_after_secs: throttle::LOCK_SECS,
+            });
+        }
         tx.commit().await?;
         let left = MAX_ATTEMPTS - attempts - 1;
         return Err(if left > 0 {
@@ -234,8 +236,123 @@ pub async fn complete_sign_in(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    sqlx::query(
+        "update users set second_factor_failures = 0, second_factor_failed_at = null where id = $1",
+    )
+    .bind(user.0)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok((user, OrganisationId(org)))
+    Ok((user, org))
+}
+
+/// An account's run of wrong second-factor codes, read (and locked) in the checking
+/// transaction so two codes sent at once are counted one after the other.
+struct AccountThrottle {
+    failures: i32,
+    /// Seconds since the last wrong code.
+    since_failure: Option<f64>,
+    /// Seconds the lock still holds.
+    locked_for: Option<f64>,
+    email: String,
+    name: String,
+}
+
+impl AccountThrottle {
+    /// Seconds to wait before a code is checked, if any.
+    fn wait(&self) -> Option<u32> {
+        if let Some(left) = self.locked_for.filter(|s| *s > 0.0) {
+            return Some(left.ceil() as u32);
+        }
+        let since = self.since_failure?;
+        let wait = f64::from(throttle::wait_secs(self.failures)) - since;
+        (wait > 0.0).then(|| wait.ceil().max(1.0) as u32)
+    }
+}
+
+/// Counts a wrong code against the account, wherever it was typed (signing in, or confirming
+/// a security change); at the limit locks the second factor, audits it and emails the owner.
+/// Returns whether it locked. `attempt` is the sign-in challenge's count, if there is one.
+async fn count_wrong_code(
+    tx: &mut Transaction<'static, Postgres>,
+    user: UserId,
+    org: OrganisationId,
+    account: &AccountThrottle,
+    client: &ClientInfo,
+    attempt: Option<i32>,
+) -> Result<bool, AppError> {
+    let failures = account.failures + 1;
+    let locks = failures >= throttle::LOCK_AFTER;
+    sqlx::query(
+        "update users set second_factor_failed_at = now(),
+                second_factor_failures = case when $2 then 0 else $3 end,
+                second_factor_locked_until = case when $2 then now() + make_interval(secs => $4)
+                                                  else second_factor_locked_until end
+          where id = $1",
+    )
+    .bind(user.0)
+    .bind(locks)
+    .bind(failures)
+    .bind(f64::from(throttle::LOCK_SECS))
+    .execute(&mut **tx)
+    .await?;
+    scope_to(tx, org).await?;
+    audit::record(
+        tx,
+        org,
+        Some(user),
+        "session.second_factor_failed",
+        ("user", user.0),
+        client,
+        serde_json::json!({ "attempt": attempt, "in_a_row": failures }),
+    )
+    .await?;
+    if locks {
+        audit::record(
+            tx,
+            org,
+            Some(user),
+            "session.second_factor_locked",
+            ("user", user.0),
+            client,
+            serde_json::json!({ "wrong_codes": failures, "minutes": throttle::LOCK_SECS / 60 }),
+        )
+        .await?;
+        let notice = mail::second_factor_locked(
+            &account.email,
+            &account.name,
+            failures,
+            u64::from(throttle::LOCK_SECS / 60),
+        );
+        outbox::enqueue_email(tx, Some(org), &notice).await?;
+    }
+    Ok(locks)
+}
+
+async fn account_throttle(
+    tx: &mut Transaction<'static, Postgres>,
+    user: UserId,
+) -> Result<AccountThrottle, AppError> {
+    let (failures, since_failure, locked_for, email, name): (i32, Option<f64>, Option<f64>, String, String) =
+        sqlx::query_as(
+            "select case when second_factor_failed_at > now() - make_interval(secs => $2)
+                         then second_factor_failures else 0 end,
+                    extract(epoch from now() - second_factor_failed_at)::float8,
+                    extract(epoch from second_factor_locked_until - now())::float8,
+                    email, name
+               from users where id = $1 for update",
+        )
+        .bind(user.0)
+        .bind(f64::from(throttle::FORGET_SECS))
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(AccountThrottle {
+        failures,
+        since_failure,
+        locked_for,
+        email,
+        name,
+    })
 }
 
 async fn accept_totp(
@@ -486,36 +603,118 @@ pub async fn confirm_totp(
     Ok(codes)
 }
 
-async fn check_password(db: &Db, user: UserId, attempt: &str) -> Result<(), AppError> {
-    let stored: Option<String> =
-        sqlx::query_scalar("select password_hash from users where id = $1")
-            .bind(user.0)
-            .fetch_optional(db.pool())
-            .await?;
-    if password::verify(stored, attempt).await? {
-        Ok(())
-    } else {
-        Err(AppError::validation(
-            "password",
-            "That password isn't right.",
-        ))
+/// Emails a code that proves the viewer still reads their mailbox, for turning email codes off
+/// or replacing backup codes. Someone with an authenticator app uses its code instead.
+pub async fn send_confirmation_code(db: &Db, viewer: &Viewer) -> Result<(), AppError> {
+    if method_of(db, viewer.user_id).await? != Some(Method::Email) {
+        return Err(AppError::Conflict {
+            message: "Use the code your authenticator app shows, or a backup code.".into(),
+        });
     }
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let token = SecretToken::generate();
+    insert_challenge(&mut tx, viewer, "confirm", Method::Email, &token, Some(&six_digits())).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
-/// Replaces the backup codes (after the password is confirmed); the old ones stop working.
+/// A security change on a second factor needs the password (throttled as sign-in is) and the
+/// factor itself: a code from the app, the code just emailed, or a backup code. Wrong codes
+/// count towards the account's second-factor lock like wrong codes at sign-in. Returns the
+/// transaction the change is made in, with the method in use.
+async fn confirm_change(
+    db: &Db,
+    viewer: &Viewer,
+    password_attempt: &str,
+    raw_code: &str,
+    client: &ClientInfo,
+) -> Result<(Transaction<'static, Postgres>, Method), AppError> {
+    sign_in_limits::reconfirm_password(db, viewer, password_attempt, client).await?;
+    let Some(method) = method_of(db, viewer.user_id).await? else {
+        return Err(AppError::Conflict {
+            message: "Two-step sign-in is off, so there is nothing to change.".into(),
+        });
+    };
+    let code = Code::parse(raw_code).map_err(code_error)?;
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let account = account_throttle(&mut tx, viewer.user_id).await?;
+    if let Some(retry_after_secs) = account.wait() {
+        tx.commit().await?;
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
+    let accepted = match (&code, method) {
+        (Code::Backup(c), _) => use_backup_code(&mut tx, viewer.user_id, c).await?,
+        (Code::OneTime(c), Method::Totp) => accept_totp(&mut tx, viewer.user_id, c).await?,
+        (Code::OneTime(c), Method::Email) => accept_emailed(&mut tx, viewer.user_id, c).await?,
+    };
+    if accepted {
+        return Ok((tx, method));
+    }
+    let locked = count_wrong_code(
+        &mut tx,
+        viewer.user_id,
+        viewer.organisation_id,
+        &account,
+        client,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Err(if locked {
+        AppError::RateLimited {
+            retry_after_secs: throttle::LOCK_SECS,
+        }
+    } else {
+        code_error(match method {
+            Method::Totp => "That code isn't right. Enter the code your app shows now, or a backup code.",
+            Method::Email => "That code isn't right. Use the newest code we emailed you, or a backup code.",
+        })
+    })
+}
+
+/// The newest code emailed for confirming a change, used once.
+async fn accept_emailed(
+    tx: &mut Transaction<'static, Postgres>,
+    user: UserId,
+    code: &str,
+) -> Result<bool, AppError> {
+    let row: Option<(Uuid, Option<Vec<u8>>)> = sqlx::query_as(
+        "select id, code_hash from mfa_challenges
+          where user_id = $1 and purpose = 'confirm' and completed_at is null
+            and expires_at > now() and attempts < $2
+          order by created_at desc limit 1 for update",
+    )
+    .bind(user.0)
+    .bind(MAX_ATTEMPTS)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((id, hash)) = row else {
+        return Ok(false);
+    };
+    let right = hash.as_deref() == Some(&digest(code)[..]);
+    sqlx::query(
+        "update mfa_challenges
+            set attempts = attempts + (not $2)::int,
+                completed_at = case when $2 then now() end
+          where id = $1",
+    )
+    .bind(id)
+    .bind(right)
+    .execute(&mut **tx)
+    .await?;
+    Ok(right)
+}
+
+/// Replaces the backup codes (after the password and the factor are confirmed); the old ones
+/// stop working.
 pub async fn regenerate_backup_codes(
     db: &Db,
     viewer: &Viewer,
     password_attempt: &str,
+    code: &str,
     client: &ClientInfo,
 ) -> Result<Vec<String>, AppError> {
-    check_password(db, viewer.user_id, password_attempt).await?;
-    if status(db, viewer.user_id).await?.method.is_none() {
-        return Err(AppError::Conflict {
-            message: "Turn on two-step sign-in first.".into(),
-        });
-    }
-    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let (mut tx, _) = confirm_change(db, viewer, password_attempt, code, client).await?;
     let codes = new_backup_codes(&mut tx, viewer.user_id).await?;
     record(
         &mut tx,
@@ -529,15 +728,15 @@ pub async fn regenerate_backup_codes(
     Ok(codes)
 }
 
-/// Back to password only (after the password is confirmed).
+/// Back to password only (after the password and the factor are confirmed).
 pub async fn disable(
     db: &Db,
     viewer: &Viewer,
     password_attempt: &str,
+    code: &str,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    check_password(db, viewer.user_id, password_attempt).await?;
-    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let (mut tx, method) = confirm_change(db, viewer, password_attempt, code, client).await?;
     set_method(&mut tx, viewer.user_id, None).await?;
     sqlx::query("delete from backup_codes where user_id = $1")
         .bind(viewer.user_id.0)
@@ -548,7 +747,7 @@ pub async fn disable(
         viewer,
         "two_factor.disabled",
         client,
-        serde_json::json!({}),
+        serde_json::json!({ "method": method.as_str() }),
     )
     .await?;
     tx.commit().await?;

@@ -80,6 +80,35 @@ pub fn verify_access(keys: &AccessKeys, token: &str) -> Option<AccessClaims> {
         .map(|data| data.claims)
 }
 
+/// Who a browser signed in as before (OWASP's device cookie): a signed claim, not a session.
+/// It lets its owner through an account lockout caused by someone else's guessing.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct DeviceClaims {
+    sub: Uuid,
+    iss: String,
+    exp: u64,
+}
+
+const DEVICE_ISSUER: &str = "workdesk-device";
+
+pub fn issue_device(keys: &AccessKeys, user: UserId, ttl: Duration) -> Option<String> {
+    let claims = DeviceClaims {
+        sub: user.0,
+        iss: DEVICE_ISSUER.into(),
+        exp: now_secs() + ttl.as_secs(),
+    };
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.0 .0).ok()
+}
+
+/// The user a valid device cookie names.
+pub fn verify_device(keys: &AccessKeys, token: &str) -> Option<UserId> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_issuer(&[DEVICE_ISSUER]);
+    jsonwebtoken::decode::<DeviceClaims>(token, &keys.0 .1, &validation)
+        .ok()
+        .map(|data| UserId(data.claims.sub))
+}
+
 /// `<session id>.<secret>`: the id finds the session, the secret proves possession.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RefreshToken {

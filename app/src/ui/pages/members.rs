@@ -60,6 +60,19 @@ pub fn MembersPage() -> impl IntoView {
             .and_then(|v| v.ok().flatten())
             .is_some_and(|v| v.role.manages_members())
     });
+    // The seat quote belongs to the invite form, but is made here, once, with the page: made
+    // inside the admin-only closure it was a resource created while its parent Suspense was
+    // resolving, the pattern that raced reactive_graph's locks across threads (issue 11).
+    let quote = Resource::new(
+        move || (is_admin.get(), actions.invite.version().get()),
+        |(admin, _)| async move {
+            if admin {
+                Some(quote_seat().await)
+            } else {
+                None
+            }
+        },
+    );
     let change_error = Signal::derive(move || {
         actions
             .change_role
@@ -80,27 +93,30 @@ pub fn MembersPage() -> impl IntoView {
         <Title text="Members" />
         <h1 class="text-2xl font-bold">"Members"</h1>
         <SignedInOnly>
-            {move || is_admin.get().then(|| view! { <InviteForm action=actions.invite /> })}
+            {move || is_admin.get().then(|| view! { <InviteForm action=actions.invite quote /> })}
             <ResourceSection id="members-heading" title="People in this organisation" resource=members render />
         </SignedInOnly>
     }
 }
 
-/// The invitation form. The seat quote (what one more seat costs) is read again after each
-/// invitation and shown inside the form, which itself stays put so nothing typed is lost.
+/// The invitation form. The seat quote (what one more seat costs, read by the page) is read
+/// again after each invitation and shown inside the form, which itself stays put so nothing
+/// typed is lost.
 #[component]
-fn InviteForm(action: ServerAction<InviteMember>) -> impl IntoView {
+fn InviteForm(
+    action: ServerAction<InviteMember>,
+    quote: Resource<Option<Result<SeatQuote, crate::model::error::AppError>>>,
+) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let sent = move || matches!(action.value().get(), Some(Ok(())));
-    let quote = Resource::new(move || action.version().get(), |_| quote_seat());
-    let decision = move || quote.get().and_then(Result::ok).map(|q| q.decision);
+    let decision = move || quote.get().flatten().and_then(Result::ok).map(|q| q.decision);
     let refused = Signal::derive(move || matches!(decision(), Some(SeatDecision::Refused(_))));
     let busy = Signal::derive(move || action.pending().get() || refused.get());
     view! {
         <section aria-labelledby="invite-heading" class="mt-6 flex max-w-md flex-col gap-4">
             <h2 id="invite-heading" class="text-xl font-semibold">"Invite someone"</h2>
             <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
-                {move || quote.get().map(|q| match q {
+                {move || quote.get().flatten().map(|q| match q {
                     Ok(q) => view! { <SeatNote quote=q /> }.into_any(),
                     Err(e) => view! { <crate::ui::components::ErrorNotice error=e /> }.into_any(),
                 })}

@@ -3,10 +3,10 @@
 
 use crate::api::security::{
     get_second_factor, ConfirmAuthenticator, ConfirmEmailCodes, ReplaceBackupCodes,
-    StartAuthenticator, StartEmailCodes, TurnOffSecondFactor,
+    SendConfirmationCode, StartAuthenticator, StartEmailCodes, TurnOffSecondFactor,
 };
 use crate::model::error::AppError;
-use crate::model::second_factor::{SecondFactorStatus, TotpSetup};
+use crate::model::second_factor::{Method, SecondFactorStatus, TotpSetup};
 use crate::ui::components::{
     action_error, field_error, Button, ButtonVariant, CodeField, FormError, ResourceSection,
     TextField,
@@ -24,6 +24,7 @@ pub struct SecondFactorState {
     confirm_email: ServerAction<ConfirmEmailCodes>,
     replace: ServerAction<ReplaceBackupCodes>,
     turn_off: ServerAction<TurnOffSecondFactor>,
+    send_code: ServerAction<SendConfirmationCode>,
 }
 
 impl SecondFactorState {
@@ -48,6 +49,7 @@ impl SecondFactorState {
             confirm_email,
             replace,
             turn_off,
+            send_code: ServerAction::new(),
         }
     }
 
@@ -85,7 +87,7 @@ pub fn SecondFactorSection(state: SecondFactorState) -> impl IntoView {
                 "On: " <strong>{method.label()}</strong> ". "
                 {format!("{} backup codes left.", status.backup_codes_left)}
             </p>
-            <ManageCodes state />
+            <ManageCodes state method />
         }
         .into_any(),
     };
@@ -169,14 +171,33 @@ fn ConfirmEmailForm(action: ServerAction<ConfirmEmailCodes>) -> impl IntoView {
     }
 }
 
+/// Replacing backup codes and turning the factor off both take the password and the factor
+/// itself, so a stolen session (even with the password) cannot remove it.
 #[component]
-fn ManageCodes(state: SecondFactorState) -> impl IntoView {
+fn ManageCodes(state: SecondFactorState, method: Method) -> impl IntoView {
     let replace_error = action_error(state.replace.value());
     let off_error = action_error(state.turn_off.value());
+    let code_label = match method {
+        Method::Totp => "Code from your app, or a backup code",
+        Method::Email => "Code from the email, or a backup code",
+    };
+    let sent = move || matches!(state.send_code.value().get(), Some(Ok(())));
     view! {
+        {(method == Method::Email).then(|| view! {
+            <div class="flex flex-col gap-2">
+                <p class="text-muted">"To change these settings, confirm with a code we email you (or a backup code)."</p>
+                <ActionForm action=state.send_code>
+                    <Button submit=true variant=ButtonVariant::Secondary>"Email me a code"</Button>
+                </ActionForm>
+                <FormError error=action_error(state.send_code.value()) fields=&[] />
+                <div role="status">
+                    {move || sent().then(|| view! { <p data-testid="code-sent">"We've emailed you a 6-digit code. It works for 10 minutes."</p> })}
+                </div>
+            </div>
+        })}
         <div class="flex flex-wrap gap-8">
             <ActionForm action=state.replace attr:class="flex max-w-xs flex-col gap-3" attr:aria-label="Replace backup codes" attr:novalidate=true>
-                <FormError error=replace_error fields=&["password"] />
+                <FormError error=replace_error fields=&["password", "code"] />
                 <TextField
                     label="Your password"
                     id="replace-password"
@@ -186,10 +207,11 @@ fn ManageCodes(state: SecondFactorState) -> impl IntoView {
                     required=true
                     error=field_error(replace_error, "password")
                 />
+                <CodeField label=code_label id="replace-code" error=field_error(replace_error, "code") />
                 <Button submit=true variant=ButtonVariant::Secondary>"Replace backup codes"</Button>
             </ActionForm>
             <ActionForm action=state.turn_off attr:class="flex max-w-xs flex-col gap-3" attr:aria-label="Turn off two-step sign-in" attr:novalidate=true>
-                <FormError error=off_error fields=&["password"] />
+                <FormError error=off_error fields=&["password", "code"] />
                 <TextField
                     label="Your password"
                     id="turn-off-password"
@@ -199,6 +221,7 @@ fn ManageCodes(state: SecondFactorState) -> impl IntoView {
                     required=true
                     error=field_error(off_error, "password")
                 />
+                <CodeField label=code_label id="turn-off-code" error=field_error(off_error, "code") />
                 <Button submit=true variant=ButtonVariant::Danger>"Turn off two-step sign-in"</Button>
             </ActionForm>
         </div>

@@ -1,0 +1,77 @@
+//! Page renders that begin together (issue 11): on the multi-threaded runtime, a page's
+//! resources ran on other threads than its render, and reactive_graph's locks taken in
+//! opposite orders there froze both workers for good, `/healthz` included. Pages now render on
+//! single-threaded render threads (server/src/render_pool.rs).
+
+use crate::common::{cookie, cookies_from, sign_up, TestApp, PASSWORD};
+use std::time::Duration;
+
+const SIGNED_IN_PAGES: &[&str] = &[
+    "/members",
+    "/account",
+    "/tickets",
+    "/tickets/new",
+    "/queues",
+    "/billing",
+    "/audit",
+    "/api-tokens",
+    "/status",
+    "/",
+];
+const PUBLIC_PAGES: &[&str] = &["/signin", "/signup", "/pricing", "/no-such-page"];
+
+async fn page(app: &TestApp, path: &str, jar: &str) -> Result<u16, String> {
+    app.client
+        .get(app.url(path))
+        .header(reqwest::header::COOKIE, jar)
+        .timeout(Duration::from_secs(20))
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .map_err(|e| format!("{path}: {e}"))
+}
+
+#[tokio::test]
+async fn bursts_over_every_page_as_admin_staff_and_nobody_all_finish() {
+    let app = TestApp::spawn().await;
+    let admin = sign_up(&app, "Ada", "ada-renders@example.com", "Renders Ltd").await;
+    let staff = crate::common::join_as(&app, &admin, "Sam", "sam-renders@example.com", "staff").await;
+    assert!(cookie(&staff, "wd_access").is_some());
+    let jars = [admin.as_str(), staff.as_str(), ""];
+    for round in 0..8 {
+        let requests = jars.iter().flat_map(|jar| {
+            SIGNED_IN_PAGES
+                .iter()
+                .chain(PUBLIC_PAGES)
+                .map(move |path| async move { (path, page(&app, path, jar).await) })
+        });
+        for (path, outcome) in futures::future::join_all(requests).await {
+            let status = outcome.unwrap_or_else(|e| panic!("round {round}: {e}"));
+            assert!(status < 500, "round {round}: {path} answered {status}");
+        }
+        assert_eq!(page(&app, "/healthz", "").await, Ok(200), "round {round}");
+    }
+}
+
+/// The first sequence the outside test froze a fresh server with: `/members` as an admin,
+/// one request at a time, on a server that has rendered nothing yet.
+#[tokio::test]
+async fn members_one_at_a_time_on_a_fresh_server() {
+    for _ in 0..3 {
+        let app = TestApp::spawn().await;
+        let admin = sign_up(&app, "Ada", "ada-members@example.com", "Members Ltd").await;
+        for _ in 0..4 {
+            assert_eq!(page(&app, "/members", &admin).await, Ok(200));
+        }
+        // Signing in again (a new session) and reading it once more.
+        let r = app
+            .client
+            .post(app.url("/api/auth/sign_in"))
+            .form(&[("email", "ada-members@example.com"), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("sign in");
+        let again = cookies_from(&r);
+        assert_eq!(page(&app, "/members", &again).await, Ok(200));
+    }
+}
