@@ -13,8 +13,16 @@ use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-pub async fn same_origin_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let scheme = if state.config.serves_https() { "https" } else { "http" };
+pub async fn same_origin_writes(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let scheme = if state.config.serves_https() {
+        "https"
+    } else {
+        "http"
+    };
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || is_same_origin(&req, scheme)
     {

@@ -12,11 +12,11 @@
 //! between threads and the inversion cannot happen, whatever a page does. The multi-threaded
 //! runtime keeps everything else: connections, middleware, server functions, REST, streams.
 
+use crate::watchdog::Heartbeats;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use crate::watchdog::Heartbeats;
 use tokio_util::task::LocalPoolHandle;
 
 /// The pool that renders pages: one single-threaded runtime per core.
@@ -83,6 +83,10 @@ impl<T> Drop for AbortOnDrop<T> {
 }
 
 /// Middleware for the page routes: render on the pool.
-pub async fn on_render_thread(State(pool): State<RenderPool>, req: Request, next: Next) -> Response {
+pub async fn on_render_thread(
+    State(pool): State<RenderPool>,
+    req: Request,
+    next: Next,
+) -> Response {
     pool.render(req, next).await
 }

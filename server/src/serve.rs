@@ -49,7 +49,9 @@ pub async fn serve_until(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = state.config.shutdown_grace();
-    let beat = tokio::spawn(crate::watchdog::beat(state.heartbeats.register("main runtime")));
+    let beat = tokio::spawn(crate::watchdog::beat(
+        state.heartbeats.register("main runtime"),
+    ));
     let relay = crate::relay::spawn(&state.config);
     let live = state.live.clone();
     let listener_task = live.spawn_listener(state.ctx.db.pool().clone());

@@ -61,23 +61,19 @@ impl TenantGate {
 
     fn semaphore(&self, org: OrganisationId) -> Arc<Semaphore> {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-            if open.len() > 10_000 {
-                // Forget organisations with nothing in flight (only the map holds them).
-                open.retain(|_, s| Arc::strong_count(s) > 1);
-            }
-            Arc::clone(
-                open.entry(org)
-                    .or_insert_with(|| Arc::new(Semaphore::new(self.per_organisation))),
-            )
+        if open.len() > 10_000 {
+            // Forget organisations with nothing in flight (only the map holds them).
+            open.retain(|_, s| Arc::strong_count(s) > 1);
+        }
+        Arc::clone(
+            open.entry(org)
+                .or_insert_with(|| Arc::new(Semaphore::new(self.per_organisation))),
+        )
     }
 }
 
 /// Middleware (inside authentication): a signed-in browser's request holds a permit.
-pub async fn limit(
-    State(gate): State<TenantGate>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn limit(State(gate): State<TenantGate>, req: Request, next: Next) -> Response {
     let Some(org) = req
         .extensions()
         .get::<app::backend::identity::Principal>()
@@ -89,9 +85,10 @@ pub async fn limit(
         Ok(_entry) => next.run(req).await,
         Err(e) => {
             let mut response = Problem::from(e).into_response();
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(1));
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(1),
+            );
             response
         }
     }

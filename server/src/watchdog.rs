@@ -28,7 +28,8 @@ pub struct Beat {
 
 impl Beat {
     fn touch(&self) {
-        self.last_ms.store(millis(self.epoch.elapsed()), Ordering::Relaxed);
+        self.last_ms
+            .store(millis(self.epoch.elapsed()), Ordering::Relaxed);
     }
 
     fn silent_for(&self) -> Duration {
@@ -168,7 +169,9 @@ impl Watch {
             }
         }
         match self.beats.most_silent() {
-            Some((runtime, silent)) if !self.limits.stall.is_zero() && silent >= self.limits.stall => {
+            Some((runtime, silent))
+                if !self.limits.stall.is_zero() && silent >= self.limits.stall =>
+            {
                 Verdict::Stalled { runtime, silent }
             }
             Some((_, silent)) => Verdict::Fine {
@@ -189,7 +192,10 @@ mod tests {
             stall: Duration::from_secs(stall),
             shutdown: Duration::from_millis(300),
         };
-        (Watch::new(Arc::clone(beats), limits, Arc::clone(&stopping)), stopping)
+        (
+            Watch::new(Arc::clone(beats), limits, Arc::clone(&stopping)),
+            stopping,
+        )
     }
 
     #[test]
@@ -202,7 +208,10 @@ mod tests {
         // blocked (as a deadlocked lock blocks it) after its first beat.
         let threads = [(healthy, false), (stuck, true)].map(|(beat, block)| {
             std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async move {
                     let task = tokio::spawn(super::beat(beat));
                     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -238,8 +247,14 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
         assert!(matches!(watch.check(), Verdict::Fine { .. }));
         stopping.store(true, Ordering::Relaxed);
-        assert!(matches!(watch.check(), Verdict::Fine { .. }), "the deadline starts now");
+        assert!(
+            matches!(watch.check(), Verdict::Fine { .. }),
+            "the deadline starts now"
+        );
         std::thread::sleep(Duration::from_millis(350));
-        assert_eq!(watch.check(), Verdict::ShutdownOverdue(Duration::from_millis(300)));
+        assert_eq!(
+            watch.check(),
+            Verdict::ShutdownOverdue(Duration::from_millis(300))
+        );
     }
 }

@@ -66,13 +66,12 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
         ..request::client_info()
     };
     let attempt = match accounts::sign_in(&ctx, &email, &password, only_in, &client).await {
-            Ok(attempt) => attempt,
-            Err(e) => {
-                crate::backend::identity::sign_in_limits::answer_no_sooner_than_floor(started)
-                    .await;
-                return Err(e);
-            }
-        };
+        Ok(attempt) => attempt,
+        Err(e) => {
+            crate::backend::identity::sign_in_limits::answer_no_sooner_than_floor(started).await;
+            return Err(e);
+        }
+    };
     Ok(request::finish_sign_in(&ctx.auth, attempt))
 }
 

@@ -149,10 +149,17 @@ pub fn set_session_cookies(auth: &AuthSettings, signed_in: &accounts::SignedIn) 
         auth.session_ttl,
         auth.secure_cookies,
     ));
-    if let Some(device) =
-        super::identity::tokens::issue_device(&auth.keys, signed_in.viewer.user_id, cookies::DEVICE_TTL)
-    {
-        append_cookie(cookies::set(cookies::DEVICE, &device, cookies::DEVICE_TTL, auth.secure_cookies));
+    if let Some(device) = super::identity::tokens::issue_device(
+        &auth.keys,
+        signed_in.viewer.user_id,
+        cookies::DEVICE_TTL,
+    ) {
+        append_cookie(cookies::set(
+            cookies::DEVICE,
+            &device,
+            cookies::DEVICE_TTL,
+            auth.secure_cookies,
+        ));
     }
 }
 

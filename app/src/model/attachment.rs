@@ -248,7 +248,9 @@ mod tests {
         assert_eq!(safe_filename("résumé.pdf"), "résumé.pdf");
         // A right-to-left override would show this as "invoiceexe.jpg".
         assert_eq!(safe_filename("invoice\u{202E}gpj.exe"), "invoice_gpj.exe");
-        for c in ['\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202D}', '\u{2066}', '\u{2069}'] {
+        for c in [
+            '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202D}', '\u{2066}', '\u{2069}',
+        ] {
             assert_eq!(safe_filename(&format!("a{c}b.txt")), "a_b.txt", "{:?}", c);
         }
         let long = "é".repeat(300);

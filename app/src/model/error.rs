@@ -115,7 +115,9 @@ impl AppError {
             Self::Malformed { message } => {
                 format!("The request could not be read ({message}). Reload the page and try again.")
             }
-            Self::TooLarge => "That is more than the server accepts at once. Send less and try again.".into(),
+            Self::TooLarge => {
+                "That is more than the server accepts at once. Send less and try again.".into()
+            }
             Self::Conflict { message } | Self::PlanLimit { message, .. } => message.clone(),
             Self::RateLimited { retry_after_secs } => match retry_after_secs {
                 0..=1 => "Too many attempts. Try again in a second.".into(),
@@ -270,7 +272,11 @@ mod tests {
         // Echoed input never makes an error grow with the request.
         let long = "x".repeat(100_000);
         let e = AppError::from_server_fn_error(ServerFnErrorErr::Args(long));
-        assert!(e.user_message().chars().count() < 300, "{}", e.user_message().len());
+        assert!(
+            e.user_message().chars().count() < 300,
+            "{}",
+            e.user_message().len()
+        );
     }
 
     #[cfg(feature = "ssr")]

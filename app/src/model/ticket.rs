@@ -311,6 +311,49 @@ impl TicketFilter {
         }
     }
 
+    /// As [`from_query`](Self::from_query), but a value that names nothing (an unknown status,
+    /// a queue that is not an id, ...) is refused with its parameter named, for the REST API:
+    /// a typo must not quietly answer with the unfiltered list. Pages stay lenient.
+    pub fn from_query_checked(get: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
+        let present = |k: &str| get(k).filter(|v| !v.is_empty());
+        let checks: [(&str, fn(&str) -> bool, &str); 5] = [
+            (
+                "status",
+                |v| TicketStatus::parse(v).is_some(),
+                "Use open, pending, resolved or closed.",
+            ),
+            (
+                "priority",
+                |v| Priority::parse(v).is_some(),
+                "Use low, medium, high or urgent.",
+            ),
+            ("queue", |v| Uuid::parse_str(v).is_ok(), "Use a queue's id."),
+            (
+                "assignee",
+                |v| Uuid::parse_str(v).is_ok(),
+                "Use a member's user id.",
+            ),
+            (
+                "sort",
+                |v| TicketSort::parse(v).is_some(),
+                "Use updated, newest or oldest.",
+            ),
+        ];
+        let fields: Vec<FieldError> = checks
+            .into_iter()
+            .filter(|(key, valid, _)| present(key).is_some_and(|v| !valid(&v)))
+            .map(|(key, _, message)| FieldError {
+                field: key.into(),
+                message: message.into(),
+            })
+            .collect();
+        if fields.is_empty() {
+            Ok(Self::from_query(get))
+        } else {
+            Err(AppError::Validation { fields })
+        }
+    }
+
     /// The query string that `from_query` reads back, without the page position.
     /// The filter a query string (as [`to_query`](Self::to_query) writes it) stands for.
     pub fn from_query_string(query: &str) -> Self {
@@ -400,7 +443,8 @@ impl Cursor {
     /// Instants from year 1 to year 9999, in microseconds since 1970: every sort key a row can
     /// have, and well inside what PostgreSQL's timestamps hold (a key at the ends of `i64`
     /// overflowed its interval arithmetic).
-    const KEY_RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800_000_000..=253_402_300_799_999_999;
+    const KEY_RANGE: std::ops::RangeInclusive<i64> =
+        -62_135_596_800_000_000..=253_402_300_799_999_999;
 
     pub fn decode(s: &str) -> Option<Self> {
         let (key, id) = s.split_once('_')?;
@@ -885,7 +929,12 @@ mod tests {
             assert_eq!(Cursor::decode(bad), None, "{bad}");
         }
         let id = Uuid::now_v7().simple();
-        for key in [i64::MIN, i64::MAX, -62_135_596_800_000_001, 253_402_300_800_000_000] {
+        for key in [
+            i64::MIN,
+            i64::MAX,
+            -62_135_596_800_000_001,
+            253_402_300_800_000_000,
+        ] {
             assert_eq!(Cursor::decode(&format!("{key}_{id}")), None, "{key}");
         }
     }

@@ -23,7 +23,7 @@ use utoipa::{Modify, OpenApi};
         download_attachment,
     ),
     components(schemas(Problem)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemJson),
     security(("bearer" = [])),
 )]
 struct ApiDoc;
@@ -63,6 +63,44 @@ pub fn router() -> Router<AppState> {
         // A route, not a fallback: the pages' catch-all route would otherwise win.
         .route("/{*unknown}", any(|| async { Problem::not_found() }))
         .method_not_allowed_fallback(|| async { Problem::method_not_allowed() })
+}
+
+/// Every 4xx and 5xx answer is `application/problem+json` (the edge maps every error so),
+/// which is what the document says too, instead of utoipa's default `application/json`.
+struct ProblemJson;
+
+impl Modify for ProblemJson {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    let utoipa::openapi::RefOr::T(response) = response else {
+                        continue;
+                    };
+                    if !status.starts_with(['4', '5']) {
+                        continue;
+                    }
+                    response.content = std::mem::take(&mut response.content)
+                        .into_iter()
+                        .map(|(kind, content)| {
+                            if kind == "application/json" {
+                                (PROBLEM_JSON.to_string(), content)
+                            } else {
+                                (kind, content)
+                            }
+                        })
+                        .collect();
+                }
+            }
+        }
+    }
 }
 
 async fn index() -> Json<serde_json::Value> {

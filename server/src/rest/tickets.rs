@@ -88,7 +88,7 @@ pub async fn list(
     caller: SignedIn,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<TicketPage>, ApiError> {
-    let filter = TicketFilter::from_query(|k| params.get(k).cloned());
+    let filter = TicketFilter::from_query_checked(|k| params.get(k).cloned())?;
     Ok(Json(
         tickets::list(&state.ctx.db, caller.viewer.organisation_id, &filter).await?,
     ))

@@ -823,16 +823,35 @@ async fn signed_events_billing_cannot_store_are_rejected_once_not_retried_foreve
         json!({ "id": "in_odd", "customer": customer, "number": "ACME-1", "status": "paid",
                 "currency": currency, "amount_due": 100, "amount_paid": 100, "created": created })
     };
-    let four_letters = event("evt_cur", "invoice.payment_succeeded", t, invoice("gbpx", t));
+    let four_letters = event(
+        "evt_cur",
+        "invoice.payment_succeeded",
+        t,
+        invoice("gbpx", t),
+    );
     assert_eq!(outcome(&app, &four_letters).await, "rejected");
-    assert_eq!(outcome(&app, &four_letters).await, "duplicate", "a retry changes nothing");
-    let far_future = event("evt_time", "invoice.payment_succeeded", t, invoice("gbp", i64::MAX / 2));
+    assert_eq!(
+        outcome(&app, &four_letters).await,
+        "duplicate",
+        "a retry changes nothing"
+    );
+    let far_future = event(
+        "evt_time",
+        "invoice.payment_succeeded",
+        t,
+        invoice("gbp", i64::MAX / 2),
+    );
     assert_eq!(outcome(&app, &far_future).await, "rejected");
     let long_id = "evt_".to_string() + &"x".repeat(300);
     let long = event(&long_id, "invoice.payment_succeeded", t, invoice("gbp", t));
     assert_eq!(outcome(&app, &long).await, "rejected");
     assert_eq!(outcome(&app, &long).await, "duplicate");
-    let unreadable = event("evt_shape", "customer.subscription.updated", t, json!({ "id": 42 }));
+    let unreadable = event(
+        "evt_shape",
+        "customer.subscription.updated",
+        t,
+        json!({ "id": 42 }),
+    );
     assert_eq!(outcome(&app, &unreadable).await, "rejected");
 
     let mut db = app.db.owner_connection().await;

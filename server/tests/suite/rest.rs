@@ -375,4 +375,8 @@ async fn the_openapi_document_describes_every_route() {
         assert!(paths.contains(&p), "{p} in {paths:?}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Errors are documented as they are sent (issue 12).
+    let missing = &doc["paths"]["/api/v1/tickets/{number}"]["get"]["responses"]["404"]["content"];
+    assert!(missing["application/problem+json"].is_object(), "{missing}");
+    assert!(missing["application/json"].is_null(), "{missing}");
 }

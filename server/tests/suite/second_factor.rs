@@ -113,7 +113,10 @@ async fn five_wrong_codes_end_the_sign_in() {
     for (failures, left) in (0..5).rev().enumerate() {
         // From the third wrong code in a row the account waits before the next is checked.
         let wait = throttle::wait_secs(failures as i32);
-        tokio::time::sleep(std::time::Duration::from_millis(u64::from(wait) * 1000 + 50)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(
+            u64::from(wait) * 1000 + 50,
+        ))
+        .await;
         let r = call(&app, "/api/auth/verify", &challenge, &[("code", "123456")]).await;
         let body = r.text().await.unwrap();
         if left > 0 {
@@ -210,15 +213,30 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_the_factor_and
     let stale = call(&app, "/api/auth/verify", &challenge, &[("code", &old[1])]).await;
     assert_eq!(stale.status(), 422, "replaced codes stop working");
 
-    let wrong = call(&app, "/api/security/disable", &jar, &[("password", "nope"), ("code", &fresh[0])]).await;
+    let wrong = call(
+        &app,
+        "/api/security/disable",
+        &jar,
+        &[("password", "nope"), ("code", &fresh[0])],
+    )
+    .await;
     assert_eq!(wrong.status(), 422);
-    let password_only = call(&app, "/api/security/disable", &jar, &[("password", PASSWORD), ("code", "000000")]).await;
+    let password_only = call(
+        &app,
+        "/api/security/disable",
+        &jar,
+        &[("password", PASSWORD), ("code", "000000")],
+    )
+    .await;
     assert_eq!(password_only.status(), 422, "a wrong code keeps it on");
     let off = call(
         &app,
         "/api/security/disable",
         &jar,
-        &[("password", PASSWORD), ("code", &authenticator_code(&secret, 1).unwrap())],
+        &[
+            ("password", PASSWORD),
+            ("code", &authenticator_code(&secret, 1).unwrap()),
+        ],
     )
     .await;
     assert_eq!(off.status(), 200);
@@ -269,7 +287,10 @@ async fn wrong_codes_count_across_sign_ins_then_slow_down() {
         let challenge = cookies_from(&sign_in(&app, "ada@example.com").await);
         for _ in 0..2 {
             let r = call(&app, "/api/auth/verify", &challenge, &[("code", "123456")]).await;
-            statuses.push((r.status().as_u16(), r.headers().get(header::RETRY_AFTER).cloned()));
+            statuses.push((
+                r.status().as_u16(),
+                r.headers().get(header::RETRY_AFTER).cloned(),
+            ));
         }
     }
     let codes: Vec<u16> = statuses.iter().map(|(s, _)| *s).collect();
@@ -298,7 +319,10 @@ async fn the_tenth_wrong_code_locks_the_second_factor_not_the_password() {
     let challenge = cookies_from(&sign_in(&app, "ada@example.com").await);
     let r = call(&app, "/api/auth/verify", &challenge, &[("code", "123456")]).await;
     assert_eq!(r.status(), 429);
-    assert_eq!(r.headers()[header::RETRY_AFTER], throttle::LOCK_SECS.to_string().as_str());
+    assert_eq!(
+        r.headers()[header::RETRY_AFTER],
+        throttle::LOCK_SECS.to_string().as_str()
+    );
 
     // Locked: even the right code is not checked, on this challenge or a new one.
     let right = authenticator_code(&secret, 1).unwrap();
@@ -310,22 +334,38 @@ async fn the_tenth_wrong_code_locks_the_second_factor_not_the_password() {
         "/signin/verify",
         "the password still works: only the second step is locked"
     );
-    let r = call(&app, "/api/auth/verify", &cookies_from(&again), &[("code", &right)]).await;
+    let r = call(
+        &app,
+        "/api/auth/verify",
+        &cookies_from(&again),
+        &[("code", &right)],
+    )
+    .await;
     assert_eq!(r.status(), 429);
 
     let notice = app.mail.wait_for("ada@example.com", mails_before + 1).await;
     assert!(notice.subject().contains("locked"), "{}", notice.subject());
-    let audit: serde_json::Value = call(&app, "/api/audit/page", &jar, &[]).await.json().await.unwrap();
+    let audit: serde_json::Value = call(&app, "/api/audit/page", &jar, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(
-        audit["entries"].as_array().unwrap().iter().any(|e| e["action"] == "session.second_factor_locked"),
+        audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "session.second_factor_locked"),
         "{audit}"
     );
 
     // When the lock ends, the right code works and the count starts again.
-    sqlx::query("update users set second_factor_locked_until = now() where email = 'ada@example.com'")
-        .execute(&mut owner)
-        .await
-        .unwrap();
+    sqlx::query(
+        "update users set second_factor_locked_until = now() where email = 'ada@example.com'",
+    )
+    .execute(&mut owner)
+    .await
+    .unwrap();
     let fresh = cookies_from(&sign_in(&app, "ada@example.com").await);
     let r = call(&app, "/api/auth/verify", &fresh, &[("code", &right)]).await;
     assert_eq!(r.headers()[header::LOCATION], "/account");

@@ -173,7 +173,7 @@ impl Change {
     }
 
     /// Why this event cannot be stored as it is, if it cannot.
-    fn invalid(&self, created: i64) -> Option<String> {
+    fn invalid(&self, event_id: &str, created: i64) -> Option<String> {
         let id = |name: &str, value: &str| {
             (value.is_empty() || value.len() > MAX_ID_LEN)
                 .then(|| format!("{name} has {} characters", value.len()))
@@ -182,33 +182,39 @@ impl Change {
             secs.filter(|s| !INSTANT_SECS.contains(s))
                 .map(|s| format!("{name} {s} is out of range"))
         };
-        instant("created", Some(created)).or_else(|| match self {
-            Self::CheckoutCompleted(s) => s
-                .customer
-                .as_deref()
-                .and_then(|c| id("customer", c))
-                .or_else(|| s.subscription.as_deref().and_then(|v| id("subscription", v))),
-            Self::Subscription { sub, .. } => id("subscription", &sub.id)
-                .or_else(|| id("customer", &sub.customer))
-                .or_else(|| instant("trial_end", sub.trial_end))
-                .or_else(|| instant("current_period_end", sub.current_period_end))
-                .or_else(|| {
-                    sub.items.data.iter().find_map(|i| {
-                        id("item", &i.id)
-                            .or_else(|| id("price", &i.price.id))
-                            .or_else(|| instant("current_period_end", i.current_period_end))
-                    })
-                }),
-            Self::Invoice { invoice, .. } => id("invoice", &invoice.id)
-                .or_else(|| id("customer", &invoice.customer))
-                .or_else(|| instant("created", Some(invoice.created)))
-                .or_else(|| {
-                    let c = &invoice.currency;
-                    (c.len() != 3 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
-                        .then(|| format!("currency {c:?} is not an ISO 4217 code"))
-                }),
-            Self::Other => None,
-        })
+        id("event id", event_id)
+            .or_else(|| instant("created", Some(created)))
+            .or_else(|| match self {
+                Self::CheckoutCompleted(s) => s
+                    .customer
+                    .as_deref()
+                    .and_then(|c| id("customer", c))
+                    .or_else(|| {
+                        s.subscription
+                            .as_deref()
+                            .and_then(|v| id("subscription", v))
+                    }),
+                Self::Subscription { sub, .. } => id("subscription", &sub.id)
+                    .or_else(|| id("customer", &sub.customer))
+                    .or_else(|| instant("trial_end", sub.trial_end))
+                    .or_else(|| instant("current_period_end", sub.current_period_end))
+                    .or_else(|| {
+                        sub.items.data.iter().find_map(|i| {
+                            id("item", &i.id)
+                                .or_else(|| id("price", &i.price.id))
+                                .or_else(|| instant("current_period_end", i.current_period_end))
+                        })
+                    }),
+                Self::Invoice { invoice, .. } => id("invoice", &invoice.id)
+                    .or_else(|| id("customer", &invoice.customer))
+                    .or_else(|| instant("created", Some(invoice.created)))
+                    .or_else(|| {
+                        let c = &invoice.currency;
+                        (c.len() != 3 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
+                            .then(|| format!("currency {c:?} is not an ISO 4217 code"))
+                    }),
+                Self::Other => None,
+            })
     }
 
     /// The customer the event is about, and the organisation its metadata claims.
@@ -268,7 +274,7 @@ pub async fn handle(
     // is recorded as rejected: Stripe would otherwise retry it for days to the same end.
     let change = Change::read(&event.kind, &event.data.object)
         .map_err(|e| e.to_string())
-        .and_then(|change| match change.invalid(event.created) {
+        .and_then(|change| match change.invalid(&event.id, event.created) {
             Some(why) => Err(why),
             None => Ok(change),
         });

@@ -1,8 +1,8 @@
 //! Second factors: a code by email or from an authenticator app (TOTP, RFC 6238), with single-use
 //! backup codes; the sign-in challenge that waits for one; and turning them on and off.
 
-use super::tokens::SecretToken;
 use super::sign_in_limits;
+use super::tokens::SecretToken;
 use super::ClientInfo;
 use crate::backend::db::{scope_to, Db};
 use crate::backend::failure::internal;
@@ -333,19 +333,24 @@ async fn account_throttle(
     tx: &mut Transaction<'static, Postgres>,
     user: UserId,
 ) -> Result<AccountThrottle, AppError> {
-    let (failures, since_failure, locked_for, email, name): (i32, Option<f64>, Option<f64>, String, String) =
-        sqlx::query_as(
-            "select case when second_factor_failed_at > now() - make_interval(secs => $2)
+    let (failures, since_failure, locked_for, email, name): (
+        i32,
+        Option<f64>,
+        Option<f64>,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "select case when second_factor_failed_at > now() - make_interval(secs => $2)
                          then second_factor_failures else 0 end,
                     extract(epoch from now() - second_factor_failed_at)::float8,
                     extract(epoch from second_factor_locked_until - now())::float8,
                     email, name
                from users where id = $1 for update",
-        )
-        .bind(user.0)
-        .bind(f64::from(throttle::FORGET_SECS))
-        .fetch_one(&mut **tx)
-        .await?;
+    )
+    .bind(user.0)
+    .bind(f64::from(throttle::FORGET_SECS))
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(AccountThrottle {
         failures,
         since_failure,
@@ -613,7 +618,15 @@ pub async fn send_confirmation_code(db: &Db, viewer: &Viewer) -> Result<(), AppE
     }
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
     let token = SecretToken::generate();
-    insert_challenge(&mut tx, viewer, "confirm", Method::Email, &token, Some(&six_digits())).await?;
+    insert_challenge(
+        &mut tx,
+        viewer,
+        "confirm",
+        Method::Email,
+        &token,
+        Some(&six_digits()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -666,8 +679,12 @@ async fn confirm_change(
         }
     } else {
         code_error(match method {
-            Method::Totp => "That code isn't right. Enter the code your app shows now, or a backup code.",
-            Method::Email => "That code isn't right. Use the newest code we emailed you, or a backup code.",
+            Method::Totp => {
+                "That code isn't right. Enter the code your app shows now, or a backup code."
+            }
+            Method::Email => {
+                "That code isn't right. Use the newest code we emailed you, or a backup code."
+            }
         })
     })
 }

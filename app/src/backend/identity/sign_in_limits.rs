@@ -19,7 +19,11 @@ pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// A browser that signed in as this account before (its device cookie) is counted apart:
 /// only its own failures count against it and the per-address limit does not apply, so
 /// someone guessing elsewhere, or behind the same address, cannot lock the owner out.
-pub(super) async fn throttled(db: &Db, email: &Email, client: &ClientInfo) -> Result<Option<u32>, AppError> {
+pub(super) async fn throttled(
+    db: &Db,
+    email: &Email,
+    client: &ClientInfo,
+) -> Result<Option<u32>, AppError> {
     let window = THROTTLE_WINDOW.as_secs_f64();
     let trusted = trusted_device(db, email, client).await?;
     let (by_account, account_oldest): (i64, Option<f64>) = sqlx::query_as(
@@ -102,7 +106,15 @@ pub async fn reconfirm_password(
     let wrong = || AppError::validation("password", "That password isn't right.");
     let email = Email::try_from(viewer.email.clone()).map_err(|_| wrong())?;
     if let Some(retry_after_secs) = throttled(db, &email, client).await? {
-        record_login(db, Some(viewer.user_id), Some(&email), "throttled", client, false).await?;
+        record_login(
+            db,
+            Some(viewer.user_id),
+            Some(&email),
+            "throttled",
+            client,
+            false,
+        )
+        .await?;
         return Err(AppError::RateLimited { retry_after_secs });
     }
     let stored: Option<String> =
@@ -113,7 +125,15 @@ pub async fn reconfirm_password(
     if attempt.len() <= 1024 && password::verify(stored, attempt).await? {
         return Ok(());
     }
-    record_login(db, Some(viewer.user_id), Some(&email), "failed", client, false).await?;
+    record_login(
+        db,
+        Some(viewer.user_id),
+        Some(&email),
+        "failed",
+        client,
+        false,
+    )
+    .await?;
     Err(wrong())
 }
 

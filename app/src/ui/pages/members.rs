@@ -109,7 +109,13 @@ fn InviteForm(
 ) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let sent = move || matches!(action.value().get(), Some(Ok(())));
-    let decision = move || quote.get().flatten().and_then(Result::ok).map(|q| q.decision);
+    let decision = move || {
+        quote
+            .get()
+            .flatten()
+            .and_then(Result::ok)
+            .map(|q| q.decision)
+    };
     let refused = Signal::derive(move || matches!(decision(), Some(SeatDecision::Refused(_))));
     let busy = Signal::derive(move || action.pending().get() || refused.get());
     view! {
