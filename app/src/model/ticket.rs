@@ -316,7 +316,9 @@ impl TicketFilter {
     /// a typo must not quietly answer with the unfiltered list. Pages stay lenient.
     pub fn from_query_checked(get: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
         let present = |k: &str| get(k).filter(|v| !v.is_empty());
-        let checks: [(&str, fn(&str) -> bool, &str); 5] = [
+        // The parameter, whether a value of it names something, and what to use instead.
+        type Check = (&'static str, fn(&str) -> bool, &'static str);
+        let checks: [Check; 5] = [
             (
                 "status",
                 |v| TicketStatus::parse(v).is_some(),

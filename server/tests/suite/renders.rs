@@ -62,7 +62,7 @@ async fn bursts_over_every_page_as_admin_staff_and_nobody_all_finish() {
             let status = outcome.unwrap_or_else(|e| panic!("round {round}: {e}"));
             assert!(status < 500, "round {round}: {path} answered {status}");
         }
-        assert_eq!(page(&app, "/healthz", "").await, Ok(200), "round {round}");
+        assert_eq!(page(app, "/healthz", "").await, Ok(200), "round {round}");
     }
 }
 

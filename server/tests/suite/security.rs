@@ -143,7 +143,7 @@ async fn stalled_exports_hold_no_connection_and_are_capped_per_organisation() {
     );
     for _ in 0..5 {
         assert_eq!(
-            call(&app, "/api/tickets/list", &other, &[]).await.status(),
+            call(app, "/api/tickets/list", &other, &[]).await.status(),
             200
         );
         assert_eq!(app.get("/readyz").await.status(), 200);
