@@ -13,7 +13,7 @@ pub mod middleware;
 pub mod problem;
 pub mod rate_limit;
 pub mod relay;
-pub mod render_pool;
+pub mod render_scope;
 pub mod rest;
 pub mod router;
 pub mod scale_seed;

@@ -22,6 +22,8 @@ use tower_http::trace::TraceLayer;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn build(state: AppState) -> Router {
+    // First, before anything of Leptos's sets its default executor.
+    crate::render_scope::install();
     let routes = generate_route_list(App);
     let provide_app_context = {
         let ctx = state.ctx.clone();
@@ -41,16 +43,15 @@ pub fn build(state: AppState) -> Router {
         move || shell(options.clone())
     };
 
-    // Pages render on the render pool, never across the multi-threaded runtime's workers.
+    // A page's tasks are polled by its own render, never across the runtime's workers.
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, provide_app_context.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             provide_app_context,
             shell,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.render.clone(),
-            crate::render_pool::on_render_thread,
+        .layer(axum::middleware::from_fn(
+            crate::render_scope::in_render_scope,
         ));
 
     let mut router = Router::new();

@@ -22,7 +22,6 @@ pub fn state(config: Config) -> Result<AppState, std::io::Error> {
     let db = database(&config)?;
     let heartbeats = crate::watchdog::Heartbeats::new();
     Ok(AppState {
-        render: crate::render_pool::RenderPool::new(&heartbeats),
         heartbeats,
         leptos_options: config.leptos_options(),
         ctx: AppContext {

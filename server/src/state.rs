@@ -16,8 +16,6 @@ pub struct AppState {
     pub gate: crate::tenant_gate::TenantGate,
     /// Streamed exports running per organisation (two at once).
     pub exports: crate::tenant_gate::TenantGate,
-    /// The threads pages render on (render_pool.rs).
-    pub render: crate::render_pool::RenderPool,
     /// What the watchdog reads to tell a live process from a wedged one.
     pub heartbeats: Arc<crate::watchdog::Heartbeats>,
 }

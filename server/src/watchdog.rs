@@ -1,7 +1,6 @@
 //! Defence in depth against a wedged process (issue 11).
 //!
-//! Each runtime that serves requests (the multi-threaded one and every render thread) runs a
-//! task that beats once a second. A plain OS thread, outside every async runtime, checks the
+//! Each runtime that serves requests runs a task that beats once a second. A plain OS thread, outside every async runtime, checks the
 //! beats: when one has been silent for the configured time, nothing on that runtime is being
 //! polled, so the process logs why and aborts for its supervisor to restart it. The same thread
 //! gives SIGTERM a hard deadline, which the graceful shutdown cannot when its runtime is stuck,

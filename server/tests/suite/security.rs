@@ -196,36 +196,25 @@ async fn client_errors_are_4xx_problems_never_5xx() {
     assert_eq!(problem["errors"][0]["field"], "status", "{problem}");
 
     // A body that is not UTF-8 (was 502), and one over the 2 MiB limit (was 502).
-    let r = app
-        .client
-        .post(app.url("/api/tickets/create"))
-        .header(reqwest::header::COOKIE, &jar)
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .body(vec![b't', b'i', b't', b'l', b'e', b'=', 0xff, 0xfe, 0xfd])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400, "{}", r.text().await.unwrap_or_default());
-    let huge = format!("title={}", "x".repeat(3 * 1024 * 1024));
-    let r = app
-        .client
-        .post(app.url("/api/tickets/create"))
-        .header(reqwest::header::COOKIE, &jar)
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 413, "{}", r.text().await.unwrap_or_default());
+    let huge = format!("title={}", "x".repeat(3 * 1024 * 1024)).into_bytes();
+    for (body, status) in [(b"title=\xff\xfe\xfd".to_vec(), 400), (huge, 413)] {
+        let r = app
+            .client
+            .post(app.url("/api/tickets/create"))
+            .header(reqwest::header::COOKIE, &jar)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{}", r.text().await.unwrap_or_default());
+    }
 
     // Arguments of the wrong shape echo at most a little of themselves back.
-    let long = "y".repeat(200_000);
+    let long = "y".repeat(20_000);
     let r = call(&app, "/api/tickets/get", &jar, &[("number", &long)]).await;
     assert!(r.status().is_client_error(), "{}", r.status());
     let body = r.text().await.unwrap();
