@@ -198,8 +198,9 @@ async fn client_errors_are_4xx_problems_never_5xx() {
     // A body that is not UTF-8 (was 502), and one over the 2 MiB limit (was 502).
     let huge = format!("title={}", "x".repeat(3 * 1024 * 1024)).into_bytes();
     for (body, status) in [(b"title=\xff\xfe\xfd".to_vec(), 400), (huge, 413)] {
-        let r = app
-            .client
+        // A client of its own: the server closes a connection whose body it refused unread,
+        // and the shared client would reuse it for the next request.
+        let r = reqwest::Client::new()
             .post(app.url("/api/tickets/create"))
             .header(reqwest::header::COOKIE, &jar)
             .header(
@@ -214,12 +215,12 @@ async fn client_errors_are_4xx_problems_never_5xx() {
     }
 
     // Arguments of the wrong shape echo at most a little of themselves back.
-    let long = "y".repeat(20_000);
+    let long = "y".repeat(5_000);
     let r = call(&app, "/api/tickets/get", &jar, &[("number", &long)]).await;
     assert!(r.status().is_client_error(), "{}", r.status());
     let body = r.text().await.unwrap();
     assert!(
-        !body.is_empty() && body.len() < 4096,
+        !body.is_empty() && body.len() < 1000,
         "{} bytes",
         body.len()
     );
