@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { linkIn, waitForMail } from "./mail";
 import { PASSWORD, newPerson, openHydrated, signIn, signUp } from "./pages";
 
 test("sign up creates an organisation and signs you in; sign out signs you out", async ({ page }) => {
@@ -28,6 +29,30 @@ test("sign-up problems are shown beside each field and nothing is created", asyn
   await expect(email).toHaveAttribute("aria-invalid", "true");
   await expect(email).toHaveAccessibleDescription(/name@example.com/);
   await expect(page.getByLabel("Password")).toHaveAccessibleDescription(/at least 10 characters/i);
+  await expect(page).toHaveURL(/\/signup$/);
+});
+
+test("signing up again with a registered address answers as for a new one and emails the owner", async ({ page }) => {
+  const person = await signUp(page);
+  const other = await page.context().browser()!.newPage();
+  await openHydrated(other, "/signup");
+  await other.getByLabel("Your name").fill("Someone Else");
+  await other.getByLabel("Work email").fill(person.email);
+  await other.getByLabel("Password").fill(PASSWORD);
+  await other.getByLabel("Organisation name").fill("Another Org");
+  await other.getByRole("button", { name: "Create organisation" }).click();
+  await expect(other.getByTestId("sign-up-sent")).toContainText("Check your inbox");
+  const notice = await waitForMail(person.email, "You already have a Workdesk account");
+  expect(notice.text).not.toContain("/signup/confirm");
+  await other.close();
+});
+
+test("a used sign-up link says so and offers a new sign-up", async ({ page }) => {
+  const person = await signUp(page);
+  const mail = await waitForMail(person.email, "Finish creating your Workdesk organisation");
+  await openHydrated(page, linkIn(mail, "/signup/confirm?token="));
+  await expect(page.getByTestId("sign-up-link-dead")).toBeVisible();
+  await page.getByRole("link", { name: "Sign up again" }).click();
   await expect(page).toHaveURL(/\/signup$/);
 });
 

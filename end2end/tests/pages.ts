@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { linkIn, waitForMail } from "./mail";
 
 /** Every screen of the app. A new page joins the SSR, hydration and accessibility suites here. */
 export const PAGES: { path: string; heading: string; title: string; status?: number }[] = [
@@ -8,6 +9,7 @@ export const PAGES: { path: string; heading: string; title: string; status?: num
   { path: "/design-system", heading: "Design system", title: "Design system · Workdesk" },
   { path: "/signin", heading: "Sign in", title: "Sign in · Workdesk" },
   { path: "/signup", heading: "Create your organisation", title: "Create your organisation · Workdesk" },
+  { path: "/signup/confirm?token=expired", heading: "Finish creating your organisation", title: "Finish creating your organisation · Workdesk" },
   { path: "/forgot-password", heading: "Reset your password", title: "Reset your password · Workdesk" },
   { path: "/reset-password?token=expired", heading: "Choose a new password", title: "Choose a new password · Workdesk" },
   { path: "/signin/verify", heading: "Enter your sign-in code", title: "Enter your sign-in code · Workdesk" },
@@ -23,13 +25,19 @@ export function newPerson(label = "Ada") {
   return { name: `${label} Tester`, email: `${label.toLowerCase()}-${tag}@example.com`, organisation: `Org ${label} ${tag}` };
 }
 
-/** Signs up through the form and waits for the account page. */
+/** Signs up through the form, opens the emailed link, creates the organisation there and
+ * waits for the account page. */
 export async function signUp(page: Page, person = newPerson()) {
   await openHydrated(page, "/signup");
   await page.getByLabel("Your name").fill(person.name);
   await page.getByLabel("Work email").fill(person.email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByLabel("Organisation name").fill(person.organisation);
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page.getByTestId("sign-up-sent")).toBeVisible();
+  const mail = await waitForMail(person.email, "Finish creating your Workdesk organisation");
+  await openHydrated(page, linkIn(mail, "/signup/confirm?token="));
+  await expect(page.getByTestId("sign-up-pending")).toContainText(person.organisation);
   await page.getByRole("button", { name: "Create organisation" }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId("viewer-organisation")).toHaveText(person.organisation);

@@ -30,6 +30,8 @@ pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
     request::viewer(&AppContext::current()?).await
 }
 
+/// Files a sign-up and emails a link to finish it. Answers the same, no sooner than the floor,
+/// whether or not the address already has an account (whose owner is emailed instead).
 #[server(endpoint = "auth/sign_up")]
 pub async fn sign_up(
     name: String,
@@ -37,16 +39,43 @@ pub async fn sign_up(
     password: String,
     organisation: String,
 ) -> Result<(), AppError> {
-    use crate::backend::identity::accounts;
+    use crate::backend::identity::{sign_in_limits, sign_ups};
     use crate::backend::{request, tenancy::HostTenant, AppContext};
     use crate::model::identity::SignUpForm;
 
+    let started = std::time::Instant::now();
     let ctx = AppContext::current()?;
     if request::host_tenant() != HostTenant::Platform {
         return Err(AppError::Forbidden);
     }
     let form = SignUpForm::parse(&name, &email, password, &organisation)?;
-    let signed_in = accounts::sign_up(&ctx, form, &request::client_info()).await?;
+    let result = sign_ups::request(&ctx, form, &request::client_info()).await;
+    sign_in_limits::answer_no_sooner_than_floor(started).await;
+    result
+}
+
+/// What a sign-up link would create; `None` when it has expired or was used.
+#[server(endpoint = "auth/sign_up_link")]
+pub async fn check_sign_up_link(
+    token: String,
+) -> Result<Option<crate::model::identity::PendingSignUp>, AppError> {
+    use crate::backend::identity::sign_ups;
+    use crate::backend::AppContext;
+
+    sign_ups::pending(&AppContext::current()?.db, &token).await
+}
+
+/// Opens a sign-up link: the organisation is made and its new admin signed in.
+#[server(endpoint = "auth/confirm_sign_up")]
+pub async fn confirm_sign_up(token: String) -> Result<(), AppError> {
+    use crate::backend::identity::sign_ups;
+    use crate::backend::{request, tenancy::HostTenant, AppContext};
+
+    let ctx = AppContext::current()?;
+    if request::host_tenant() != HostTenant::Platform {
+        return Err(AppError::Forbidden);
+    }
+    let signed_in = sign_ups::confirm(&ctx, &token, &request::client_info()).await?;
     request::set_session_cookies(&ctx.auth, &signed_in);
     leptos_axum::redirect("/account");
     Ok(())

@@ -89,6 +89,54 @@ pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: u64) -> O
     )
 }
 
+/// The link that finishes a sign-up; the account exists only once it is opened, so the
+/// address is proven before anything is made.
+pub fn confirm_sign_up(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    link: &str,
+    valid_hours: u64,
+) -> OutgoingEmail {
+    compose(
+        to,
+        "Finish creating your Workdesk organisation".into(),
+        &format!("Hello {name},"),
+        &[format!(
+            "Open the link below to create {organisation} on Workdesk with this address. It works once, for {valid_hours} hours."
+        )],
+        Some(Action {
+            label: "Create my organisation",
+            url: link,
+        }),
+        "If you didn't sign up, ignore this email: nothing has been created.",
+    )
+}
+
+/// What a sign-up with an address that already has an account sends to that account's owner,
+/// instead of telling whoever typed it that the account exists.
+pub fn sign_up_with_existing_account(
+    to: &str,
+    name: &str,
+    sign_in: &str,
+    reset: &str,
+) -> OutgoingEmail {
+    compose(
+        to,
+        "You already have a Workdesk account".into(),
+        &format!("Hello {name},"),
+        &[
+            "Someone tried to create a new Workdesk account with this address, which already has one, so nothing new was made.".into(),
+            format!("If it was you, sign in with the link below, or choose a new password if you've forgotten it: {reset}"),
+        ],
+        Some(Action {
+            label: "Sign in",
+            url: sign_in,
+        }),
+        "If it wasn't you, ignore this email: your account is unchanged.",
+    )
+}
+
 pub fn password_changed(to: &str, name: &str) -> OutgoingEmail {
     compose(
         to,

@@ -171,7 +171,6 @@ pub struct SignUpForm {
     pub email: Email,
     pub password: NewPassword,
     pub organisation_name: String,
-    pub slug: Slug,
 }
 
 impl SignUpForm {
@@ -194,18 +193,12 @@ impl SignUpForm {
             .map_err(|m| field("password", m.into()));
         let organisation = display_name(organisation, 200, "your organisation's name")
             .map_err(|m| field("organisation", m));
-        let slug = organisation
-            .as_ref()
-            .ok()
-            .map(|o| slug_from_name(o))
-            .unwrap_or_else(|| Slug::try_from("org".to_string()).expect("constant slug is valid"));
         match (name, email, password, organisation) {
             (Ok(name), Ok(email), Ok(password), Ok(organisation_name)) => Ok(Self {
                 name,
                 email,
                 password,
                 organisation_name,
-                slug,
             }),
             _ => Err(AppError::Validation { fields: errors }),
         }
@@ -233,6 +226,13 @@ pub fn slug_from_name(name: &str) -> Slug {
         trimmed
     })
     .unwrap_or_else(|_| Slug::try_from("org".to_string()).expect("constant slug is valid"))
+}
+
+/// What an unopened sign-up link will create, shown on its page before the click.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSignUp {
+    pub email: String,
+    pub organisation_name: String,
 }
 
 /// The person using the app and the organisation they are acting in.
@@ -317,7 +317,7 @@ mod tests {
             "Acme Facilities Ltd.",
         )
         .unwrap();
-        assert_eq!(s.slug.as_str(), "acme-facilities-ltd");
+        assert_eq!(slug_from_name(&s.organisation_name).as_str(), "acme-facilities-ltd");
         assert_eq!(slug_from_name("???").as_str(), "org");
         assert_eq!(slug_from_name("Ünïcode Café").as_str(), "n-code-caf");
         assert!(slug_from_name(&"long name ".repeat(20)).as_str().len() <= Slug::MAX_LEN);

@@ -5,7 +5,7 @@ use super::layout::AppLayout;
 use super::pages::{
     AccountPage, ApiTokensPage, AuditPage, BillingPage, DesignSystemPage, ForgotPasswordPage,
     HomePage, InvitationPage, MembersPage, NewTicketPage, NotFoundPage, PricingPage, QueuesPage,
-    ResetPasswordPage, SignInPage, SignUpPage, StatusPage, TicketPage, TicketsPage, VerifyPage,
+    ConfirmSignUpPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage, TicketPage, TicketsPage, VerifyPage,
 };
 use crate::model::theme::Theme;
 use leptos::prelude::*;
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("design-system") view=DesignSystemPage />
                     <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("signup") view=SignUpPage />
+                    <Route path=path!("signup/confirm") view=ConfirmSignUpPage ssr=SsrMode::Async />
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("signin/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("forgot-password") view=ForgotPasswordPage />

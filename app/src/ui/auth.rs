@@ -2,7 +2,7 @@
 //! switches organisation.
 
 use crate::api::auth::{
-    get_viewer, SignIn, SignOut, SignUp, SwitchOrganisation, VerifySecondFactor,
+    get_viewer, ConfirmSignUp, SignIn, SignOut, SwitchOrganisation, VerifySecondFactor,
 };
 use crate::api::members::AcceptInvitation;
 use crate::model::error::AppError;
@@ -13,7 +13,7 @@ use leptos::prelude::*;
 pub struct Auth {
     pub viewer: Resource<Result<Option<Viewer>, AppError>>,
     pub sign_in: ServerAction<SignIn>,
-    pub sign_up: ServerAction<SignUp>,
+    pub confirm_sign_up: ServerAction<ConfirmSignUp>,
     pub sign_out: ServerAction<SignOut>,
     pub switch_organisation: ServerAction<SwitchOrganisation>,
     pub verify: ServerAction<VerifySecondFactor>,
@@ -22,7 +22,7 @@ pub struct Auth {
 
 pub fn provide_auth() -> Auth {
     let sign_in = ServerAction::<SignIn>::new();
-    let sign_up = ServerAction::<SignUp>::new();
+    let confirm_sign_up = ServerAction::<ConfirmSignUp>::new();
     let sign_out = ServerAction::<SignOut>::new();
     let switch_organisation = ServerAction::<SwitchOrganisation>::new();
     let verify = ServerAction::<VerifySecondFactor>::new();
@@ -32,7 +32,7 @@ pub fn provide_auth() -> Auth {
         move || {
             (
                 sign_in.version().get(),
-                sign_up.version().get(),
+                confirm_sign_up.version().get(),
                 sign_out.version().get(),
                 switch_organisation.version().get(),
                 verify.version().get(),
@@ -44,7 +44,7 @@ pub fn provide_auth() -> Auth {
     let auth = Auth {
         viewer,
         sign_in,
-        sign_up,
+        confirm_sign_up,
         sign_out,
         switch_organisation,
         verify,

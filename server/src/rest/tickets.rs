@@ -98,16 +98,24 @@ pub async fn list(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTicketBody {
+    /// Not blank; no control characters.
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
     title: String,
+    /// Markdown; no NUL characters.
     #[serde(default)]
+    #[schema(max_length = 50000, pattern = r"^[^\u0000]*$")]
     description: String,
     #[serde(default)]
     priority: Option<Priority>,
+    /// Default: the organisation's default queue.
     #[serde(default)]
     queue_id: Option<Uuid>,
+    /// An active member of the organisation.
     #[serde(default)]
     assignee_id: Option<Uuid>,
+    /// A day between 2000 and 2199.
     #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date, pattern = r"^2[01][0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     due_on: Option<time::Date>,
 }
 
@@ -181,7 +189,10 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TicketPatch {
+    /// The version the change was made against (the number in the ETag). Required unless
+    /// `If-Match` is sent; without either the answer is 428.
     #[serde(default)]
+    #[schema(minimum = 1)]
     version: Option<i32>,
     #[serde(default)]
     status: Option<TicketStatus>,
@@ -193,19 +204,33 @@ pub struct TicketPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>, nullable)]
     assignee_id: Option<Option<Uuid>>,
-    /// `null` removes the due date.
+    /// A day between 2000 and 2199; `null` removes the due date.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<time::Date>, nullable)]
+    #[schema(value_type = Option<String>, format = Date, nullable, pattern = r"^2[01][0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     due_on: Option<Option<time::Date>>,
+}
+
+impl TicketPatch {
+    /// The fields a patch may change; it must name at least one (the document says so too).
+    pub const CHANGES: [&'static str; 5] = ["status", "priority", "queue_id", "assignee_id", "due_on"];
+
+    fn changes_nothing(&self) -> bool {
+        self.status.is_none()
+            && self.priority.is_none()
+            && self.queue_id.is_none()
+            && self.assignee_id.is_none()
+            && self.due_on.is_none()
+    }
 }
 
 #[utoipa::path(patch, path = "/api/v1/tickets/{number}", tag = "tickets", request_body = TicketPatch,
     params(("number" = i64, Path, description = "The ticket's number in its organisation"),
-           ("If-Match" = Option<String>, Header, description = "The ETag the change was made against")),
+           ("If-Match" = Option<String>, Header, description = "The ETag the change was made against; or send `version` in the body")),
     responses((status = 200, body = TicketDetail), (status = 401, body = crate::problem::Problem),
               (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem),
-              (status = 412, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem),
-              (status = 428, body = crate::problem::Problem)))]
+              (status = 412, body = crate::problem::Problem, description = "If-Match names an older version"),
+              (status = 422, body = crate::problem::Problem),
+              (status = 428, body = crate::problem::Problem, description = "Neither If-Match nor version was sent")))]
 pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -215,6 +240,13 @@ pub async fn update(
 ) -> Result<Response, ApiError> {
     let n = number(&raw)?;
     let patch: TicketPatch = body(&headers, &bytes)?;
+    if patch.changes_nothing() {
+        return Err(AppError::validation(
+            "body",
+            "Name at least one field to change: status, priority, queue_id, assignee_id or due_on.",
+        )
+        .into());
+    }
     let (id, current_version) = tickets::locate(&state.ctx.db, &caller.viewer, n).await?;
     let if_match = headers
         .get(header::IF_MATCH)
@@ -279,6 +311,8 @@ pub async fn comments(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommentBody {
+    /// Not blank; no NUL characters.
+    #[schema(max_length = 20000, pattern = r"^[^\u0000]*\S[^\u0000]*$")]
     body: String,
     #[serde(default)]
     internal: bool,

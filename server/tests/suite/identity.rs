@@ -82,30 +82,135 @@ async fn sign_up_creates_a_user_an_organisation_and_an_admin_membership() {
     );
 }
 
-#[tokio::test]
-async fn a_second_sign_up_with_the_same_email_is_refused_and_changes_nothing() {
-    let app = TestApp::spawn().await;
-    sign_up(&app, "ada@example.com", "First").await;
-    let r = app
-        .client
+async fn sign_up_form(app: &TestApp, name: &str, email: &str, organisation: &str) -> reqwest::Response {
+    app.client
         .post(app.url("/api/auth/sign_up"))
         .form(&[
-            ("name", "Imposter"),
-            ("email", "ADA@example.com"),
+            ("name", name),
+            ("email", email),
             ("password", PASSWORD),
-            ("organisation", "Second"),
+            ("organisation", organisation),
         ])
         .send()
         .await
-        .unwrap();
-    let body = r.text().await.unwrap();
-    assert!(body.contains("already exists"), "{body}");
+        .unwrap()
+}
+
+/// Presses the sign-up link page's button, whatever the outcome.
+async fn open_sign_up_link(app: &TestApp, token: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/auth/confirm_sign_up"))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
     let mut db = app.db.owner_connection().await;
-    let orgs: i64 = sqlx::query_scalar("select count(*) from organisations")
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_one(&mut db)
         .await
+        .unwrap()
+}
+
+/// The form used to answer 409 "already exists" for a registered address. It now answers as
+/// for a new one, makes nothing, and tells the account's owner by email instead.
+#[tokio::test]
+async fn a_sign_up_with_a_known_address_answers_as_for_a_new_one_and_emails_the_owner() {
+    let app = TestApp::spawn().await;
+    sign_up(&app, "ada@example.com", "First").await;
+
+    let known = sign_up_form(&app, "Imposter", "ADA@example.com", "Second").await;
+    let (known_status, known_body) = (known.status(), known.text().await.unwrap());
+    let new = sign_up_form(&app, "Newcomer", "new@example.com", "Third").await;
+    assert_eq!(known_status, new.status());
+    assert_eq!(known_body, new.text().await.unwrap());
+    assert_eq!(known_status, 200);
+
+    let notice = app.mail.wait_for("ada@example.com", 1).await;
+    assert_eq!(notice.subject(), "You already have a Workdesk account");
+    assert!(notice.link("/signup/confirm").is_none(), "no link to finish anything");
+    assert!(notice.link("/forgot-password").is_some());
+    let link = app.mail.wait_for("new@example.com", 1).await;
+    assert!(link.link("/signup/confirm?token=").is_some());
+
+    assert_eq!(count(&app, "select count(*) from organisations").await, 1);
+    assert_eq!(count(&app, "select count(*) from users").await, 1, "nothing is made before the link is opened");
+}
+
+#[tokio::test]
+async fn a_sign_up_link_shows_what_it_makes_works_once_and_then_is_dead() {
+    let app = TestApp::spawn().await;
+    assert_eq!(sign_up_form(&app, "Ada", "ada@example.com", "Engines").await.status(), 200);
+    let token = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 1).await);
+
+    let check = |token: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .client
+                .post(app.url("/api/auth/sign_up_link"))
+                .form(&[("token", token.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let pending = check(token.clone()).await;
+    assert_eq!(pending["email"], "ada@example.com");
+    assert_eq!(pending["organisation_name"], "Engines");
+
+    let jar = crate::common::confirm_sign_up(&app, &token).await;
+    assert_eq!(viewer(&app, &jar).await["organisation_name"], "Engines");
+    assert!(check(token.clone()).await.is_null(), "a used link shows as dead");
+
+    let again = open_sign_up_link(&app, &token).await;
+    assert_eq!(again.status(), 422);
+    assert!(again.text().await.unwrap().contains("expired or was already used"));
+    assert_eq!(count(&app, "select count(*) from organisations").await, 1);
+
+    for bad in ["", "not-a-token", &"A".repeat(43)] {
+        assert!(check(bad.to_string()).await.is_null(), "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn an_expired_sign_up_link_makes_nothing_and_sign_ups_past_three_an_hour_send_no_mail() {
+    let app = TestApp::spawn().await;
+    assert_eq!(sign_up_form(&app, "Ada", "ada@example.com", "Engines").await.status(), 200);
+    let token = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 1).await);
+    let mut db = app.db.owner_connection().await;
+    sqlx::query("update sign_up_requests set expires_at = now() - interval '1 second'")
+        .execute(&mut db)
+        .await
         .unwrap();
-    assert_eq!(orgs, 1, "the failed sign-up rolled back its organisation");
+    let r = open_sign_up_link(&app, &token).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(count(&app, "select count(*) from users").await, 0);
+
+    for _ in 0..3 {
+        assert_eq!(sign_up_form(&app, "Ada", "ada@example.com", "Engines").await.status(), 200);
+    }
+    app.mail.wait_for("ada@example.com", 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.mail.to("ada@example.com").len(), 3, "the fourth in an hour sent nothing");
+}
+
+/// Two links for one address: the second opened finds the account made and says so.
+#[tokio::test]
+async fn of_two_sign_up_links_for_one_address_only_the_first_opened_makes_an_account() {
+    let app = TestApp::spawn().await;
+    sign_up_form(&app, "Ada", "ada@example.com", "First").await;
+    sign_up_form(&app, "Ada", "ada@example.com", "Second").await;
+    let first = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 1).await);
+    let second = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 2).await);
+    crate::common::confirm_sign_up(&app, &second).await;
+    let r = open_sign_up_link(&app, &first).await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+    assert_eq!(count(&app, "select count(*) from organisations").await, 1);
 }
 
 #[tokio::test]

@@ -201,6 +201,12 @@ async fn a_token_files_changes_and_discusses_tickets_safely() {
         )
         .await;
     assert_eq!(problem(blind).await.0, 428);
+    for nothing in [body!({}), body!({ "version": 2 })] {
+        let r = api
+            .send(reqwest::Method::PATCH, "/api/v1/tickets/1", &nothing, &[("If-Match", "\"2\"")])
+            .await;
+        assert_eq!(problem(r).await.0, 422, "a patch that changes nothing");
+    }
     let invalid = api
         .send(
             reqwest::Method::PATCH,
@@ -379,4 +385,17 @@ async fn the_openapi_document_describes_every_route() {
     let missing = &doc["paths"]["/api/v1/tickets/{number}"]["get"]["responses"]["404"]["content"];
     assert!(missing["application/problem+json"].is_object(), "{missing}");
     assert!(missing["application/json"].is_null(), "{missing}");
+    // What the server requires, the document requires (issue 12).
+    let schemas = &doc["components"]["schemas"];
+    let patch = &schemas["TicketPatch"];
+    assert_eq!(patch["properties"]["version"]["type"], "integer", "{patch}");
+    assert_eq!(patch["properties"]["version"]["minimum"], 1, "{patch}");
+    assert_eq!(patch["anyOf"].as_array().map(Vec::len), Some(5), "{patch}");
+    let precondition = &doc["paths"]["/api/v1/tickets/{number}"]["patch"]["responses"]["428"];
+    assert!(precondition.is_object(), "428 documented");
+    let title = &schemas["NewTicketBody"]["properties"]["title"];
+    assert_eq!(title["maxLength"], 200, "{title}");
+    assert!(title["pattern"].is_string(), "a blank title is not valid: {title}");
+    assert!(schemas["NewCommentBody"]["properties"]["body"]["pattern"].is_string());
+    assert_eq!(schemas["TicketDetail"]["properties"]["version"]["type"], "integer");
 }

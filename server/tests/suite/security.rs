@@ -227,7 +227,7 @@ async fn client_errors_are_4xx_problems_never_5xx() {
 }
 
 /// Sign-in and reset requests were 1-1.5 ms slower for existing accounts (twenty tries told
-/// them apart). Every failed sign-in and every reset request now answers no sooner than a fixed
+/// them apart). Every failed sign-in, reset request and sign-up now answers no sooner than a fixed
 /// floor far above that difference; this checks the floor (a lower bound cannot be flaky).
 #[tokio::test]
 async fn answers_that_could_reveal_an_account_wait_for_the_same_floor() {
@@ -250,6 +250,24 @@ async fn answers_that_could_reveal_an_account_wait_for_the_same_floor() {
         (
             "/api/auth/forgot_password",
             vec![("email", "nobody@example.com")],
+        ),
+        (
+            "/api/auth/sign_up",
+            vec![
+                ("name", "Imposter"),
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery staple"),
+                ("organisation", "Second"),
+            ],
+        ),
+        (
+            "/api/auth/sign_up",
+            vec![
+                ("name", "Newcomer"),
+                ("email", "new@example.com"),
+                ("password", "correct horse battery staple"),
+                ("organisation", "Third"),
+            ],
         ),
     ] {
         let started = std::time::Instant::now();

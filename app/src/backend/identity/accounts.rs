@@ -1,15 +1,14 @@
-//! Accounts: signing up (a user, an organisation and an admin membership), signing in, and
-//! who the viewer of a request is.
+//! Accounts: signing in, sessions starting, and who the viewer of a request is (signing up is
+//! in `sign_ups`).
 
 use super::sign_in_limits::{record_login, throttled};
 use super::{password, second_factor, sessions, tokens, AuthSettings, ClientInfo, Principal};
-use crate::backend::db::{scope_to, Db};
+use crate::backend::db::Db;
 use crate::backend::failure::internal;
 use crate::backend::{audit, mail, outbox, tenancy, AppContext};
 use crate::model::error::AppError;
 use crate::model::identity::{
-    describe_device, Email, LoginActivity, LoginOutcome, OrganisationChoice, Role, SignUpForm,
-    UserId, Viewer,
+    describe_device, Email, LoginActivity, LoginOutcome, OrganisationChoice, Role, UserId, Viewer,
 };
 use crate::model::tenancy::OrganisationId;
 use uuid::Uuid;
@@ -29,125 +28,6 @@ pub struct SignedIn {
     pub viewer: Viewer,
     pub access_token: String,
     pub refresh_token: tokens::RefreshToken,
-}
-
-pub async fn sign_up(
-    ctx: &AppContext,
-    form: SignUpForm,
-    client: &ClientInfo,
-) -> Result<SignedIn, AppError> {
-    let db = &ctx.db;
-    let password_hash = password::hash(form.password.expose()).await?;
-    let user_id = UserId(Uuid::now_v7());
-    let org_id = OrganisationId::generate();
-    let mut tx = db.pool().begin().await?;
-
-    let inserted = sqlx::query(
-        "insert into users (id, email, name, password_hash) values ($1, $2, $3, $4)
-         on conflict (email) do nothing",
-    )
-    .bind(user_id.0)
-    .bind(form.email.as_str())
-    .bind(&form.name)
-    .bind(&password_hash)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        return Err(AppError::Conflict {
-            message: "An account with this email already exists. Sign in, or reset your password if you've forgotten it.".into(),
-        });
-    }
-
-    // The first free slug of name, name-2, name-3, ...; a random tail after that.
-    let mut slug = None;
-    for n in 1..=20 {
-        let candidate = if n == 1 {
-            form.slug.as_str().to_string()
-        } else {
-            format!("{}-{n}", form.slug.as_str())
-        };
-        let won = sqlx::query(
-            "insert into organisations (id, slug, name) values ($1, $2, $3) on conflict (slug) do nothing",
-        )
-        .bind(org_id.0)
-        .bind(&candidate)
-        .bind(&form.organisation_name)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if won == 1 {
-            slug = Some(candidate);
-            break;
-        }
-    }
-    if slug.is_none() {
-        let candidate = format!(
-            "{}-{}",
-            form.slug.as_str(),
-            &Uuid::now_v7().simple().to_string()[24..]
-        );
-        sqlx::query("insert into organisations (id, slug, name) values ($1, $2, $3)")
-            .bind(org_id.0)
-            .bind(&candidate)
-            .bind(&form.organisation_name)
-            .execute(&mut *tx)
-            .await?;
-    }
-
-    scope_to(&mut tx, org_id).await?;
-    let membership_id = Uuid::now_v7();
-    sqlx::query(
-        "insert into memberships (organisation_id, id, user_id, role) values ($1, $2, $3, 'admin')",
-    )
-    .bind(org_id.0)
-    .bind(membership_id)
-    .bind(user_id.0)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        org_id,
-        Some(user_id),
-        "organisation.created",
-        ("organisation", org_id.0),
-        client,
-        serde_json::json!({}),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        org_id,
-        Some(user_id),
-        "member.joined",
-        ("membership", membership_id),
-        client,
-        serde_json::json!({ "role": "admin" }),
-    )
-    .await?;
-    tx.commit().await?;
-
-    // The Stripe customer is made in the background: sign-up never waits on Stripe, and
-    // checkout makes it if this attempt failed.
-    {
-        let (ctx, name, email) = (
-            ctx.clone(),
-            form.organisation_name.clone(),
-            form.email.as_str().to_string(),
-        );
-        tokio::spawn(async move {
-            crate::backend::billing::on_organisation_created(&ctx, org_id, &name, &email).await
-        });
-    }
-    let viewer = Viewer {
-        user_id,
-        name: form.name,
-        email: form.email.as_str().to_string(),
-        organisation_id: org_id,
-        organisation_name: form.organisation_name,
-        role: Role::Admin,
-    };
-    start_session(ctx, viewer, client, true).await
 }
 
 /// Signs in with email and password. On a tenant's host (`only_in`), only its members may.
@@ -263,7 +143,7 @@ async fn proceed(
     ))
 }
 
-async fn start_session(
+pub(super) async fn start_session(
     ctx: &AppContext,
     viewer: Viewer,
     client: &ClientInfo,

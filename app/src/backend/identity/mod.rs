@@ -9,6 +9,7 @@ pub mod resets;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in_limits;
+pub mod sign_ups;
 pub mod tokens;
 
 use std::time::Duration;

@@ -31,7 +31,7 @@ pub use not_found::NotFoundPage;
 pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use queues::QueuesPage;
 pub use sign_in::SignInPage;
-pub use sign_up::SignUpPage;
+pub use sign_up::{ConfirmSignUpPage, SignUpPage};
 pub use status::StatusPage;
 pub use ticket::TicketPage;
 pub use tickets::{NewTicketPage, TicketsPage};

@@ -1,16 +1,21 @@
+//! Signing up: the form, then the emailed link's page that creates the organisation.
+
+use crate::api::auth::{check_sign_up_link, SignUp};
 use crate::model::identity::NewPassword;
 use crate::ui::auth::use_auth;
-use crate::ui::components::{field_error, Button, EmailField, FormError, TextField};
+use crate::ui::components::{field_error, Button, EmailField, ErrorNotice, FormError, TextField};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let auth = use_auth();
-    let error = Signal::derive(move || auth.sign_up.value().get().and_then(Result::err));
-    let pending = auth.sign_up.pending();
+    let action = ServerAction::<SignUp>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    let pending = action.pending();
     view! {
         <Title text="Create your organisation" />
         <div class="mx-auto flex max-w-md flex-col gap-6">
@@ -19,7 +24,7 @@ pub fn SignUpPage() -> impl IntoView {
                 "You'll be its administrator and can invite your team afterwards. Already have an account? "
                 <A href="/signin" attr:class="font-medium text-primary underline">"Sign in"</A>
             </p>
-            <ActionForm action=auth.sign_up attr:class="flex flex-col gap-4" attr:aria-label="Create your organisation" attr:novalidate=true>
+            <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Create your organisation" attr:novalidate=true>
                 <FormError error=error fields=&["name", "email", "password", "organisation"] />
                 <TextField label="Your name" name="name" autocomplete="name" required=true max_length=100 error=field_error(error, "name") />
                 <EmailField label="Work email" error=field_error(error, "email") />
@@ -42,9 +47,75 @@ pub fn SignUpPage() -> impl IntoView {
                     error=field_error(error, "organisation")
                 />
                 <Button submit=true disabled=pending>
-                    {move || if pending.get() { "Creating…" } else { "Create organisation" }}
+                    {move || if pending.get() { "Sending…" } else { "Create organisation" }}
                 </Button>
             </ActionForm>
+            <div role="status">
+                {move || {
+                    sent()
+                        .then(|| {
+                            view! {
+                                <p class="rounded-md border border-border bg-surface p-3" data-testid="sign-up-sent">
+                                    "Check your inbox: we've emailed a link to finish creating your organisation. It works once, for 24 hours, and nothing is created until you open it."
+                                </p>
+                            }
+                        })
+                }}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ConfirmSignUpPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let pending_sign_up = Resource::new_blocking(token, check_sign_up_link);
+    let action = auth.confirm_sign_up;
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let pending = action.pending();
+    view! {
+        <Title text="Finish creating your organisation" />
+        <div class="mx-auto flex max-w-md flex-col gap-6">
+            <h1 class="text-2xl font-bold">"Finish creating your organisation"</h1>
+            <Suspense>
+                {move || {
+                    pending_sign_up
+                        .get()
+                        .map(|r| match r {
+                            Ok(Some(p)) => {
+                                view! {
+                                    <p data-testid="sign-up-pending">
+                                        "Create " <strong>{p.organisation_name}</strong> " with "
+                                        <strong>{p.email}</strong> " as its administrator?"
+                                    </p>
+                                    <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Finish creating your organisation">
+                                        <FormError error fields=&["token"] />
+                                        <input type="hidden" name="token" value=token() />
+                                        <Button submit=true disabled=pending>
+                                            {move || if pending.get() { "Creating…" } else { "Create organisation" }}
+                                        </Button>
+                                    </ActionForm>
+                                }
+                                    .into_any()
+                            }
+                            Ok(None) => {
+                                view! {
+                                    <p class="rounded-md border border-border bg-surface p-3" data-testid="sign-up-link-dead">
+                                        "This link has expired or was already used. "
+                                        <A href="/signup" attr:class="font-medium text-primary underline">"Sign up again"</A>
+                                        " for a new one, or "
+                                        <A href="/signin" attr:class="font-medium text-primary underline">"sign in"</A>
+                                        "."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        })
+                }}
+            </Suspense>
         </div>
     }
 }

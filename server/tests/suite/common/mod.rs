@@ -423,6 +423,8 @@ pub fn cookie<'a>(jar: &'a str, name: &str) -> Option<&'a str> {
 
 /// Signs up through the server function, as the sign-up form does; returns the cookies.
 pub async fn sign_up(app: &TestApp, name: &str, email: &str, organisation: &str) -> String {
+    let address = email.trim().to_lowercase();
+    let before = app.mail.to(&address).len();
     let r = app
         .client
         .post(app.url("/api/auth/sign_up"))
@@ -435,9 +437,37 @@ pub async fn sign_up(app: &TestApp, name: &str, email: &str, organisation: &str)
         .send()
         .await
         .expect("sign-up request");
+    assert_eq!(
+        r.status(),
+        200,
+        "sign-up failed: {}",
+        r.text().await.unwrap_or_default()
+    );
+    let link_mail = app.mail.wait_for(&address, before + 1).await;
+    app.mail.discard(&link_mail);
+    confirm_sign_up(app, &sign_up_token(&link_mail)).await
+}
+
+/// The token of the link in a sign-up email.
+pub fn sign_up_token(mail: &smtp::Received) -> String {
+    let link = mail
+        .link("/signup/confirm?token=")
+        .unwrap_or_else(|| panic!("a sign-up link in {:?}", mail.subject()));
+    link.split("token=").nth(1).expect("token").to_string()
+}
+
+/// Opens a sign-up link as its page's button does; returns the new admin's cookies.
+pub async fn confirm_sign_up(app: &TestApp, token: &str) -> String {
+    let r = app
+        .client
+        .post(app.url("/api/auth/confirm_sign_up"))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .expect("confirm request");
     assert!(
         r.status().is_redirection() || r.status().is_success(),
-        "sign-up failed: {}",
+        "confirming the sign-up failed: {}",
         r.status()
     );
     let jar = cookies_from(&r);
