@@ -317,7 +317,10 @@ mod tests {
             "Acme Facilities Ltd.",
         )
         .unwrap();
-        assert_eq!(slug_from_name(&s.organisation_name).as_str(), "acme-facilities-ltd");
+        assert_eq!(
+            slug_from_name(&s.organisation_name).as_str(),
+            "acme-facilities-ltd"
+        );
         assert_eq!(slug_from_name("???").as_str(), "org");
         assert_eq!(slug_from_name("Ünïcode Café").as_str(), "n-code-caf");
         assert!(slug_from_name(&"long name ".repeat(20)).as_str().len() <= Slug::MAX_LEN);

@@ -315,7 +315,8 @@ impl TicketFilter {
     /// a queue that is not an id, ...) is refused with its parameter named, for the REST API:
     /// a typo must not quietly answer with the unfiltered list. Pages stay lenient.
     pub fn from_query_checked(get: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
-        let present = |k: &str| get(k).filter(|v| !v.is_empty());
+        // Unlike a form's, an empty value is not "any": it names nothing, so it is refused.
+        let present = |k: &str| get(k);
         // The parameter, whether a value of it names something, and what to use instead.
         type Check = (&'static str, fn(&str) -> bool, &'static str);
         let checks: [Check; 5] = [

@@ -3,9 +3,10 @@ use super::components::theme_toggle::RenderedTheme;
 use super::components::{provide_toaster, ToastRegion};
 use super::layout::AppLayout;
 use super::pages::{
-    AccountPage, ApiTokensPage, AuditPage, BillingPage, DesignSystemPage, ForgotPasswordPage,
-    HomePage, InvitationPage, MembersPage, NewTicketPage, NotFoundPage, PricingPage, QueuesPage,
-    ConfirmSignUpPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage, TicketPage, TicketsPage, VerifyPage,
+    AccountPage, ApiTokensPage, AuditPage, BillingPage, ConfirmSignUpPage, DesignSystemPage,
+    ForgotPasswordPage, HomePage, InvitationPage, MembersPage, NewTicketPage, NotFoundPage,
+    PricingPage, QueuesPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage, TicketPage,
+    TicketsPage, VerifyPage,
 };
 use crate::model::theme::Theme;
 use leptos::prelude::*;

@@ -19,15 +19,15 @@ pub fn key(headers: &HeaderMap, token: Option<Uuid>) -> Result<Option<(Uuid, Str
     let (Some(token), Some(raw)) = (token, headers.get(HEADER)) else {
         return Ok(None);
     };
+    // Exactly what the document's pattern says: no spaces, nothing outside printable ASCII.
     let key = raw
         .to_str()
         .ok()
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= KEY_MAX)
+        .filter(|k| (1..=KEY_MAX).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
         .ok_or_else(|| {
             AppError::validation(
                 "Idempotency-Key",
-                format!("Use 1 to {KEY_MAX} visible ASCII characters."),
+                format!("Use 1 to {KEY_MAX} visible ASCII characters, without spaces."),
             )
         })?;
     Ok(Some((token, key.to_string())))

@@ -78,7 +78,7 @@ pub async fn queues(
         ("queue" = Option<Uuid>, Query, description = "Only tickets in this queue"),
         ("assignee" = Option<Uuid>, Query, description = "Only tickets assigned to this member"),
         ("q" = Option<String>, Query, description = "Words to find in titles, descriptions and comments"),
-        ("sort" = Option<String>, Query, description = "updated (default), newest or oldest"),
+        ("sort" = Option<String>, Query, description = "updated (default), newest or oldest", pattern = "^(updated|newest|oldest)$"),
         ("after" = Option<String>, Query, description = "The `next` cursor of the previous page"),
     ),
     responses((status = 200, body = TicketPage), (status = 401, body = crate::problem::Problem),
@@ -99,7 +99,10 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct NewTicketBody {
     /// Not blank; no control characters.
-    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     title: String,
     /// Markdown; no NUL characters.
     #[serde(default)]
@@ -120,7 +123,7 @@ pub struct NewTicketBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicketBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeats with the same key get the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeats with the same key get the first answer", pattern = "^[!-~]{1,200}$")),
     responses((status = 201, body = TicketDetail), (status = 401, body = crate::problem::Problem),
               (status = 409, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
 pub async fn create(
@@ -177,6 +180,12 @@ pub async fn get(
     Ok(with_etag(StatusCode::OK, &ticket))
 }
 
+/// A field that may be left out but, when sent, must not be `null` (a ticket always has a
+/// status, a priority and a queue, so `null` would mean nothing).
+fn not_null<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 /// Present and `null` is different from absent: `null` clears, absent leaves alone.
 fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     d: D,
@@ -191,14 +200,17 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 pub struct TicketPatch {
     /// The version the change was made against (the number in the ETag). Required unless
     /// `If-Match` is sent; without either the answer is 428.
-    #[serde(default)]
-    #[schema(minimum = 1)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(minimum = 1, nullable = false)]
     version: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     status: Option<TicketStatus>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     priority: Option<Priority>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     queue_id: Option<Uuid>,
     /// `null` unassigns.
     #[serde(default, deserialize_with = "present")]
@@ -212,7 +224,8 @@ pub struct TicketPatch {
 
 impl TicketPatch {
     /// The fields a patch may change; it must name at least one (the document says so too).
-    pub const CHANGES: [&'static str; 5] = ["status", "priority", "queue_id", "assignee_id", "due_on"];
+    pub const CHANGES: [&'static str; 5] =
+        ["status", "priority", "queue_id", "assignee_id", "due_on"];
 
     fn changes_nothing(&self) -> bool {
         self.status.is_none()
@@ -320,7 +333,7 @@ pub struct NewCommentBody {
 
 #[utoipa::path(post, path = "/api/v1/tickets/{number}/comments", tag = "tickets", request_body = NewCommentBody,
     params(("number" = i64, Path, description = "The ticket's number in its organisation"),
-           ("Idempotency-Key" = Option<String>, Header, description = "Repeats with the same key get the first answer")),
+           ("Idempotency-Key" = Option<String>, Header, description = "Repeats with the same key get the first answer", pattern = "^[!-~]{1,200}$")),
     responses((status = 201, body = Vec<Comment>, description = "The ticket's comments, the new one last"),
               (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem),
               (status = 409, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]

@@ -82,7 +82,12 @@ async fn sign_up_creates_a_user_an_organisation_and_an_admin_membership() {
     );
 }
 
-async fn sign_up_form(app: &TestApp, name: &str, email: &str, organisation: &str) -> reqwest::Response {
+async fn sign_up_form(
+    app: &TestApp,
+    name: &str,
+    email: &str,
+    organisation: &str,
+) -> reqwest::Response {
     app.client
         .post(app.url("/api/auth/sign_up"))
         .form(&[
@@ -130,19 +135,31 @@ async fn a_sign_up_with_a_known_address_answers_as_for_a_new_one_and_emails_the_
 
     let notice = app.mail.wait_for("ada@example.com", 1).await;
     assert_eq!(notice.subject(), "You already have a Workdesk account");
-    assert!(notice.link("/signup/confirm").is_none(), "no link to finish anything");
+    assert!(
+        notice.link("/signup/confirm").is_none(),
+        "no link to finish anything"
+    );
     assert!(notice.link("/forgot-password").is_some());
     let link = app.mail.wait_for("new@example.com", 1).await;
     assert!(link.link("/signup/confirm?token=").is_some());
 
     assert_eq!(count(&app, "select count(*) from organisations").await, 1);
-    assert_eq!(count(&app, "select count(*) from users").await, 1, "nothing is made before the link is opened");
+    assert_eq!(
+        count(&app, "select count(*) from users").await,
+        1,
+        "nothing is made before the link is opened"
+    );
 }
 
 #[tokio::test]
 async fn a_sign_up_link_shows_what_it_makes_works_once_and_then_is_dead() {
     let app = TestApp::spawn().await;
-    assert_eq!(sign_up_form(&app, "Ada", "ada@example.com", "Engines").await.status(), 200);
+    assert_eq!(
+        sign_up_form(&app, "Ada", "ada@example.com", "Engines")
+            .await
+            .status(),
+        200
+    );
     let token = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 1).await);
 
     let check = |token: String| {
@@ -165,11 +182,18 @@ async fn a_sign_up_link_shows_what_it_makes_works_once_and_then_is_dead() {
 
     let jar = crate::common::confirm_sign_up(&app, &token).await;
     assert_eq!(viewer(&app, &jar).await["organisation_name"], "Engines");
-    assert!(check(token.clone()).await.is_null(), "a used link shows as dead");
+    assert!(
+        check(token.clone()).await.is_null(),
+        "a used link shows as dead"
+    );
 
     let again = open_sign_up_link(&app, &token).await;
     assert_eq!(again.status(), 422);
-    assert!(again.text().await.unwrap().contains("expired or was already used"));
+    assert!(again
+        .text()
+        .await
+        .unwrap()
+        .contains("expired or was already used"));
     assert_eq!(count(&app, "select count(*) from organisations").await, 1);
 
     for bad in ["", "not-a-token", &"A".repeat(43)] {
@@ -180,7 +204,12 @@ async fn a_sign_up_link_shows_what_it_makes_works_once_and_then_is_dead() {
 #[tokio::test]
 async fn an_expired_sign_up_link_makes_nothing_and_sign_ups_past_three_an_hour_send_no_mail() {
     let app = TestApp::spawn().await;
-    assert_eq!(sign_up_form(&app, "Ada", "ada@example.com", "Engines").await.status(), 200);
+    assert_eq!(
+        sign_up_form(&app, "Ada", "ada@example.com", "Engines")
+            .await
+            .status(),
+        200
+    );
     let token = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 1).await);
     let mut db = app.db.owner_connection().await;
     sqlx::query("update sign_up_requests set expires_at = now() - interval '1 second'")
@@ -192,11 +221,20 @@ async fn an_expired_sign_up_link_makes_nothing_and_sign_ups_past_three_an_hour_s
     assert_eq!(count(&app, "select count(*) from users").await, 0);
 
     for _ in 0..3 {
-        assert_eq!(sign_up_form(&app, "Ada", "ada@example.com", "Engines").await.status(), 200);
+        assert_eq!(
+            sign_up_form(&app, "Ada", "ada@example.com", "Engines")
+                .await
+                .status(),
+            200
+        );
     }
     app.mail.wait_for("ada@example.com", 3).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(app.mail.to("ada@example.com").len(), 3, "the fourth in an hour sent nothing");
+    assert_eq!(
+        app.mail.to("ada@example.com").len(),
+        3,
+        "the fourth in an hour sent nothing"
+    );
 }
 
 /// Two links for one address: the second opened finds the account made and says so.

@@ -21,7 +21,11 @@ pub const MAX_PER_HOUR: i64 = 3;
 
 /// Files a sign-up and emails the address: a link to finish it, or, if the address already has
 /// an account, a notice to its owner. The caller answers the same either way.
-pub async fn request(ctx: &AppContext, form: SignUpForm, client: &ClientInfo) -> Result<(), AppError> {
+pub async fn request(
+    ctx: &AppContext,
+    form: SignUpForm,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
     let db = &ctx.db;
     // Hashed on both paths, so neither answers sooner.
     let password_hash = password::hash(form.password.expose()).await?;
@@ -109,7 +113,11 @@ pub async fn pending(db: &Db, token: &str) -> Result<Option<PendingSignUp>, AppE
 
 /// Opens a sign-up link: makes the user, the organisation and the admin membership, stops every
 /// other link of that address, and signs the new admin in.
-pub async fn confirm(ctx: &AppContext, token: &str, client: &ClientInfo) -> Result<SignedIn, AppError> {
+pub async fn confirm(
+    ctx: &AppContext,
+    token: &str,
+    client: &ClientInfo,
+) -> Result<SignedIn, AppError> {
     let token = SecretToken::parse(token).ok_or_else(link_error)?;
     let db = &ctx.db;
     let mut tx = db.pool().begin().await?;
@@ -229,7 +237,11 @@ async fn create_organisation(
             return Ok(org_id);
         }
     }
-    let candidate = format!("{}-{}", base.as_str(), &Uuid::now_v7().simple().to_string()[24..]);
+    let candidate = format!(
+        "{}-{}",
+        base.as_str(),
+        &Uuid::now_v7().simple().to_string()[24..]
+    );
     sqlx::query("insert into organisations (id, slug, name) values ($1, $2, $3)")
         .bind(org_id.0)
         .bind(&candidate)

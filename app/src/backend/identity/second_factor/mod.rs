@@ -5,7 +5,7 @@
 use super::sign_in_limits;
 use super::tokens::SecretToken;
 use super::ClientInfo;
-use crate::backend::db::{scope_to, Db};
+use crate::backend::db::Db;
 use crate::backend::failure::internal;
 use crate::backend::{audit, mail, outbox};
 use crate::model::error::AppError;
