@@ -449,8 +449,18 @@ impl Cursor {
     const KEY_RANGE: std::ops::RangeInclusive<i64> =
         -62_135_596_800_000_000..=253_402_300_799_999_999;
 
+    /// Only what `encode` writes (`-?digits_32 lower-case hex`, the REST document's pattern),
+    /// so a cursor is either one of ours or refused.
     pub fn decode(s: &str) -> Option<Self> {
         let (key, id) = s.split_once('_')?;
+        let digits = key.strip_prefix('-').unwrap_or(key);
+        let well_formed = !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && id.len() == 32
+            && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !well_formed {
+            return None;
+        }
         Some(Self {
             key_micros: key.parse().ok().filter(|k| Self::KEY_RANGE.contains(k))?,
             id: Uuid::parse_str(id).ok()?,
@@ -939,6 +949,17 @@ mod tests {
             253_402_300_800_000_000,
         ] {
             assert_eq!(Cursor::decode(&format!("{key}_{id}")), None, "{key}");
+        }
+        // Only the shape `encode` writes: not another spelling of the same position.
+        let hyphenated = Uuid::now_v7().hyphenated().to_string();
+        let upper = id.to_string().to_uppercase();
+        for other in [
+            format!("5_{hyphenated}"),
+            format!("+5_{id}"),
+            format!("5_{upper}"),
+            format!("-_{id}"),
+        ] {
+            assert_eq!(Cursor::decode(&other), None, "{other}");
         }
     }
 

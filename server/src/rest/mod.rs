@@ -147,16 +147,25 @@ fn precondition(status: StatusCode, detail: &str) -> Response {
 /// sniffed from its bytes; downloads are always attachments.
 #[utoipa::path(post, path = "/api/v1/tickets/{number}/attachments", tag = "attachments",
     params(("number" = i64, Path, description = "The ticket's number in its organisation")),
-    request_body(content_type = "multipart/form-data", description = "One part named `file`"),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = app::model::attachment::Attachment),
-              (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+              (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem, description = "No `file` part, an empty file, or one over 10 MB")))]
 #[allow(dead_code)] // documents crate::attachments::upload
 fn upload_attachment() {}
+
+/// The upload form: one part named `file`; other parts are ignored.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documents the multipart body crate::attachments::upload reads
+struct AttachmentUpload {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
 
 /// The file's bytes, as a download.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "attachments",
     params(("id" = uuid::Uuid, Path, description = "The attachment's id")),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file, as the type its bytes were sniffed as, always with `Content-Disposition: attachment`", content_type = "*/*"),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 #[allow(dead_code)] // documents crate::attachments::download
 fn download_attachment() {}

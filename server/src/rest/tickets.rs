@@ -79,7 +79,7 @@ pub async fn queues(
         ("assignee" = Option<Uuid>, Query, description = "Only tickets assigned to this member"),
         ("q" = Option<String>, Query, description = "Words to find in titles, descriptions and comments"),
         ("sort" = Option<String>, Query, description = "updated (default), newest or oldest", pattern = "^(updated|newest|oldest)$"),
-        ("after" = Option<String>, Query, description = "The `next` cursor of the previous page"),
+        ("after" = Option<String>, Query, description = "The `next` cursor of the previous page", pattern = "^-?[0-9]{1,18}_[0-9a-f]{32}$"),
     ),
     responses((status = 200, body = TicketPage), (status = 401, body = crate::problem::Problem),
               (status = 422, body = crate::problem::Problem)))]
