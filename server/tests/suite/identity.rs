@@ -101,6 +101,13 @@ async fn sign_up_form(
         .unwrap()
 }
 
+/// Fills in the sign-up form as Ada and returns the token of the link in the `nth` email.
+async fn requested_link(app: &TestApp, organisation: &str, nth: usize) -> String {
+    let r = sign_up_form(app, "Ada", "ada@example.com", organisation).await;
+    assert_eq!(r.status(), 200);
+    crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", nth).await)
+}
+
 /// Presses the sign-up link page's button, whatever the outcome.
 async fn open_sign_up_link(app: &TestApp, token: &str) -> reqwest::Response {
     app.client
@@ -154,13 +161,7 @@ async fn a_sign_up_with_a_known_address_answers_as_for_a_new_one_and_emails_the_
 #[tokio::test]
 async fn a_sign_up_link_shows_what_it_makes_works_once_and_then_is_dead() {
     let app = TestApp::spawn().await;
-    assert_eq!(
-        sign_up_form(&app, "Ada", "ada@example.com", "Engines")
-            .await
-            .status(),
-        200
-    );
-    let token = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 1).await);
+    let token = requested_link(&app, "Engines", 1).await;
 
     let check = |token: String| {
         let app = &app;
@@ -204,13 +205,7 @@ async fn a_sign_up_link_shows_what_it_makes_works_once_and_then_is_dead() {
 #[tokio::test]
 async fn an_expired_sign_up_link_makes_nothing_and_sign_ups_past_three_an_hour_send_no_mail() {
     let app = TestApp::spawn().await;
-    assert_eq!(
-        sign_up_form(&app, "Ada", "ada@example.com", "Engines")
-            .await
-            .status(),
-        200
-    );
-    let token = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 1).await);
+    let token = requested_link(&app, "Engines", 1).await;
     let mut db = app.db.owner_connection().await;
     sqlx::query("update sign_up_requests set expires_at = now() - interval '1 second'")
         .execute(&mut db)
@@ -241,10 +236,8 @@ async fn an_expired_sign_up_link_makes_nothing_and_sign_ups_past_three_an_hour_s
 #[tokio::test]
 async fn of_two_sign_up_links_for_one_address_only_the_first_opened_makes_an_account() {
     let app = TestApp::spawn().await;
-    sign_up_form(&app, "Ada", "ada@example.com", "First").await;
-    sign_up_form(&app, "Ada", "ada@example.com", "Second").await;
-    let first = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 1).await);
-    let second = crate::common::sign_up_token(&app.mail.wait_for("ada@example.com", 2).await);
+    let first = requested_link(&app, "First", 1).await;
+    let second = requested_link(&app, "Second", 2).await;
     crate::common::confirm_sign_up(&app, &second).await;
     let r = open_sign_up_link(&app, &first).await;
     assert!(r.status().is_client_error(), "{}", r.status());
