@@ -78,9 +78,8 @@ pub async fn billing_csv(
     State(state): State<AppState>,
     SignedIn { viewer, .. }: SignedIn,
 ) -> Response {
-    if !viewer.role.manages_members() {
-        return crate::problem::Problem::from(app::model::error::AppError::Forbidden)
-            .into_response();
+    if let Err(refused) = viewer.require(app::model::permission::Permission::ManageBilling) {
+        return crate::problem::Problem::from(refused).into_response();
     }
     match billing::history_csv(&state.ctx, &viewer).await {
         Ok(csv) => csv_download(csv.into_response(), "billing"),

@@ -8,7 +8,8 @@ use uuid::Uuid;
 #[server(endpoint = "api_tokens/list")]
 pub async fn list_api_tokens() -> Result<Vec<ApiToken>, AppError> {
     use crate::backend::{api_tokens, request};
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageApiTokens).await?;
     api_tokens::list(&ctx.db, &viewer).await
 }
 
@@ -17,7 +18,8 @@ pub async fn create_api_token(name: String, role: String) -> Result<CreatedToken
     use crate::backend::{api_tokens, request};
     use crate::model::api_token::parse_name;
     use crate::model::identity::Role;
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageApiTokens).await?;
     let name = parse_name(&name)?;
     let role = Role::parse(&role).ok_or_else(|| AppError::validation("role", "Choose a role."))?;
     api_tokens::create(&ctx.db, &viewer, name, role, &request::client_info()).await
@@ -26,6 +28,7 @@ pub async fn create_api_token(name: String, role: String) -> Result<CreatedToken
 #[server(endpoint = "api_tokens/revoke")]
 pub async fn revoke_api_token(id: Uuid) -> Result<(), AppError> {
     use crate::backend::{api_tokens, request};
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageApiTokens).await?;
     api_tokens::revoke(&ctx.db, &viewer, id, &request::client_info()).await
 }

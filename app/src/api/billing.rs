@@ -8,7 +8,8 @@ use leptos::prelude::*;
 #[server(endpoint = "billing/overview")]
 pub async fn get_billing_overview() -> Result<BillingOverview, AppError> {
     use crate::backend::{billing, request};
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageBilling).await?;
     billing::overview(&ctx, &viewer).await
 }
 
@@ -26,7 +27,8 @@ pub async fn plan_entitlements() -> Result<Entitlements, AppError> {
 #[server(endpoint = "billing/seat_quote")]
 pub async fn quote_seat() -> Result<SeatQuote, AppError> {
     use crate::backend::{billing, request};
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageMembers).await?;
     billing::seat_quote(&ctx, &viewer).await
 }
 
@@ -36,7 +38,8 @@ pub async fn quote_seat() -> Result<SeatQuote, AppError> {
 pub async fn choose_plan(plan: String) -> Result<Redirect, AppError> {
     use crate::backend::{billing, request};
     use crate::model::billing::Plan;
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageBilling).await?;
     let plan = Plan::parse(&plan).ok_or_else(|| AppError::validation("plan", "Choose a plan."))?;
     let on_org_host = request::host_tenant().organisation_id().is_some();
     billing::choose_plan(&ctx, &viewer, plan, on_org_host, &request::client_info()).await
@@ -45,7 +48,8 @@ pub async fn choose_plan(plan: String) -> Result<Redirect, AppError> {
 #[server(endpoint = "billing/portal")]
 pub async fn billing_portal() -> Result<Redirect, AppError> {
     use crate::backend::{billing, request};
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageBilling).await?;
     billing::portal(
         &ctx,
         &viewer,

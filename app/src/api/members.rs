@@ -21,7 +21,8 @@ pub async fn invite_member(
     extra_seat_confirmed: Option<bool>,
 ) -> Result<(), AppError> {
     use crate::backend::{identity::members, request};
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageMembers).await?;
     members::invite(
         &ctx,
         &viewer,
@@ -36,7 +37,8 @@ pub async fn invite_member(
 #[server(endpoint = "members/revoke_invitation")]
 pub async fn revoke_invitation(id: Uuid) -> Result<(), AppError> {
     use crate::backend::{identity::members, request};
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageMembers).await?;
     members::revoke_invitation(&ctx, &viewer, id, &request::client_info()).await
 }
 
@@ -45,7 +47,8 @@ pub async fn change_member_role(membership_id: Uuid, role: String) -> Result<(),
     use crate::backend::identity::members::{self, Change};
     use crate::backend::request;
     use crate::model::identity::Role;
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageMembers).await?;
     let role = Role::parse(&role).ok_or_else(|| AppError::validation("role", "Choose a role."))?;
     members::change(
         &ctx,
@@ -61,7 +64,8 @@ pub async fn change_member_role(membership_id: Uuid, role: String) -> Result<(),
 pub async fn set_member_enabled(membership_id: Uuid, enabled: bool) -> Result<(), AppError> {
     use crate::backend::identity::members::{self, Change};
     use crate::backend::request;
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ManageMembers).await?;
     let change = if enabled {
         Change::Enable
     } else {
@@ -110,6 +114,7 @@ pub async fn accept_invitation(
 #[server(endpoint = "audit/page")]
 pub async fn audit_log(before: Option<Uuid>) -> Result<AuditPage, AppError> {
     use crate::backend::{audit, request};
-    let (ctx, viewer) = request::member_manager().await?;
+    let (ctx, viewer) =
+        request::permitted(crate::model::permission::Permission::ViewAuditLog).await?;
     Ok(audit::page(&ctx.db, viewer.organisation_id, before, 50).await?)
 }

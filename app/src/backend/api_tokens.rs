@@ -13,11 +13,7 @@ use crate::model::tenancy::OrganisationId;
 use uuid::Uuid;
 
 fn admins_only(viewer: &Viewer) -> Result<(), AppError> {
-    if viewer.role.manages_members() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    viewer.require(crate::model::permission::Permission::ManageApiTokens)
 }
 
 /// A request made with a token: who it acts as, and which token (for idempotency keys and

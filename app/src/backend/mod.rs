@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod audit;
 pub mod billing;
 pub mod context;
+pub mod csv;
 pub mod db;
 pub mod failure;
 pub mod identity;

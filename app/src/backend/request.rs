@@ -81,14 +81,13 @@ pub async fn signed_in() -> Result<(AppContext, Viewer), AppError> {
     Ok((ctx, viewer))
 }
 
-/// As `signed_in`, for what only those who manage members may do.
-pub async fn member_manager() -> Result<(AppContext, Viewer), AppError> {
+/// As `signed_in`, for what needs `permission`.
+pub async fn permitted(
+    permission: crate::model::permission::Permission,
+) -> Result<(AppContext, Viewer), AppError> {
     let (ctx, viewer) = signed_in().await?;
-    if viewer.role.manages_members() {
-        Ok((ctx, viewer))
-    } else {
-        Err(AppError::Forbidden)
-    }
+    viewer.require(permission)?;
+    Ok((ctx, viewer))
 }
 
 /// The value of a request cookie.

@@ -73,9 +73,7 @@ pub async fn change_queue(
     change: QueueChange,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    if !viewer.role.manages_work() {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(crate::model::permission::Permission::ArrangeQueues)?;
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
     default_queue(&mut tx, org).await?;
@@ -849,7 +847,10 @@ struct ApprovalRow {
 
 /// A manager or admin may decide an approval, but never one they asked for themselves.
 fn may_decide(viewer: &Viewer, requested_by: Option<Uuid>) -> bool {
-    viewer.role.manages_work() && requested_by != Some(viewer.user_id.0)
+    viewer
+        .role
+        .can(crate::model::permission::Permission::DecideApprovals)
+        && requested_by != Some(viewer.user_id.0)
 }
 
 async fn approvals_of(
@@ -1106,11 +1107,8 @@ pub async fn export_csv(
                 r.8,
                 r.9,
             ]
-            .iter()
-            .map(|cell| csv_cell(cell))
-            .collect::<Vec<_>>()
-            .join(",");
-            if !send(line + "\r\n").await {
+            .map(|cell| super::csv::text(&cell));
+            if !send(super::csv::line(line)).await {
                 tracing::info!("ticket export ended: the client went away or stopped reading");
                 return Ok(());
             }
@@ -1133,33 +1131,3 @@ type ExportRow = (
     String,
     String,
 );
-
-/// One CSV field (RFC 4180). A cell a spreadsheet would run as a formula (=, +, -, @, tab,
-/// return) gets a leading apostrophe, so an exported title cannot execute in Excel.
-pub fn csv_cell(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_cell;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("-1"), "'-1");
-        assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
-    }
-}

@@ -42,16 +42,6 @@ impl Role {
         }
     }
 
-    /// Invite, disable and change the roles of members; make and revoke API tokens.
-    pub fn manages_members(self) -> bool {
-        self == Self::Admin
-    }
-
-    /// Decide approvals and arrange queues: managers and admins.
-    pub fn manages_work(self) -> bool {
-        matches!(self, Self::Admin | Self::Manager)
-    }
-
     /// The lesser of two roles: what a token made by someone can do at most.
     pub fn at_most(self, other: Self) -> Self {
         let rank = |r: Self| Self::ALL.len() - Self::ALL.iter().position(|x| *x == r).unwrap_or(0);
@@ -332,8 +322,9 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("owner"), None);
-        assert!(Role::Admin.manages_members());
-        assert!(!Role::Manager.manages_members());
+        use crate::model::permission::Permission;
+        assert!(Role::Admin.can(Permission::ManageMembers));
+        assert!(!Role::Manager.can(Permission::ManageMembers));
     }
 }
 

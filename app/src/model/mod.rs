@@ -7,6 +7,7 @@ pub mod billing;
 pub mod error;
 pub mod identity;
 pub mod members;
+pub mod permission;
 pub mod second_factor;
 pub mod system;
 pub mod tenancy;

@@ -1,5 +1,6 @@
 use super::auth::use_auth;
 use super::components::ThemeToggle;
+use crate::model::permission::Permission;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -101,11 +102,9 @@ fn SignedInNav() -> impl IntoView {
                         view! {
                             <NavItem href="/tickets" label="Tickets" />
                             <NavItem href="/members" label="Members" />
-                            {v.role.manages_members().then(|| view! {
-                                <NavItem href="/audit" label="Audit log" />
-                                <NavItem href="/api-tokens" label="API tokens" />
-                                <NavItem href="/billing" label="Billing" />
-                            })}
+                            {v.role.can(Permission::ViewAuditLog).then(|| view! { <NavItem href="/audit" label="Audit log" /> })}
+                            {v.role.can(Permission::ManageApiTokens).then(|| view! { <NavItem href="/api-tokens" label="API tokens" /> })}
+                            {v.role.can(Permission::ManageBilling).then(|| view! { <NavItem href="/billing" label="Billing" /> })}
                         }
                     })
             }}

@@ -7,7 +7,7 @@ pub mod stripe_api;
 pub mod webhook;
 
 use crate::backend::identity::ClientInfo;
-use crate::backend::{audit, AppContext};
+use crate::backend::{audit, csv, AppContext};
 use crate::model::billing::{
     extra_seats, monthly_total, BillingMode, BillingOverview, Entitlements, Feature, Invoice,
     Money, Plan, Redirect, Refusal, SeatDecision, SeatQuote, Standing, SubscriptionStatus,
@@ -381,19 +381,18 @@ pub async fn history_csv(ctx: &AppContext, viewer: &Viewer) -> Result<String, Ap
     require(&mut tx, viewer.organisation_id, Feature::CsvExport).await?;
     let rows = invoices(&mut tx, 10_000).await?;
     tx.commit().await?;
-    let mut csv = String::from("number,created_at,status,currency,amount_due,amount_paid\r\n");
+    let mut out = String::from("number,created_at,status,currency,amount_due,amount_paid\r\n");
     for i in rows {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{}\r\n",
-            csv_field(&i.number),
-            i.created_at,
-            csv_field(&i.status),
-            i.amount_due.currency.code(),
+        out.push_str(&csv::line([
+            csv::text(&i.number),
+            csv::text(&i.created_at),
+            csv::text(&i.status),
+            csv::text(i.amount_due.currency.code()),
             decimal(i.amount_due.minor),
             decimal(i.amount_paid.minor),
-        ));
+        ]));
     }
-    Ok(csv)
+    Ok(out)
 }
 
 /// Minor units as a plain decimal (`4900` -> `49.00`): spreadsheets read it as a number.
@@ -401,20 +400,6 @@ fn decimal(minor: i64) -> String {
     let sign = if minor < 0 { "-" } else { "" };
     let abs = minor.unsigned_abs();
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
-/// Quoted when needed; a leading formula character is defused so a spreadsheet shows text.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }
 
 /// The Stripe customer of `org`, created on first need. Two requests racing create two
@@ -609,8 +594,8 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(csv_field("INV-1"), "INV-1");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv::text("INV-1"), "INV-1");
+        assert_eq!(csv::text("a,b"), "\"a,b\"");
+        assert_eq!(csv::text("=HYPERLINK(1)"), "'=HYPERLINK(1)");
     }
 }

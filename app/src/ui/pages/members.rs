@@ -58,7 +58,10 @@ pub fn MembersPage() -> impl IntoView {
         auth.viewer
             .get()
             .and_then(|v| v.ok().flatten())
-            .is_some_and(|v| v.role.manages_members())
+            .is_some_and(|v| {
+                v.role
+                    .can(crate::model::permission::Permission::ManageMembers)
+            })
     });
     // The seat quote belongs to the invite form, but is made here, once, with the page: made
     // inside the admin-only closure it was a resource created while its parent Suspense was

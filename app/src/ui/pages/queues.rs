@@ -40,7 +40,10 @@ pub fn QueuesPage() -> impl IntoView {
         auth.viewer
             .get()
             .and_then(|v| v.ok().flatten())
-            .is_some_and(|v| v.role.manages_work())
+            .is_some_and(|v| {
+                v.role
+                    .can(crate::model::permission::Permission::ArrangeQueues)
+            })
     });
     let rename_error = action_error(actions.rename.value());
     let render = move |queues: Vec<Queue>| {
