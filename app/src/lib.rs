@@ -5,7 +5,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
-pub mod model;
+/// The shared types, a crate of their own (`app/model`) so they build without Leptos or I/O.
+pub use ::model;
 pub mod ui;
 
 pub use ui::app::{shell, App};

@@ -10,8 +10,8 @@ use crate::backend::identity::ClientInfo;
 use crate::backend::{audit, csv, AppContext};
 use crate::model::billing::{
     extra_seats, monthly_total, BillingMode, BillingOverview, Entitlements, Feature, Invoice,
-    Money, Plan, Redirect, Refusal, SeatDecision, SeatQuote, Standing, SubscriptionStatus,
-    TRIAL_DAYS, TRIAL_PLAN,
+    Money, Plan, Redirect, SeatDecision, SeatQuote, Standing, SubscriptionStatus, TRIAL_DAYS,
+    TRIAL_PLAN,
 };
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
@@ -52,15 +52,6 @@ impl Billing {
 
     pub fn stripe(&self) -> Option<&StripeConnection> {
         self.stripe.as_deref()
-    }
-}
-
-impl From<Refusal> for AppError {
-    fn from(r: Refusal) -> Self {
-        AppError::PlanLimit {
-            message: r.message,
-            upgrade_to: r.upgrade_to,
-        }
     }
 }
 

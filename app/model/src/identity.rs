@@ -322,7 +322,7 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("owner"), None);
-        use crate::model::permission::Permission;
+        use crate::permission::Permission;
         assert!(Role::Admin.can(Permission::ManageMembers));
         assert!(!Role::Manager.can(Permission::ManageMembers));
     }

@@ -2,11 +2,8 @@
 //! specific, helpful message; REST renders the same cases as problem+json at the edge.
 
 use serde::{Deserialize, Serialize};
-use server_fn_codec::JsonEncoding;
-
-// Re-exported by leptos; the alias keeps the import list readable.
-use leptos::server_fn::codec as server_fn_codec;
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 /// One invalid input, named by the form field it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +37,7 @@ pub enum AppError {
     #[error("{message}")]
     PlanLimit {
         message: String,
-        upgrade_to: Option<crate::model::billing::Plan>,
+        upgrade_to: Option<crate::billing::Plan>,
     },
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u32 },
@@ -186,6 +183,34 @@ fn shortened(message: &str) -> String {
     match message.char_indices().nth(200) {
         Some((cut, _)) => format!("{}…", &message[..cut]),
         None => message.to_string(),
+    }
+}
+
+/// An unexpected failure: the details go to the log under a short reference, and the user sees
+/// only the reference.
+#[cfg(feature = "ssr")]
+pub fn internal(detail: impl std::fmt::Display) -> AppError {
+    let reference = uuid::Uuid::now_v7().simple().to_string()[20..].to_string();
+    tracing::error!(%reference, error = %detail, "internal error");
+    AppError::Internal { reference }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            // 22021: text PostgreSQL cannot store (a NUL byte). Input checks refuse it first;
+            // this keeps any that slips past a clear 422 rather than a 500.
+            sqlx::Error::Database(ref db) if db.code().as_deref() == Some("22021") => {
+                AppError::validation("body", "Text can't contain NUL characters.")
+            }
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => {
+                tracing::warn!(error = %e, "database unavailable");
+                AppError::Unavailable
+            }
+            other => internal(other),
+        }
     }
 }
 

@@ -476,6 +476,15 @@ pub fn day_of(unix_secs: i64) -> String {
         .unwrap_or_default()
 }
 
+impl From<Refusal> for super::error::AppError {
+    fn from(r: Refusal) -> Self {
+        Self::PlanLimit {
+            message: r.message,
+            upgrade_to: r.upgrade_to,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
