@@ -26,8 +26,8 @@ pub async fn get_sign_in_context() -> Result<SignInContext, AppError> {
 
 #[server(endpoint = "auth/viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
-    use crate::backend::{request, AppContext};
-    request::viewer(&AppContext::current()?).await
+    use crate::backend::request;
+    request::viewer(&request::context()?).await
 }
 
 /// Files a sign-up and emails a link to finish it. Answers the same, no sooner than the floor,
@@ -40,11 +40,11 @@ pub async fn sign_up(
     organisation: String,
 ) -> Result<(), AppError> {
     use crate::backend::identity::{sign_in_limits, sign_ups};
-    use crate::backend::{request, tenancy::HostTenant, AppContext};
+    use crate::backend::{request, tenancy::HostTenant};
     use crate::model::identity::SignUpForm;
 
     let started = std::time::Instant::now();
-    let ctx = AppContext::current()?;
+    let ctx = request::context()?;
     if request::host_tenant() != HostTenant::Platform {
         return Err(AppError::Forbidden);
     }
@@ -60,18 +60,17 @@ pub async fn check_sign_up_link(
     token: String,
 ) -> Result<Option<crate::model::identity::PendingSignUp>, AppError> {
     use crate::backend::identity::sign_ups;
-    use crate::backend::AppContext;
 
-    sign_ups::pending(&AppContext::current()?.db, &token).await
+    sign_ups::pending(&crate::backend::request::context()?.db, &token).await
 }
 
 /// Opens a sign-up link: the organisation is made and its new admin signed in.
 #[server(endpoint = "auth/confirm_sign_up")]
 pub async fn confirm_sign_up(token: String) -> Result<(), AppError> {
     use crate::backend::identity::sign_ups;
-    use crate::backend::{request, tenancy::HostTenant, AppContext};
+    use crate::backend::{request, tenancy::HostTenant};
 
-    let ctx = AppContext::current()?;
+    let ctx = request::context()?;
     if request::host_tenant() != HostTenant::Platform {
         return Err(AppError::Forbidden);
     }
@@ -85,10 +84,10 @@ pub async fn confirm_sign_up(token: String) -> Result<(), AppError> {
 #[server(endpoint = "auth/sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
     use crate::backend::identity::accounts;
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
     let started = std::time::Instant::now();
-    let ctx = AppContext::current()?;
+    let ctx = request::context()?;
     let only_in = request::host_tenant().organisation_id();
     let client = crate::backend::identity::ClientInfo {
         known_device: request::known_device(&ctx.auth),
@@ -108,9 +107,9 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
 #[server(endpoint = "auth/challenge")]
 pub async fn get_pending_challenge() -> Result<Option<Method>, AppError> {
     use crate::backend::identity::{cookies, second_factor, tokens::SecretToken};
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
-    let ctx = AppContext::current()?;
+    let ctx = request::context()?;
     match request::cookie(cookies::CHALLENGE).and_then(|t| SecretToken::parse(&t)) {
         Some(token) => second_factor::pending_method(&ctx.db, &token).await,
         None => Ok(None),
@@ -120,9 +119,9 @@ pub async fn get_pending_challenge() -> Result<Option<Method>, AppError> {
 #[server(endpoint = "auth/verify")]
 pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
     use crate::backend::identity::{accounts, cookies, tokens::SecretToken};
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
-    let ctx = AppContext::current()?;
+    let ctx = request::context()?;
     let token = request::cookie(cookies::CHALLENGE)
         .and_then(|t| SecretToken::parse(&t))
         .ok_or_else(|| AppError::validation("code", "This sign-in has expired. Sign in again."))?;
@@ -138,10 +137,10 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
 #[server(endpoint = "auth/forgot_password")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::backend::identity::resets;
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
     let started = std::time::Instant::now();
-    let ctx = AppContext::current()?;
+    let ctx = request::context()?;
     let result = resets::request(
         &ctx,
         &email,
@@ -156,17 +155,16 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 #[server(endpoint = "auth/reset_link")]
 pub async fn check_reset_link(token: String) -> Result<bool, AppError> {
     use crate::backend::identity::resets;
-    use crate::backend::AppContext;
 
-    resets::is_usable(&AppContext::current()?.db, &token).await
+    resets::is_usable(&crate::backend::request::context()?.db, &token).await
 }
 
 #[server(endpoint = "auth/reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use crate::backend::identity::resets;
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
-    let ctx = AppContext::current()?;
+    let ctx = request::context()?;
     resets::complete(&ctx.db, &token, password, &request::client_info()).await?;
     request::clear_session_cookies(&ctx.auth);
     leptos_axum::redirect("/signin?reset=done");
@@ -176,9 +174,9 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::backend::identity::sessions;
-    use crate::backend::{request, AppContext};
+    use crate::backend::request;
 
-    let ctx = AppContext::current()?;
+    let ctx = request::context()?;
     if let Some(p) = request::principal() {
         sessions::revoke(ctx.db.pool(), p.user_id, p.session_id).await?;
     }
@@ -235,10 +233,10 @@ pub async fn list_my_organisations() -> Result<Vec<OrganisationChoice>, AppError
 #[server(endpoint = "auth/switch_organisation")]
 pub async fn switch_organisation(organisation_id: uuid::Uuid) -> Result<(), AppError> {
     use crate::backend::identity::accounts;
-    use crate::backend::{request, tenancy::HostTenant, AppContext};
+    use crate::backend::{request, tenancy::HostTenant};
     use crate::model::tenancy::OrganisationId;
 
-    let ctx = AppContext::current()?;
+    let ctx = request::context()?;
     request::require_viewer(&ctx).await?;
     // On an organisation's own host the session belongs to that organisation.
     if request::host_tenant() != HostTenant::Platform {

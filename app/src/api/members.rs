@@ -84,8 +84,8 @@ pub async fn set_member_enabled(membership_id: Uuid, enabled: bool) -> Result<()
 /// What an invitation link offers; `None` when it no longer works.
 #[server(endpoint = "invitations/preview")]
 pub async fn preview_invitation(token: String) -> Result<Option<InvitationPreview>, AppError> {
-    use crate::backend::{identity::members, AppContext};
-    members::preview(&AppContext::current()?, &token).await
+    use crate::backend::identity::members;
+    members::preview(&crate::backend::request::context()?, &token).await
 }
 
 #[server(endpoint = "invitations/accept")]
@@ -95,8 +95,8 @@ pub async fn accept_invitation(
     password: String,
 ) -> Result<SignInStep, AppError> {
     use crate::backend::identity::members;
-    use crate::backend::{request, AppContext};
-    let ctx = AppContext::current()?;
+    use crate::backend::request;
+    let ctx = request::context()?;
     let only_in = request::host_tenant().organisation_id();
     let attempt = members::accept(
         &ctx,

@@ -5,10 +5,9 @@ use leptos::prelude::*;
 /// Health of the service as the status page shows it.
 #[server(endpoint = "system/status")]
 pub async fn get_system_status() -> Result<SystemStatus, AppError> {
-    use crate::backend::AppContext;
     use crate::model::system::Health;
 
-    let ctx = AppContext::current()?;
+    let ctx = crate::backend::request::context()?;
     let (database, database_latency_us) = match ctx.db.ping().await {
         Ok(rtt) => (Health::Ok, Some(rtt.as_micros() as u64)),
         Err(e) => {

@@ -9,6 +9,13 @@ use crate::model::identity::Viewer;
 use http::request::Parts;
 use leptos::prelude::use_context;
 
+/// The context of the request being served. Missing context is a wiring bug, reported as an
+/// internal error rather than a panic.
+pub fn context() -> Result<AppContext, AppError> {
+    use_context::<AppContext>()
+        .ok_or_else(|| super::failure::internal("AppContext was not provided to this request"))
+}
+
 fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
@@ -76,7 +83,7 @@ pub async fn require_viewer(ctx: &AppContext) -> Result<Viewer, AppError> {
 
 /// The context and viewer of a server function only signed-in people may call.
 pub async fn signed_in() -> Result<(AppContext, Viewer), AppError> {
-    let ctx = AppContext::current()?;
+    let ctx = context()?;
     let viewer = require_viewer(&ctx).await?;
     Ok((ctx, viewer))
 }

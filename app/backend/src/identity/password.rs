@@ -1,7 +1,7 @@
 //! Password hashing with argon2id at OWASP's recommended cost (19 MiB, 2 passes, 1 lane).
 //! Hashing is deliberately slow, so it runs on the blocking pool, never on a request thread.
 
-use crate::backend::failure::internal;
+use crate::failure::internal;
 use crate::model::error::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};

@@ -2,12 +2,12 @@
 //! then a lock of the second factor (not the password) with an audit entry and an email.
 
 use super::super::ClientInfo;
-use crate::backend::db::scope_to;
-use crate::backend::{audit, mail, outbox};
+use crate::db::scope_to;
 use crate::model::error::AppError;
 use crate::model::identity::UserId;
 use crate::model::second_factor::throttle;
 use crate::model::tenancy::OrganisationId;
+use crate::{audit, mail, outbox};
 use sqlx::{Postgres, Transaction};
 
 /// An account's run of wrong second-factor codes, read (and locked) in the checking

@@ -6,9 +6,9 @@
 
 use super::signature::{self, SignatureError};
 use super::stripe_api::Prices;
-use crate::backend::{mail, outbox, tenancy, AppContext, Db};
 use crate::model::billing::{Plan, SubscriptionStatus, GRACE_DAYS};
 use crate::model::tenancy::OrganisationId;
+use crate::{mail, outbox, tenancy, AppContext, Db};
 use serde::Deserialize;
 use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;

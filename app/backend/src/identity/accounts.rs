@@ -3,14 +3,14 @@
 
 use super::sign_in_limits::{record_login, throttled};
 use super::{password, second_factor, sessions, tokens, AuthSettings, ClientInfo, Principal};
-use crate::backend::db::Db;
-use crate::backend::failure::internal;
-use crate::backend::{audit, mail, outbox, tenancy, AppContext};
+use crate::db::Db;
+use crate::failure::internal;
 use crate::model::error::AppError;
 use crate::model::identity::{
     describe_device, Email, LoginActivity, LoginOutcome, OrganisationChoice, Role, UserId, Viewer,
 };
 use crate::model::tenancy::OrganisationId;
+use crate::{audit, mail, outbox, tenancy, AppContext};
 use uuid::Uuid;
 
 /// Where a right password leads: a session, or a wait for the second factor (the token goes

@@ -6,11 +6,11 @@
 use super::accounts::{start_session, SignedIn};
 use super::tokens::SecretToken;
 use super::{password, sessions, ClientInfo};
-use crate::backend::db::{scope_to, Db};
-use crate::backend::{audit, mail, outbox, AppContext};
+use crate::db::{scope_to, Db};
 use crate::model::error::AppError;
 use crate::model::identity::{slug_from_name, PendingSignUp, Role, SignUpForm, UserId, Viewer};
 use crate::model::tenancy::OrganisationId;
+use crate::{audit, mail, outbox, AppContext};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -196,7 +196,7 @@ pub async fn confirm(
     {
         let (ctx, name, email) = (ctx.clone(), organisation_name.clone(), email.clone());
         tokio::spawn(async move {
-            crate::backend::billing::on_organisation_created(&ctx, org_id, &name, &email).await
+            crate::billing::on_organisation_created(&ctx, org_id, &name, &email).await
         });
     }
     let viewer = Viewer {

@@ -1,4 +1,9 @@
-//! Server-only code: database access, services and the state server functions run with.
+//! Server-only code: database access, the services the server functions and REST call, and
+//! the state they run with. No Leptos: the request glue (cookies, who is asking, redirects) is
+//! the app crate's `backend::request`.
+
+/// The shared types, under the path the services have always used.
+pub use ::model;
 
 pub mod api_tokens;
 pub mod attachments;
@@ -12,7 +17,6 @@ pub mod identity;
 pub mod mail;
 pub mod markdown;
 pub mod outbox;
-pub mod request;
 pub mod saved_views;
 pub mod security;
 pub mod tenancy;

@@ -6,8 +6,7 @@ pub mod signature;
 pub mod stripe_api;
 pub mod webhook;
 
-use crate::backend::identity::ClientInfo;
-use crate::backend::{audit, csv, AppContext};
+use crate::identity::ClientInfo;
 use crate::model::billing::{
     extra_seats, monthly_total, BillingMode, BillingOverview, Entitlements, Feature, Invoice,
     Money, Plan, Redirect, SeatDecision, SeatQuote, Standing, SubscriptionStatus, TRIAL_DAYS,
@@ -16,6 +15,7 @@ use crate::model::billing::{
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
 use crate::model::tenancy::OrganisationId;
+use crate::{audit, csv, AppContext};
 use sqlx::{Postgres, Transaction};
 use std::sync::Arc;
 use stripe_api::{CheckoutRequest, StripeApi};

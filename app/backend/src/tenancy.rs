@@ -2,8 +2,8 @@
 //! domain. Organisations are identity rows; domains are tenant rows, readable here only for the
 //! one verified hostname being resolved (the `app.host` policy).
 
-use crate::backend::Db;
 use crate::model::tenancy::OrganisationId;
+use crate::Db;
 use uuid::Uuid;
 
 /// The tenant a request's Host names.

@@ -4,15 +4,15 @@
 use super::accounts::{self, SignInAttempt};
 use super::tokens::SecretToken;
 use super::{password, ClientInfo};
-use crate::backend::db::scope_to;
-use crate::backend::db::UTC_TEXT;
-use crate::backend::{audit, billing, mail, outbox, tenancy, AppContext};
+use crate::db::scope_to;
+use crate::db::UTC_TEXT;
 use crate::model::error::AppError;
 use crate::model::identity::{display_name, Email, NewPassword, Role, UserId, Viewer};
 use crate::model::members::{
     InvitationPreview, Member, MemberList, MemberStatus, PendingInvitation,
 };
 use crate::model::tenancy::OrganisationId;
+use crate::{audit, billing, mail, outbox, tenancy, AppContext};
 use sqlx::{Postgres, Transaction};
 use std::time::Duration;
 use uuid::Uuid;
@@ -348,9 +348,8 @@ async fn open_invitation(
             organisation,
             organisation_name,
             email,
-            role: Role::parse(&role).ok_or_else(|| {
-                crate::backend::failure::internal("invitation with an unknown role")
-            })?,
+            role: Role::parse(&role)
+                .ok_or_else(|| crate::failure::internal("invitation with an unknown role"))?,
             account,
         },
     )))
@@ -413,8 +412,8 @@ pub async fn accept(
             UserId(*id)
         }
         None => {
-            let email = Email::try_from(invitation.email.clone())
-                .map_err(crate::backend::failure::internal)?;
+            let email =
+                Email::try_from(invitation.email.clone()).map_err(crate::failure::internal)?;
             let name = display_name(name, 100, "your name");
             let password = NewPassword::parse(password_attempt, Some(&email));
             let mut fields = Vec::new();

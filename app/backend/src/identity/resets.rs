@@ -2,11 +2,11 @@
 
 use super::tokens::SecretToken;
 use super::{password, sessions, ClientInfo};
-use crate::backend::db::{scope_to, Db};
-use crate::backend::{mail, outbox, tenancy, AppContext};
+use crate::db::{scope_to, Db};
 use crate::model::error::AppError;
 use crate::model::identity::{Email, NewPassword, UserId};
 use crate::model::tenancy::OrganisationId;
+use crate::{mail, outbox, tenancy, AppContext};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -117,7 +117,7 @@ pub async fn complete(
     let Some((_, user_id, email, name)) = row else {
         return Err(link_error());
     };
-    let email = Email::try_from(email).map_err(crate::backend::failure::internal)?;
+    let email = Email::try_from(email).map_err(crate::failure::internal)?;
     let new_password = NewPassword::parse(new_password, Some(&email))
         .map_err(|m| AppError::validation("password", m))?;
     let hash = password::hash(new_password.expose()).await?;

@@ -3,7 +3,7 @@
 //! (a stolen session cookie must not turn those into an unlimited password oracle).
 
 use super::{password, sessions, ClientInfo};
-use crate::backend::db::Db;
+use crate::db::Db;
 use crate::model::error::AppError;
 use crate::model::identity::{Email, UserId, Viewer};
 use std::time::Duration;

@@ -5,13 +5,13 @@
 use super::sign_in_limits;
 use super::tokens::SecretToken;
 use super::ClientInfo;
-use crate::backend::db::Db;
-use crate::backend::failure::internal;
-use crate::backend::{audit, mail, outbox};
+use crate::db::Db;
+use crate::failure::internal;
 use crate::model::error::AppError;
 use crate::model::identity::{UserId, Viewer};
 use crate::model::second_factor::{throttle, Code, Method, SecondFactorStatus, TotpSetup};
 use crate::model::tenancy::OrganisationId;
+use crate::{audit, mail, outbox};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::{Postgres, Transaction};
