@@ -6,7 +6,7 @@
 
 use super::db::UTC_TEXT;
 use super::identity::ClientInfo;
-use super::tickets::{id_of, record_change, Tx};
+use super::tickets::{id_of, record_change};
 use super::{failure, Db};
 use crate::model::attachment::{safe_filename, sniff, Attachment, UploadNotice, MAX_BYTES};
 use crate::model::error::AppError;
@@ -173,33 +173,6 @@ pub async fn attach(
         uploader: Some(viewer.name.clone()),
         created_at,
     })
-}
-
-/// The attachments of a ticket, oldest first.
-pub async fn of_ticket(tx: &mut Tx, ticket: Uuid) -> Result<Vec<Attachment>, sqlx::Error> {
-    let rows: Vec<(Uuid, String, String, i64, Option<String>, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select a.id, a.filename, a.content_type, a.size_bytes, u.name,
-                    to_char(a.created_at at time zone 'utc', '{UTC_TEXT}')
-               from attachments a left join users u on u.id = a.uploader_id
-              where a.ticket_id = $1 order by a.created_at, a.id"
-        )))
-        .bind(ticket)
-        .fetch_all(&mut **tx)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, filename, content_type, size_bytes, uploader, created_at)| Attachment {
-                id,
-                filename,
-                content_type,
-                size_bytes,
-                uploader,
-                created_at,
-            },
-        )
-        .collect())
 }
 
 /// An attachment of the viewer's organisation and its bytes; NotFound for anyone else's.

@@ -319,7 +319,7 @@ impl TicketFilter {
         let present = |k: &str| get(k);
         // The parameter, whether a value of it names something, and what to use instead.
         type Check = (&'static str, fn(&str) -> bool, &'static str);
-        let checks: [Check; 5] = [
+        let checks: [Check; 6] = [
             (
                 "status",
                 |v| TicketStatus::parse(v).is_some(),
@@ -340,6 +340,11 @@ impl TicketFilter {
                 "sort",
                 |v| TicketSort::parse(v).is_some(),
                 "Use updated, newest or oldest.",
+            ),
+            (
+                "after",
+                |v| Cursor::decode(v).is_some(),
+                "This page link is damaged. Start from the first page.",
             ),
         ];
         let fields: Vec<FieldError> = checks
@@ -929,6 +934,42 @@ mod tests {
             parse_due("2026-02-28"),
             Ok(Some(time::macros::date!(2026 - 02 - 28)))
         );
+    }
+
+    /// REST filters name something or are refused; an empty value is not "any" (schemathesis
+    /// found `after=` accepted though the document's pattern forbids it).
+    #[test]
+    fn checked_filters_refuse_values_that_name_nothing() {
+        let query = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let cursor = Cursor {
+            key_micros: 5,
+            id: Uuid::nil(),
+        }
+        .encode();
+        let ok = TicketFilter::from_query_checked(|k| (k == "after").then(|| cursor.clone()));
+        assert!(ok.is_ok(), "{ok:?}");
+        assert!(
+            TicketFilter::from_query_checked(query(&[("status", "open"), ("sort", "oldest")]))
+                .is_ok()
+        );
+        for bad in [
+            &[("after", "")][..],
+            &[("after", "junk")],
+            &[("status", "")],
+            &[("status", "shut")],
+            &[("queue", "not-a-uuid")],
+            &[("sort", "")],
+        ] {
+            let err = TicketFilter::from_query_checked(query(bad)).unwrap_err();
+            assert_eq!(err.status(), 422, "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,159 @@
+//! Approvals: asked for by anyone, decided by a manager or admin who did not ask.
+
+use super::*;
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ApprovalRow {
+    id: Uuid,
+    requested_by_id: Option<Uuid>,
+    requested_by: Option<String>,
+    note: String,
+    decision: String,
+    reason: Option<String>,
+    decided_by: Option<String>,
+    decided_at: Option<String>,
+    created_at: String,
+}
+
+/// A manager or admin may decide an approval, but never one they asked for themselves.
+pub(super) fn may_decide(viewer: &Viewer, requested_by: Option<Uuid>) -> bool {
+    viewer
+        .role
+        .can(crate::model::permission::Permission::DecideApprovals)
+        && requested_by != Some(viewer.user_id.0)
+}
+
+pub(super) async fn approvals_of(
+    tx: &mut Tx,
+    ticket: Uuid,
+    viewer: &Viewer,
+) -> Result<Vec<Approval>, sqlx::Error> {
+    let rows: Vec<ApprovalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select a.id, a.requested_by as requested_by_id, r.name as requested_by, a.note, a.decision,
+                a.reason, d.name as decided_by,
+                to_char(a.decided_at at time zone 'utc', '{UTC_TEXT}') as decided_at,
+                to_char(a.created_at at time zone 'utc', '{UTC_TEXT}') as created_at
+           from approvals a
+           left join users r on r.id = a.requested_by
+           left join users d on d.id = a.decided_by
+          where a.ticket_id = $1 order by a.created_at, a.id"
+    )))
+    .bind(ticket)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let decision = Decision::parse(&r.decision)?;
+            Some(Approval {
+                id: r.id,
+                viewer_can_decide: decision == Decision::Pending
+                    && may_decide(viewer, r.requested_by_id),
+                requested_by: r.requested_by.unwrap_or_else(|| "Former member".into()),
+                note: r.note,
+                decision,
+                reason: r.reason,
+                decided_by: r.decided_by,
+                decided_at: r.decided_at,
+                created_at: r.created_at,
+            })
+        })
+        .collect())
+}
+
+pub async fn request_approval(
+    db: &Db,
+    viewer: &Viewer,
+    ticket: Uuid,
+    note: String,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let org = viewer.organisation_id;
+    let mut tx = db.scoped_tx(org).await?;
+    touch(&mut tx, ticket).await?;
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "insert into approvals (organisation_id, id, ticket_id, requested_by, note) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(ticket)
+    .bind(viewer.user_id.0)
+    .bind(&note)
+    .execute(&mut *tx)
+    .await?;
+    record_change(
+        &mut tx,
+        viewer,
+        ticket,
+        ("approval_requested", serde_json::json!({})),
+        ("approval.requested", ("approval", id)),
+        client,
+        serde_json::json!({ "ticket": ticket }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Approves or rejects, once. A second decision, even an identical one, is refused.
+pub async fn decide(
+    db: &Db,
+    viewer: &Viewer,
+    approval: Uuid,
+    decision: Decision,
+    reason: String,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    if decision == Decision::Pending {
+        return Err(AppError::validation("decision", "Approve or reject."));
+    }
+    if decision == Decision::Rejected && reason.is_empty() {
+        return Err(AppError::validation("reason", "Say why it's rejected."));
+    }
+    let org = viewer.organisation_id;
+    let mut tx = db.scoped_tx(org).await?;
+    let row: Option<(Uuid, Option<Uuid>, String)> = sqlx::query_as(
+        "select ticket_id, requested_by, decision from approvals where id = $1 for update",
+    )
+    .bind(approval)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((ticket, requested_by, current)) = row else {
+        return Err(AppError::NotFound);
+    };
+    if current != "pending" {
+        return Err(AppError::Conflict {
+            message: format!("This approval was already {current}."),
+        });
+    }
+    if !may_decide(viewer, requested_by) {
+        return Err(AppError::Forbidden);
+    }
+    sqlx::query(
+        "update approvals set decision = $2, reason = nullif($3, ''), decided_by = $4, decided_at = now()
+          where id = $1",
+    )
+    .bind(approval)
+    .bind(decision.as_str())
+    .bind(&reason)
+    .bind(viewer.user_id.0)
+    .execute(&mut *tx)
+    .await?;
+    touch(&mut tx, ticket).await?;
+    record_change(
+        &mut tx,
+        viewer,
+        ticket,
+        (
+            "approval_decided",
+            serde_json::json!({ "decision": decision.as_str() }),
+        ),
+        ("approval.decided", ("approval", approval)),
+        client,
+        serde_json::json!({ "decision": decision.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

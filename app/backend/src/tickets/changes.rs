@@ -1,0 +1,242 @@
+//! Creating tickets and changing them, one at a time or in bulk, with optimistic concurrency.
+
+use super::*;
+
+/// Creates a ticket with the organisation's next number; returns that number.
+pub async fn create(
+    db: &Db,
+    viewer: &Viewer,
+    new: NewTicket,
+    client: &ClientInfo,
+) -> Result<i64, AppError> {
+    let org = viewer.organisation_id;
+    let mut tx = db.scoped_tx(org).await?;
+    let queue = match new.queue_id {
+        Some(q) => {
+            check_queue(&mut tx, q).await?;
+            q
+        }
+        None => default_queue(&mut tx, org).await?,
+    };
+    if let Some(a) = new.assignee {
+        check_assignee(&mut tx, a).await?;
+    }
+    let number: i64 = sqlx::query_scalar(
+        "insert into ticket_counters (organisation_id, last_number) values ($1, 1)
+         on conflict (organisation_id) do update set last_number = ticket_counters.last_number + 1
+         returning last_number",
+    )
+    .bind(org.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "insert into tickets (organisation_id, id, number, queue_id, requester_id, assignee_id, title, description, priority, due_on)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(number)
+    .bind(queue)
+    .bind(viewer.user_id.0)
+    .bind(new.assignee.map(|a| a.0))
+    .bind(&new.title)
+    .bind(&new.description)
+    .bind(new.priority.as_str())
+    .bind(new.due_on)
+    .execute(&mut *tx)
+    .await?;
+    record_change(
+        &mut tx,
+        viewer,
+        id,
+        ("created", serde_json::json!({})),
+        ("ticket.created", ("ticket", id)),
+        client,
+        serde_json::json!({ "number": number }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(number)
+}
+
+/// What a person changes on a ticket's page; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TicketChange {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub queue: Option<Uuid>,
+    /// `Some(None)` unassigns.
+    pub assignee: Option<Option<UserId>>,
+    /// `Some(None)` removes the due date.
+    pub due_on: Option<Option<time::Date>>,
+}
+
+/// A ticket's changeable fields and version, as `update` locks them.
+pub(super) type EditableRow = (String, String, Uuid, Option<Uuid>, Option<time::Date>, i32);
+
+/// Applies a change made against `version`. Someone else's change in between answers
+/// Conflict (409): nothing is overwritten silently.
+pub async fn update(
+    db: &Db,
+    viewer: &Viewer,
+    id: Uuid,
+    version: i32,
+    change: TicketChange,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    apply(&mut tx, viewer, id, Some(version), &change, client).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Applies one change to many tickets in one transaction. A ticket the change does not fit
+/// (a status it cannot move to) is skipped with the reason; the others change.
+pub async fn bulk_update(
+    db: &Db,
+    viewer: &Viewer,
+    ids: &[Uuid],
+    change: TicketChange,
+    client: &ClientInfo,
+) -> Result<BulkResult, AppError> {
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let mut result = BulkResult::default();
+    for id in ids {
+        match apply(&mut tx, viewer, *id, None, &change, client).await {
+            Ok(true) => result.changed += 1,
+            Ok(false) => result.unchanged += 1,
+            Err(AppError::Validation { fields }) => {
+                let number: i64 = sqlx::query_scalar("select number from tickets where id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                result.skipped.push(BulkSkip {
+                    number,
+                    reason: fields
+                        .into_iter()
+                        .map(|f| f.message)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// The change to one locked ticket; `version`, when given, must be the current one. Returns
+/// whether anything changed. Refuses (before writing anything) a change that does not fit.
+pub(super) async fn apply(
+    tx: &mut Tx,
+    viewer: &Viewer,
+    id: Uuid,
+    version: Option<i32>,
+    change: &TicketChange,
+    client: &ClientInfo,
+) -> Result<bool, AppError> {
+    let org = viewer.organisation_id;
+    let current: Option<EditableRow> = sqlx::query_as(
+        "select status, priority, queue_id, assignee_id, due_on, version from tickets where id = $1 for update",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((status, priority, queue, assignee, due_on, current_version)) = current else {
+        return Err(AppError::NotFound);
+    };
+    if version.is_some_and(|v| v != current_version) {
+        return Err(AppError::Conflict {
+            message: "Someone changed this ticket after you opened it. Reload to see their changes, then try again.".into(),
+        });
+    }
+    let status = TicketStatus::parse(&status)
+        .ok_or_else(|| crate::failure::internal("ticket with an unknown status"))?;
+    let mut events: Vec<(&str, serde_json::Value)> = Vec::new();
+    if let Some(to) = change.status.filter(|s| *s != status) {
+        if !status.can_become(to) {
+            return Err(AppError::validation(
+                "status",
+                format!(
+                    "A {} ticket can't become {}.",
+                    status.label().to_lowercase(),
+                    to.label().to_lowercase()
+                ),
+            ));
+        }
+        events.push((
+            "status",
+            serde_json::json!({ "from": status.as_str(), "to": to.as_str() }),
+        ));
+    }
+    if let Some(to) = change.priority.filter(|p| p.as_str() != priority) {
+        events.push((
+            "priority",
+            serde_json::json!({ "from": priority, "to": to.as_str() }),
+        ));
+    }
+    if let Some(to) = change.queue.filter(|q| *q != queue) {
+        check_queue(tx, to).await?;
+        let name: String = sqlx::query_scalar("select name from queues where id = $1")
+            .bind(to)
+            .fetch_one(&mut **tx)
+            .await?;
+        events.push(("queue", serde_json::json!({ "to": name })));
+    }
+    if let Some(to) = change.assignee.filter(|a| a.map(|u| u.0) != assignee) {
+        let name = match to {
+            Some(user) => {
+                check_assignee(tx, user).await?;
+                sqlx::query_scalar::<_, String>("select name from users where id = $1")
+                    .bind(user.0)
+                    .fetch_one(&mut **tx)
+                    .await?
+            }
+            None => "nobody".into(),
+        };
+        events.push(("assignee", serde_json::json!({ "to": name })));
+    }
+    if let Some(to) = change.due_on.filter(|d| *d != due_on) {
+        events.push((
+            "due",
+            serde_json::json!({ "to": to.map(|d| d.to_string()) }),
+        ));
+    }
+    if events.is_empty() {
+        return Ok(false);
+    }
+    sqlx::query(
+        "update tickets set status = coalesce($2, status), priority = coalesce($3, priority),
+                queue_id = coalesce($4, queue_id),
+                assignee_id = case when $5 then $6 else assignee_id end,
+                due_on = case when $7 then $8 else due_on end,
+                version = version + 1, updated_at = now()
+          where id = $1",
+    )
+    .bind(id)
+    .bind(change.status.map(TicketStatus::as_str))
+    .bind(change.priority.map(Priority::as_str))
+    .bind(change.queue)
+    .bind(change.assignee.is_some())
+    .bind(change.assignee.flatten().map(|u| u.0))
+    .bind(change.due_on.is_some())
+    .bind(change.due_on.flatten())
+    .execute(&mut **tx)
+    .await?;
+    for (kind, detail) in &events {
+        record_event(tx, org, id, viewer.user_id, kind, detail.clone()).await?;
+    }
+    audit::record(
+        tx,
+        org,
+        Some(viewer.user_id),
+        "ticket.updated",
+        ("ticket", id),
+        client,
+        serde_json::json!({ "changes": events.iter().map(|(k, _)| *k).collect::<Vec<_>>() }),
+    )
+    .await?;
+    Ok(true)
+}

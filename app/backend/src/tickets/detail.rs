@@ -1,0 +1,155 @@
+//! One ticket's page: its fields, comments, inspections, approvals, attachments and timeline.
+
+use super::*;
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DetailRow {
+    id: Uuid,
+    number: i64,
+    title: String,
+    description: String,
+    status: String,
+    priority: String,
+    queue_id: Uuid,
+    queue: String,
+    requester: Option<String>,
+    assignee_id: Option<Uuid>,
+    assignee: Option<String>,
+    due_on: Option<time::Date>,
+    created_at: String,
+    updated_at: String,
+    version: i32,
+}
+
+/// The id of the ticket numbered `number`; NotFound if the organisation has none.
+pub(crate) async fn id_of(tx: &mut Tx, number: i64) -> Result<Uuid, AppError> {
+    locate_in(tx, number).await.map(|(id, _)| id)
+}
+
+pub(super) async fn locate_in(tx: &mut Tx, number: i64) -> Result<(Uuid, i32), AppError> {
+    sqlx::query_as("select id, version from tickets where number = $1")
+        .bind(number)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The id and version of the ticket numbered `number`, without loading the rest of it.
+pub async fn locate(db: &Db, viewer: &Viewer, number: i64) -> Result<(Uuid, i32), AppError> {
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let found = locate_in(&mut tx, number).await?;
+    tx.commit().await?;
+    Ok(found)
+}
+
+/// The ticket numbered `number`, with its comments and timeline; `None` if the organisation
+/// has no such ticket.
+pub async fn get(db: &Db, viewer: &Viewer, number: i64) -> Result<Option<TicketDetail>, AppError> {
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let row: Option<DetailRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select t.id, t.number, t.title, t.description, t.status, t.priority, t.queue_id,
+                qu.name as queue, r.name as requester, t.assignee_id, a.name as assignee, t.due_on,
+                to_char(t.created_at at time zone 'utc', '{UTC_TEXT}') as created_at,
+                to_char(t.updated_at at time zone 'utc', '{UTC_TEXT}') as updated_at, t.version
+           from tickets t
+           join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
+           left join users r on r.id = t.requester_id
+           left join users a on a.id = t.assignee_id
+          where t.number = $1"
+    )))
+    .bind(number)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(t) = row else {
+        return Ok(None);
+    };
+    let comments: Vec<(Uuid, Option<String>, String, bool, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select c.id, u.name, c.body, c.internal, to_char(c.created_at at time zone 'utc', '{UTC_TEXT}')
+               from comments c left join users u on u.id = c.author_id
+              where c.ticket_id = $1 order by c.created_at, c.id"
+        )))
+        .bind(t.id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let events: Vec<(String, Option<String>, String, serde_json::Value)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select to_char(e.created_at at time zone 'utc', '{UTC_TEXT}'), u.name, e.kind, e.detail
+               from ticket_events e left join users u on u.id = e.actor_id
+              where e.ticket_id = $1 order by e.created_at, e.id"
+        )))
+        .bind(t.id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let inspections = inspections_of(&mut tx, t.id).await?;
+    let approvals = approvals_of(&mut tx, t.id, viewer).await?;
+    let attachments = attachments::of_ticket(&mut tx, t.id).await?;
+    tx.commit().await?;
+    let (Some(status), Some(priority)) =
+        (TicketStatus::parse(&t.status), Priority::parse(&t.priority))
+    else {
+        return Err(crate::failure::internal(
+            "ticket with an unknown status or priority",
+        ));
+    };
+    Ok(Some(TicketDetail {
+        id: t.id,
+        number: t.number,
+        title: t.title,
+        description_html: markdown::render(&t.description),
+        status,
+        priority,
+        queue_id: t.queue_id,
+        queue: t.queue,
+        requester: t.requester,
+        assignee_id: t.assignee_id.map(UserId),
+        assignee: t.assignee,
+        due_on: t.due_on,
+        created_at: t.created_at,
+        updated_at: t.updated_at,
+        version: t.version,
+        comments: comments
+            .into_iter()
+            .map(|(id, author, body, internal, created_at)| Comment {
+                id,
+                author: author.unwrap_or_else(|| "Former member".into()),
+                body_html: markdown::render(&body),
+                internal,
+                created_at,
+            })
+            .collect(),
+        inspections,
+        approvals,
+        attachments,
+        events: events
+            .into_iter()
+            .map(|(at, actor, kind, detail)| TicketEvent {
+                at,
+                actor,
+                description: describe_event(&kind, &detail),
+            })
+            .collect(),
+    }))
+}
+
+pub(super) fn describe_event(kind: &str, detail: &serde_json::Value) -> String {
+    let field = |name: &str| detail[name].as_str().unwrap_or("none").to_string();
+    match kind {
+        "created" => "Created the ticket".into(),
+        "status" => format!("Changed status from {} to {}", field("from"), field("to")),
+        "priority" => format!("Changed priority from {} to {}", field("from"), field("to")),
+        "assignee" => format!("Assigned to {}", field("to")),
+        "queue" => format!("Moved to queue {}", field("to")),
+        "comment" if detail["internal"] == true => "Added an internal note".into(),
+        "comment" => "Replied".into(),
+        "inspection" => "Recorded an inspection".into(),
+        "attachment" => format!("Attached {}", field("filename")),
+        "due" => match detail["to"].as_str() {
+            Some(day) => format!("Set the due date to {day}"),
+            None => "Removed the due date".into(),
+        },
+        "approval_requested" => "Asked for approval".into(),
+        "approval_decided" => format!("Decided an approval: {}", field("decision")),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,161 @@
+//! Queues: the list, the default one made on first use, arranging them, and who can be assigned.
+
+use super::*;
+
+/// The organisation's default queue, made on first use.
+pub(super) async fn default_queue(tx: &mut Tx, org: OrganisationId) -> Result<Uuid, sqlx::Error> {
+    sqlx::query(
+        "insert into queues (organisation_id, id, name, is_default) values ($1, $2, 'General', true)
+         on conflict do nothing",
+    )
+    .bind(org.0)
+    .bind(Uuid::now_v7())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query_scalar("select id from queues where is_default")
+        .fetch_one(&mut **tx)
+        .await
+}
+
+pub async fn queues(db: &Db, org: OrganisationId) -> Result<Vec<Queue>, AppError> {
+    const ALL: &str = "select id, name, is_default from queues order by not is_default, name";
+    let mut tx = db.scoped_tx(org).await?;
+    let mut rows: Vec<(Uuid, String, bool)> = sqlx::query_as(ALL).fetch_all(&mut *tx).await?;
+    // Made only when missing: every page with a queue menu reads this, and a read that
+    // writes (even a no-op insert) costs every page view a WAL record.
+    if !rows.iter().any(|(_, _, is_default)| *is_default) {
+        default_queue(&mut tx, org).await?;
+        rows = sqlx::query_as(ALL).fetch_all(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, is_default)| Queue {
+            id,
+            name,
+            is_default,
+        })
+        .collect())
+}
+
+/// The active members a ticket can be assigned to.
+/// What a manager does to the organisation's queues.
+#[derive(Debug, Clone)]
+pub enum QueueChange {
+    Create(String),
+    Rename(Uuid, String),
+    MakeDefault(Uuid),
+}
+
+/// Creates, renames or re-defaults a queue (managers and admins). Names are unique per
+/// organisation; exactly one queue is the default.
+pub async fn change_queue(
+    db: &Db,
+    viewer: &Viewer,
+    change: QueueChange,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    viewer.require(crate::model::permission::Permission::ArrangeQueues)?;
+    let org = viewer.organisation_id;
+    let mut tx = db.scoped_tx(org).await?;
+    default_queue(&mut tx, org).await?;
+    let taken = |name: &str| {
+        AppError::validation("name", format!("There is already a queue called {name}."))
+    };
+    let (action, id) = match &change {
+        QueueChange::Create(name) => {
+            let id = Uuid::now_v7();
+            let made = sqlx::query(
+                "insert into queues (organisation_id, id, name) values ($1, $2, $3) on conflict do nothing",
+            )
+            .bind(org.0)
+            .bind(id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if made == 0 {
+                return Err(taken(name));
+            }
+            ("queue.created", id)
+        }
+        QueueChange::Rename(id, name) => {
+            let clash: bool = sqlx::query_scalar(
+                "select exists (select 1 from queues where name = $1 and id <> $2)",
+            )
+            .bind(name)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if clash {
+                return Err(taken(name));
+            }
+            let renamed = sqlx::query("update queues set name = $2 where id = $1")
+                .bind(id)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if renamed == 0 {
+                return Err(AppError::NotFound);
+            }
+            ("queue.renamed", *id)
+        }
+        QueueChange::MakeDefault(id) => {
+            let exists: bool =
+                sqlx::query_scalar("select exists (select 1 from queues where id = $1)")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if !exists {
+                return Err(AppError::NotFound);
+            }
+            // Two statements, so the one-default index never sees two or none at commit.
+            sqlx::query("update queues set is_default = false where is_default and id <> $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("update queues set is_default = true where id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            ("queue.made_default", *id)
+        }
+    };
+    let detail = match &change {
+        QueueChange::Create(name) | QueueChange::Rename(_, name) => {
+            serde_json::json!({ "name": name })
+        }
+        QueueChange::MakeDefault(_) => serde_json::json!({}),
+    };
+    audit::record(
+        &mut tx,
+        org,
+        Some(viewer.user_id),
+        action,
+        ("queue", id),
+        client,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn assignees(db: &Db, org: OrganisationId) -> Result<Vec<Assignee>, AppError> {
+    let mut tx = db.scoped_tx(org).await?;
+    let rows: Vec<(Uuid, String)> = sqlx::query_as(
+        "select u.id, u.name from memberships m join users u on u.id = m.user_id
+          where m.status = 'active' order by lower(u.name)",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| Assignee {
+            id: UserId(id),
+            name,
+        })
+        .collect())
+}
