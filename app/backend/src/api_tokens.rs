@@ -6,6 +6,7 @@ use super::identity::tokens::SecretToken;
 use super::identity::{accounts, ClientInfo};
 use super::{audit, db::scope_to, Db};
 use crate::model::api_token::{ApiToken, CreatedToken, PREFIX};
+use crate::model::audit::AuditAction;
 use crate::model::billing::Feature;
 use crate::model::error::AppError;
 use crate::model::identity::{Role, UserId, Viewer};
@@ -54,7 +55,7 @@ pub async fn create(
         &mut tx,
         org,
         Some(viewer.user_id),
-        "api_token.created",
+        AuditAction::ApiTokenCreated,
         ("api_token", id),
         client,
         serde_json::json!({ "name": name, "role": role.as_str() }),
@@ -138,7 +139,7 @@ pub async fn revoke(
         &mut tx,
         org,
         Some(viewer.user_id),
-        "api_token.revoked",
+        AuditAction::ApiTokenRevoked,
         ("api_token", id),
         client,
         serde_json::json!({}),

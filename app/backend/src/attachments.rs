@@ -9,6 +9,7 @@ use super::identity::ClientInfo;
 use super::tickets::{id_of, record_change};
 use super::{failure, Db};
 use crate::model::attachment::{safe_filename, sniff, Attachment, UploadNotice, MAX_BYTES};
+use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
 use crate::model::tenancy::OrganisationId;
@@ -150,7 +151,7 @@ pub async fn attach(
         viewer,
         ticket,
         ("attachment", serde_json::json!({ "filename": filename })),
-        ("ticket.attachment_added", ("attachment", id)),
+        (AuditAction::TicketAttachmentAdded, ("attachment", id)),
         client,
         serde_json::json!({ "ticket": ticket, "size_bytes": incoming.size, "sha256": sha256 }),
     )

@@ -2,6 +2,7 @@
 //! the same transaction as the change it records.
 
 use super::identity::ClientInfo;
+use crate::model::audit::AuditAction;
 use crate::model::identity::UserId;
 use crate::model::tenancy::OrganisationId;
 use sqlx::{Postgres, Transaction};
@@ -11,7 +12,7 @@ pub async fn record(
     tx: &mut Transaction<'static, Postgres>,
     organisation: OrganisationId,
     actor: Option<UserId>,
-    action: &str,
+    action: AuditAction,
     (target_type, target_id): (&str, Uuid),
     client: &ClientInfo,
     detail: serde_json::Value,
@@ -23,7 +24,7 @@ pub async fn record(
     .bind(organisation.0)
     .bind(Uuid::now_v7())
     .bind(actor.map(|a| a.0))
-    .bind(action)
+    .bind(action.as_str())
     .bind(target_type)
     .bind(target_id)
     .bind(client.ip.map(super::identity::sessions::ip_network))
@@ -80,7 +81,12 @@ pub async fn page(
                 .actor_name
                 .zip(r.actor_email)
                 .map(|(n, e)| format!("{n} <{e}>")),
-            action: r.action,
+            action: {
+                if AuditAction::parse(&r.action).is_none() {
+                    tracing::error!(action = %r.action, "audit entry with an action this build does not know");
+                }
+                r.action
+            },
             target: r.target_type.map(|t| match r.target_id {
                 Some(id) => format!("{t} {}", &id.simple().to_string()[..8]),
                 None => t,

@@ -3,6 +3,7 @@
 
 pub mod api_token;
 pub mod attachment;
+pub mod audit;
 pub mod billing;
 pub mod error;
 pub mod identity;

@@ -57,10 +57,19 @@ pub struct AuditEntry {
     pub at: String,
     /// Who did it: a name and email, or `None` for the system.
     pub actor: Option<String>,
+    /// The action's stored name (`member.invited`); see [`AuditEntry::kind`].
     pub action: String,
     pub target: Option<String>,
     pub ip: Option<String>,
     pub detail: String,
+}
+
+impl AuditEntry {
+    /// The action, if this build knows its name (a row written by a newer version may not be;
+    /// it is still shown, under its stored name).
+    pub fn kind(&self) -> Option<super::audit::AuditAction> {
+        super::audit::AuditAction::parse(&self.action)
+    }
 }
 
 /// A page of the audit log, newest first; `next` continues after the last entry.
@@ -68,31 +77,4 @@ pub struct AuditEntry {
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     pub next: Option<Uuid>,
-}
-
-/// A readable sentence for an audit action code.
-pub fn describe_action(action: &str) -> &str {
-    match action {
-        "organisation.created" => "Created the organisation",
-        "member.joined" => "Joined",
-        "member.invited" => "Invited a member",
-        "member.invitation_revoked" => "Revoked an invitation",
-        "member.role_changed" => "Changed a member's role",
-        "member.disabled" => "Disabled a member",
-        "member.enabled" => "Re-enabled a member",
-        "session.signed_in" => "Signed in",
-        "session.switched_organisation" => "Switched organisation",
-        "session.second_factor_failed" => "Entered a wrong sign-in code",
-        "session.sign_in_failed" => "Failed to sign in (wrong password)",
-        "two_factor.enabled" => "Turned on two-step sign-in",
-        "two_factor.disabled" => "Turned off two-step sign-in",
-        "two_factor.backup_codes_replaced" => "Replaced backup codes",
-        "password.reset" => "Reset their password",
-        "api_token.created" => "Made an API token",
-        "queue.created" => "Created a queue",
-        "queue.renamed" => "Renamed a queue",
-        "queue.made_default" => "Changed the default queue",
-        "api_token.revoked" => "Revoked an API token",
-        other => other,
-    }
 }

@@ -7,6 +7,7 @@ pub mod stripe_api;
 pub mod webhook;
 
 use crate::identity::ClientInfo;
+use crate::model::audit::AuditAction;
 use crate::model::billing::{
     extra_seats, monthly_total, BillingMode, BillingOverview, Entitlements, Feature, Invoice,
     Money, Plan, Redirect, SeatDecision, SeatQuote, Standing, SubscriptionStatus, TRIAL_DAYS,
@@ -474,8 +475,8 @@ pub async fn choose_plan(
         org,
         Some(viewer.user_id),
         match ctx.billing.mode() {
-            BillingMode::Offline => "billing.plan_changed",
-            BillingMode::Stripe => "billing.checkout_started",
+            BillingMode::Offline => AuditAction::BillingPlanChanged,
+            BillingMode::Stripe => AuditAction::BillingCheckoutStarted,
         },
         ("organisation", org.0),
         client,

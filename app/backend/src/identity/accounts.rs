@@ -5,6 +5,7 @@ use super::sign_in_limits::{record_login, throttled};
 use super::{password, second_factor, sessions, tokens, AuthSettings, ClientInfo, Principal};
 use crate::db::Db;
 use crate::failure::internal;
+use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::{
     describe_device, Email, LoginActivity, LoginOutcome, OrganisationChoice, Role, UserId, Viewer,
@@ -69,7 +70,7 @@ pub async fn sign_in(
         // see the attempt.
         record_login(db, known_user, Some(&email), "failed", client, false).await?;
         if let Some(user) = known_user {
-            audit_everywhere(db, user, "session.sign_in_failed", client).await?;
+            audit_everywhere(db, user, AuditAction::SessionSignInFailed, client).await?;
         }
         return Err(wrong());
     };
@@ -181,7 +182,7 @@ pub(super) async fn start_session(
         &mut tx,
         viewer.organisation_id,
         Some(viewer.user_id),
-        "session.signed_in",
+        AuditAction::SessionSignedIn,
         ("session", refresh_token.session_id),
         client,
         serde_json::json!({ "new_device": new_device }),
@@ -223,7 +224,7 @@ pub(super) async fn start_session(
 pub async fn audit_everywhere(
     db: &Db,
     user: UserId,
-    action: &str,
+    action: AuditAction,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     for (org, _, _) in active_memberships(db, user).await? {
@@ -347,7 +348,7 @@ pub async fn switch_organisation(
         &mut tx,
         to,
         Some(principal.user_id),
-        "session.switched_organisation",
+        AuditAction::SessionSwitchedOrganisation,
         ("session", principal.session_id),
         client,
         serde_json::json!({ "from": principal.organisation_id.0 }),

@@ -6,6 +6,7 @@ use super::tokens::SecretToken;
 use super::{password, ClientInfo};
 use crate::db::scope_to;
 use crate::db::UTC_TEXT;
+use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::{display_name, Email, NewPassword, Role, UserId, Viewer};
 use crate::model::members::{
@@ -154,7 +155,7 @@ pub async fn invite(
         &mut tx,
         viewer.organisation_id,
         Some(viewer.user_id),
-        "member.invited",
+        AuditAction::MemberInvited,
         ("invitation", id),
         client,
         serde_json::json!({ "email": email.as_str(), "role": role.as_str() }),
@@ -187,7 +188,7 @@ pub async fn revoke_invitation(
         &mut tx,
         viewer.organisation_id,
         Some(viewer.user_id),
-        "member.invitation_revoked",
+        AuditAction::MemberInvitationRevoked,
         ("invitation", id),
         client,
         serde_json::json!({}),
@@ -270,11 +271,11 @@ pub async fn change(
         .await?;
     let (action, detail) = match change {
         Change::Role(r) => (
-            "member.role_changed",
+            AuditAction::MemberRoleChanged,
             serde_json::json!({ "from": role, "to": r.as_str() }),
         ),
-        Change::Disable => ("member.disabled", serde_json::json!({})),
-        Change::Enable => ("member.enabled", serde_json::json!({})),
+        Change::Disable => (AuditAction::MemberDisabled, serde_json::json!({})),
+        Change::Enable => (AuditAction::MemberEnabled, serde_json::json!({})),
     };
     if change == Change::Disable {
         sqlx::query(
@@ -474,7 +475,7 @@ pub async fn accept(
         &mut tx,
         invitation.organisation,
         Some(user_id),
-        "member.joined",
+        AuditAction::MemberJoined,
         ("membership", membership_id),
         client,
         serde_json::json!({ "role": invitation.role.as_str(), "invitation": invitation.id }),

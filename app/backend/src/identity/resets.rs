@@ -3,6 +3,7 @@
 use super::tokens::SecretToken;
 use super::{password, sessions, ClientInfo};
 use crate::db::{scope_to, Db};
+use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::{Email, NewPassword, UserId};
 use crate::model::tenancy::OrganisationId;
@@ -146,6 +147,6 @@ pub async fn complete(
     .await?;
     tx.commit().await?;
 
-    super::accounts::audit_everywhere(db, user, "password.reset", client).await?;
+    super::accounts::audit_everywhere(db, user, AuditAction::PasswordReset, client).await?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use super::accounts::{start_session, SignedIn};
 use super::tokens::SecretToken;
 use super::{password, sessions, ClientInfo};
 use crate::db::{scope_to, Db};
+use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::{slug_from_name, PendingSignUp, Role, SignUpForm, UserId, Viewer};
 use crate::model::tenancy::OrganisationId;
@@ -173,7 +174,7 @@ pub async fn confirm(
         &mut tx,
         org_id,
         Some(user_id),
-        "organisation.created",
+        AuditAction::OrganisationCreated,
         ("organisation", org_id.0),
         client,
         serde_json::json!({}),
@@ -183,7 +184,7 @@ pub async fn confirm(
         &mut tx,
         org_id,
         Some(user_id),
-        "member.joined",
+        AuditAction::MemberJoined,
         ("membership", membership_id),
         client,
         serde_json::json!({ "role": "admin" }),

@@ -1,6 +1,7 @@
 //! Approvals: asked for by anyone, decided by a manager or admin who did not ask.
 
 use super::*;
+use crate::model::audit::AuditAction;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct ApprovalRow {
@@ -87,7 +88,7 @@ pub async fn request_approval(
         viewer,
         ticket,
         ("approval_requested", serde_json::json!({})),
-        ("approval.requested", ("approval", id)),
+        (AuditAction::ApprovalRequested, ("approval", id)),
         client,
         serde_json::json!({ "ticket": ticket }),
     )
@@ -149,7 +150,7 @@ pub async fn decide(
             "approval_decided",
             serde_json::json!({ "decision": decision.as_str() }),
         ),
-        ("approval.decided", ("approval", approval)),
+        (AuditAction::ApprovalDecided, ("approval", approval)),
         client,
         serde_json::json!({ "decision": decision.as_str() }),
     )

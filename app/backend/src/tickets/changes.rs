@@ -1,6 +1,7 @@
 //! Creating tickets and changing them, one at a time or in bulk, with optimistic concurrency.
 
 use super::*;
+use crate::model::audit::AuditAction;
 
 /// Creates a ticket with the organisation's next number; returns that number.
 pub async fn create(
@@ -51,7 +52,7 @@ pub async fn create(
         viewer,
         id,
         ("created", serde_json::json!({})),
-        ("ticket.created", ("ticket", id)),
+        (AuditAction::TicketCreated, ("ticket", id)),
         client,
         serde_json::json!({ "number": number }),
     )
@@ -232,7 +233,7 @@ pub(super) async fn apply(
         tx,
         org,
         Some(viewer.user_id),
-        "ticket.updated",
+        AuditAction::TicketUpdated,
         ("ticket", id),
         client,
         serde_json::json!({ "changes": events.iter().map(|(k, _)| *k).collect::<Vec<_>>() }),

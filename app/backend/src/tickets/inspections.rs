@@ -1,6 +1,7 @@
 //! Inspections: what someone found on site, recorded on the ticket.
 
 use super::*;
+use crate::model::audit::AuditAction;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct InspectionRow {
@@ -70,7 +71,7 @@ pub async fn inspect(
         viewer,
         ticket,
         ("inspection", serde_json::json!({})),
-        ("ticket.inspected", ("inspection", id)),
+        (AuditAction::TicketInspected, ("inspection", id)),
         client,
         serde_json::json!({ "ticket": ticket }),
     )

@@ -86,7 +86,7 @@ pub(super) async fn record_change(
     viewer: &Viewer,
     ticket: Uuid,
     (event, event_detail): (&str, serde_json::Value),
-    (action, target): (&str, (&str, Uuid)),
+    (action, target): (crate::model::audit::AuditAction, (&str, Uuid)),
     client: &ClientInfo,
     audit_detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {

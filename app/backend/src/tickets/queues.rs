@@ -1,6 +1,7 @@
 //! Queues: the list, the default one made on first use, arranging them, and who can be assigned.
 
 use super::*;
+use crate::model::audit::AuditAction;
 
 /// The organisation's default queue, made on first use.
 pub(super) async fn default_queue(tx: &mut Tx, org: OrganisationId) -> Result<Uuid, sqlx::Error> {
@@ -77,7 +78,7 @@ pub async fn change_queue(
             if made == 0 {
                 return Err(taken(name));
             }
-            ("queue.created", id)
+            (AuditAction::QueueCreated, id)
         }
         QueueChange::Rename(id, name) => {
             let clash: bool = sqlx::query_scalar(
@@ -99,7 +100,7 @@ pub async fn change_queue(
             if renamed == 0 {
                 return Err(AppError::NotFound);
             }
-            ("queue.renamed", *id)
+            (AuditAction::QueueRenamed, *id)
         }
         QueueChange::MakeDefault(id) => {
             let exists: bool =
@@ -119,7 +120,7 @@ pub async fn change_queue(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            ("queue.made_default", *id)
+            (AuditAction::QueueMadeDefault, *id)
         }
     };
     let detail = match &change {

@@ -3,6 +3,7 @@
 
 use super::super::ClientInfo;
 use crate::db::scope_to;
+use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::UserId;
 use crate::model::second_factor::throttle;
@@ -65,7 +66,7 @@ pub(super) async fn count_wrong_code(
         tx,
         org,
         Some(user),
-        "session.second_factor_failed",
+        AuditAction::SessionSecondFactorFailed,
         ("user", user.0),
         client,
         serde_json::json!({ "attempt": attempt, "in_a_row": failures }),
@@ -76,7 +77,7 @@ pub(super) async fn count_wrong_code(
             tx,
             org,
             Some(user),
-            "session.second_factor_locked",
+            AuditAction::SessionSecondFactorLocked,
             ("user", user.0),
             client,
             serde_json::json!({ "wrong_codes": failures, "minutes": throttle::LOCK_SECS / 60 }),

@@ -323,7 +323,7 @@ async fn new_backup_codes(
 async fn record(
     tx: &mut Transaction<'static, Postgres>,
     viewer: &Viewer,
-    action: &str,
+    action: crate::model::audit::AuditAction,
     client: &ClientInfo,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {

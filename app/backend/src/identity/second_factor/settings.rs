@@ -2,6 +2,7 @@
 //! viewer holds it; changing or removing one needs the password and the factor itself.
 
 use super::*;
+use crate::model::audit::AuditAction;
 
 /// Emails a code that proves the viewer reads their mailbox before email codes are turned on.
 pub async fn start_email_enrolment(db: &Db, viewer: &Viewer) -> Result<(), AppError> {
@@ -67,7 +68,7 @@ async fn turn_on(
     record(
         tx,
         viewer,
-        "two_factor.enabled",
+        AuditAction::TwoFactorEnabled,
         client,
         serde_json::json!({ "method": method.as_str() }),
     )
@@ -295,7 +296,7 @@ pub async fn regenerate_backup_codes(
     record(
         &mut tx,
         viewer,
-        "two_factor.backup_codes_replaced",
+        AuditAction::TwoFactorBackupCodesReplaced,
         client,
         serde_json::json!({}),
     )
@@ -321,7 +322,7 @@ pub async fn disable(
     record(
         &mut tx,
         viewer,
-        "two_factor.disabled",
+        AuditAction::TwoFactorDisabled,
         client,
         serde_json::json!({ "method": method.as_str() }),
     )
