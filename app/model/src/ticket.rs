@@ -126,7 +126,8 @@ fn text(raw: &str, max: usize, what: &str, required: bool) -> Result<String, Str
     if required && s.is_empty() {
         return Err(format!("Enter {what}."));
     }
-    if s.chars().count() > max {
+    // Counted as sent, as the REST document's maxLength counts it.
+    if raw.chars().count() > max {
         return Err(format!("Keep it to {max} characters."));
     }
     Ok(s.to_string())

@@ -98,10 +98,10 @@ pub async fn list(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTicketBody {
-    /// Not blank; no control characters.
+    /// Not blank (only Unicode white space is blank); no control characters.
     #[schema(
         max_length = 200,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     title: String,
     /// Markdown; no NUL characters.
@@ -324,8 +324,12 @@ pub async fn comments(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommentBody {
-    /// Not blank; no NUL characters.
-    #[schema(max_length = 20000, pattern = r"^[^\u0000]*\S[^\u0000]*$")]
+    /// Not blank (only Unicode white space is blank); no NUL characters. The white space is
+    /// spelled out: a pattern's `\s` differs between engines, Rust's `trim` is what counts.
+    #[schema(
+        max_length = 20000,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000]*$"
+    )]
     body: String,
     #[serde(default)]
     internal: bool,
