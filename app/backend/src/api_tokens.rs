@@ -10,12 +10,9 @@ use crate::model::audit::AuditAction;
 use crate::model::billing::Feature;
 use crate::model::error::AppError;
 use crate::model::identity::{Role, UserId, Viewer};
+use crate::model::permission::Permission;
 use crate::model::tenancy::OrganisationId;
 use uuid::Uuid;
-
-fn admins_only(viewer: &Viewer) -> Result<(), AppError> {
-    viewer.require(crate::model::permission::Permission::ManageApiTokens)
-}
 
 /// A request made with a token: who it acts as, and which token (for idempotency keys and
 /// rate limits).
@@ -32,7 +29,7 @@ pub async fn create(
     role: Role,
     client: &ClientInfo,
 ) -> Result<CreatedToken, AppError> {
-    admins_only(viewer)?;
+    viewer.require(Permission::ManageApiTokens)?;
     let org = viewer.organisation_id;
     let secret = SecretToken::generate();
     let id = Uuid::now_v7();
@@ -88,7 +85,7 @@ struct TokenRow {
 }
 
 pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<ApiToken>, AppError> {
-    admins_only(viewer)?;
+    viewer.require(Permission::ManageApiTokens)?;
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
     let rows: Vec<TokenRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select t.id, t.name, t.role, u.name as created_by,
@@ -123,7 +120,7 @@ pub async fn revoke(
     id: Uuid,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    admins_only(viewer)?;
+    viewer.require(Permission::ManageApiTokens)?;
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
     let revoked =

@@ -6,7 +6,7 @@
 
 use super::db::UTC_TEXT;
 use super::identity::ClientInfo;
-use super::tickets::{id_of, record_change};
+use super::tickets::{id_of, record_change, touch};
 use super::{failure, Db};
 use crate::model::attachment::{safe_filename, sniff, Attachment, UploadNotice, MAX_BYTES};
 use crate::model::audit::AuditAction;
@@ -142,10 +142,7 @@ pub async fn attach(
     .bind(&sha256)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("update tickets set updated_at = now() where id = $1")
-        .bind(ticket)
-        .execute(&mut *tx)
-        .await?;
+    touch(&mut tx, ticket).await?;
     record_change(
         &mut tx,
         viewer,

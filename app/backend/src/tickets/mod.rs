@@ -105,7 +105,7 @@ pub(super) async fn record_change(
 }
 
 /// Whether the ticket exists in the viewer's organisation; the same NotFound for another's.
-async fn touch(tx: &mut Tx, ticket: Uuid) -> Result<(), AppError> {
+pub(crate) async fn touch(tx: &mut Tx, ticket: Uuid) -> Result<(), AppError> {
     let touched = sqlx::query("update tickets set updated_at = now() where id = $1")
         .bind(ticket)
         .execute(&mut **tx)
