@@ -1,6 +1,7 @@
 //! Schema migrations (run as the owner) and demo data.
 
 use crate::config::Config;
+use app::model::tenancy::OrganisationId;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -82,38 +83,47 @@ async fn seed_demo_tenants(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
     let password_hash = app::backend::identity::password::hash(DEMO_PASSWORD)
         .await
         .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-    for (email, name, slug, role) in DEMO_PEOPLE {
-        let user_id: Uuid = sqlx::query_scalar(
+    for (email, name, _, _) in DEMO_PEOPLE {
+        sqlx::query(
             "insert into users (id, email, name, password_hash) values ($1, $2, $3, $4)
-             on conflict (email) do update set name = excluded.name
-             returning id",
+             on conflict (email) do update set name = excluded.name",
         )
         .bind(Uuid::now_v7())
         .bind(email)
         .bind(name)
         .bind(&password_hash)
-        .fetch_one(&mut *tx)
-        .await?;
-        let org = scope_to_slug(&mut tx, slug).await?;
-        sqlx::query(
-            "insert into memberships (organisation_id, id, user_id, role) values ($1, $2, $3, $4)
-             on conflict (organisation_id, user_id) do nothing",
-        )
-        .bind(org)
-        .bind(Uuid::now_v7())
-        .bind(user_id)
-        .bind(role)
         .execute(&mut *tx)
         .await?;
     }
+    tx.commit().await?;
+
+    // Memberships and plans are tenant rows: each organisation's in a transaction scoped to it.
     // The demo organisations are paying customers on different plans, so plan limits show
     // (Initech's Starter has no API access); a long-lived demo never lapses out of a trial.
+    let db = app::backend::Db::from_pool(pool.clone());
     for (slug, plan) in [
         ("acme", "pro"),
         ("globex", "enterprise"),
         ("initech", "starter"),
     ] {
-        let org = scope_to_slug(&mut tx, slug).await?;
+        let org: Uuid = sqlx::query_scalar("select id from organisations where slug = $1")
+            .bind(slug)
+            .fetch_one(pool)
+            .await?;
+        let mut tx = db.scoped_tx(OrganisationId(org)).await?;
+        for (email, _, _, role) in DEMO_PEOPLE.iter().filter(|p| p.2 == slug) {
+            sqlx::query(
+                "insert into memberships (organisation_id, id, user_id, role)
+                 select $1, $2, id, $4 from users where email = $3
+                 on conflict (organisation_id, user_id) do nothing",
+            )
+            .bind(org)
+            .bind(Uuid::now_v7())
+            .bind(email)
+            .bind(role)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query(
             "insert into subscriptions (organisation_id, plan, status, current_period_end)
              values ($1, $2, 'active', now() + interval '1 month')
@@ -123,8 +133,8 @@ async fn seed_demo_tenants(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
         .bind(plan)
         .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
     }
-    tx.commit().await?;
 
     let partners = sqlx::query_scalar::<_, i64>("select count(*) from partners")
         .fetch_one(pool)
@@ -140,17 +150,4 @@ async fn seed_demo_tenants(pool: &PgPool) -> Result<SeedReport, sqlx::Error> {
         organisations: organisations as u64,
         users: users as u64,
     })
-}
-
-/// Looks up the organisation called `slug` and scopes the transaction to it; returns its id.
-async fn scope_to_slug(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    slug: &str,
-) -> Result<Uuid, sqlx::Error> {
-    let org: Uuid = sqlx::query_scalar("select id from organisations where slug = $1")
-        .bind(slug)
-        .fetch_one(&mut **tx)
-        .await?;
-    app::backend::db::scope_to(tx, app::model::tenancy::OrganisationId(org)).await?;
-    Ok(org)
 }

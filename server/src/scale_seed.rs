@@ -6,7 +6,7 @@
 //! Organisations already present (by slug) are skipped, so it can be re-run.
 
 use crate::config::Config;
-use app::backend::db::scope_to;
+use app::backend::db::TenantTx;
 use app::model::tenancy::OrganisationId;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::ConnectOptions;
@@ -113,7 +113,7 @@ async fn organisation(
     let Some(org) = org else {
         return Ok(false);
     };
-    quiet_scope(&mut tx, org).await?;
+    let mut tx = quiet_scope(tx, org).await?;
     let members = if i == 0 { LARGE_MEMBERS } else { SMALL_MEMBERS };
     sqlx::query(
         "with people as (
@@ -147,8 +147,7 @@ async fn organisation(
         if i == 0 {
             tx.commit().await?;
             progress(&format!("bench-0: tickets {upto}/{tickets}"));
-            tx = pool.begin().await?;
-            quiet_scope(&mut tx, org).await?;
+            tx = quiet_scope(pool.begin().await?, org).await?;
         }
         done = upto;
     }
@@ -163,20 +162,20 @@ async fn organisation(
 
 /// Scopes a bulk-load transaction to `org`, with the live-update trigger quiet.
 async fn quiet_scope(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
     org: Uuid,
-) -> Result<(), sqlx::Error> {
-    scope_to(tx, OrganisationId(org)).await?;
+) -> Result<TenantTx, sqlx::Error> {
+    let mut tx = TenantTx::enter(tx, OrganisationId(org)).await?;
     sqlx::query("select set_config('app.bulk_load', 'on', true)")
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    Ok(tx)
 }
 
 /// Tickets numbered `from..=to` of `total`, with their comments and created events. Ticket 1
 /// is two years old, the last one an hour.
 async fn tickets_batch(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    tx: &mut TenantTx,
     org: Uuid,
     (from, to): (i64, i64),
     total: i64,

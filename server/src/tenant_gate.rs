@@ -1,9 +1,10 @@
 //! How much of the server one organisation may use at once. Every request made as someone of
 //! an organisation (a browser session or an API token) holds one of that organisation's
-//! permits while its handler runs; a request holds at most two pooled connections, and an
-//! organisation gets permits for a quarter of the pool, so one tenant hammering the API can
-//! hold at most half of it and the others always find connections (issue 12: 40 concurrent
-//! POSTs from one token had made every other tenant's reads wait seconds).
+//! permits while its handler runs; an API request holds one pooled connection at a time (a page
+//! render may hold two), and an organisation gets permits for a quarter of the pool, so one
+//! tenant hammering the API can hold at most half of it and the others always find
+//! connections (issue 12: 40 concurrent POSTs from one token had made every other tenant's
+//! reads wait seconds).
 //!
 //! Counted in this process, like the API rate limit.
 

@@ -4,7 +4,7 @@
 use super::db::UTC_TEXT;
 use super::identity::tokens::SecretToken;
 use super::identity::{accounts, ClientInfo};
-use super::{audit, db::scope_to, Db};
+use super::{audit, db::TenantTx, Db};
 use crate::model::api_token::{ApiToken, CreatedToken, PREFIX};
 use crate::model::audit::AuditAction;
 use crate::model::billing::Feature;
@@ -50,7 +50,6 @@ pub async fn create(
     .await?;
     audit::record(
         &mut tx,
-        org,
         Some(viewer.user_id),
         AuditAction::ApiTokenCreated,
         ("api_token", id),
@@ -134,7 +133,6 @@ pub async fn revoke(
     }
     audit::record(
         &mut tx,
-        org,
         Some(viewer.user_id),
         AuditAction::ApiTokenRevoked,
         ("api_token", id),
@@ -169,7 +167,7 @@ pub async fn authenticate(db: &Db, presented: &str) -> Result<Option<TokenCaller
         return Ok(None);
     };
     let org = OrganisationId(org);
-    scope_to(&mut tx, org).await?;
+    let mut tx = TenantTx::enter(tx, org).await?;
     // A plan without API access (or a lapsed one) turns existing tokens off, not just new ones.
     super::billing::require(&mut tx, org, Feature::ApiAccess).await?;
     // Marked at most once a minute: a busy integration should not write on every call.

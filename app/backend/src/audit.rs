@@ -2,15 +2,15 @@
 //! the same transaction as the change it records.
 
 use super::identity::ClientInfo;
+use crate::db::TenantTx;
 use crate::model::audit::AuditAction;
 use crate::model::identity::UserId;
 use crate::model::tenancy::OrganisationId;
-use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
+/// Appends one entry in `tx`'s organisation.
 pub async fn record(
-    tx: &mut Transaction<'static, Postgres>,
-    organisation: OrganisationId,
+    tx: &mut TenantTx,
     actor: Option<UserId>,
     action: AuditAction,
     (target_type, target_id): (&str, Uuid),
@@ -21,7 +21,7 @@ pub async fn record(
         "insert into audit_log (organisation_id, id, actor_user_id, action, target_type, target_id, ip, detail)
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(organisation.0)
+    .bind(tx.organisation().0)
     .bind(Uuid::now_v7())
     .bind(actor.map(|a| a.0))
     .bind(action.as_str())

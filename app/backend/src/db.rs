@@ -50,17 +50,65 @@ impl Db {
     ///
     /// The setting is transaction-local (`set_config(.., true)`), so a pooled connection never
     /// carries one tenant into the next request, even if the transaction is dropped unfinished.
-    pub async fn scoped_tx(
-        &self,
-        tenant: OrganisationId,
-    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    pub async fn scoped_tx(&self, tenant: OrganisationId) -> Result<TenantTx, sqlx::Error> {
         // BEGIN and the setting in one simple query, so one round trip. Built as text because
         // a simple query takes no parameters: a UUID's text is hex digits and dashes only.
         let begin = format!(
             "BEGIN; SELECT set_config('app.tenant_id', '{}', true)",
             tenant.0
         );
-        self.pool.begin_with(AssertSqlSafe(begin)).await
+        let tx = self.pool.begin_with(AssertSqlSafe(begin)).await?;
+        Ok(TenantTx { tx, tenant })
+    }
+}
+
+/// A transaction scoped to one organisation, and which one. Everything that writes tenant rows
+/// takes this by `&mut` and reads the organisation from it, so a row cannot be written for
+/// another organisation than the one row-level security lets the transaction see. A use case
+/// opens one, calls the repositories, writes its audit and outbox rows, and commits once;
+/// dropped without `commit`, it rolls back.
+pub struct TenantTx {
+    tx: Transaction<'static, Postgres>,
+    tenant: OrganisationId,
+}
+
+impl TenantTx {
+    /// Scopes a transaction that began without a tenant (signing up, accepting an invitation:
+    /// the organisation is found or made inside it): the one other place `app.tenant_id` is set.
+    pub async fn enter(
+        mut tx: Transaction<'static, Postgres>,
+        tenant: OrganisationId,
+    ) -> Result<Self, sqlx::Error> {
+        sqlx::query("select set_config('app.tenant_id', $1, true)")
+            .bind(tenant.0.to_string())
+            .execute(&mut *tx)
+            .await?;
+        Ok(Self { tx, tenant })
+    }
+
+    pub fn organisation(&self) -> OrganisationId {
+        self.tenant
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for TenantTx {
+    type Target = sqlx::PgConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for TenantTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
     }
 }
 
@@ -79,20 +127,6 @@ async fn not_left_in_a_transaction(conn: &mut sqlx::PgConnection) -> Result<bool
         .fetch_one(conn)
         .await?;
     Ok(!row.try_get::<bool, _>(0)?)
-}
-
-/// Scopes an open transaction to `tenant`: the one place `app.tenant_id` is set. Exposed for
-/// the identity module, which creates an organisation and must then write inside it in the
-/// same transaction.
-pub async fn scope_to(
-    tx: &mut Transaction<'static, Postgres>,
-    tenant: OrganisationId,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("select set_config('app.tenant_id', $1, true)")
-        .bind(tenant.0.to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 impl Db {

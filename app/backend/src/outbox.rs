@@ -3,14 +3,27 @@
 //! server's relay delivers them (server/src/relay.rs).
 
 use super::mail::OutgoingEmail;
+use crate::db::TenantTx;
 use crate::model::tenancy::OrganisationId;
-use sqlx::{Postgres, Transaction};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// Queues an email. `organisation` is the tenant it belongs to (the transaction must be scoped
-/// to it: RLS refuses the row otherwise), or `None` for platform mail that belongs to no tenant.
-pub async fn enqueue_email(
-    tx: &mut Transaction<'static, Postgres>,
+/// Queues an email that belongs to `tx`'s organisation.
+pub async fn enqueue_email(tx: &mut TenantTx, email: &OutgoingEmail) -> Result<(), sqlx::Error> {
+    let organisation = tx.organisation();
+    insert_email(tx, Some(organisation), email).await
+}
+
+/// Queues platform mail, which belongs to no tenant (signing up, resetting a password).
+pub async fn enqueue_platform_email(
+    conn: &mut PgConnection,
+    email: &OutgoingEmail,
+) -> Result<(), sqlx::Error> {
+    insert_email(conn, None, email).await
+}
+
+async fn insert_email(
+    conn: &mut PgConnection,
     organisation: Option<OrganisationId>,
     email: &OutgoingEmail,
 ) -> Result<(), sqlx::Error> {
@@ -20,7 +33,7 @@ pub async fn enqueue_email(
     .bind(Uuid::now_v7())
     .bind(organisation.map(|o| o.0))
     .bind(sqlx::types::Json(email))
-    .execute(&mut **tx)
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -70,20 +70,18 @@ pub async fn resolve(
     }))
 }
 
-/// The address links in email point at: the organisation's verified custom domain, else its
-/// `{slug}.{base domain}`, else (no organisation) the platform's public URL. Built from stored
+/// The address links in email about `tx`'s organisation point at: its verified custom domain,
+/// else its `{slug}.{base domain}` (mail that belongs to no organisation links to the
+/// platform's public URL). Built from stored
 /// data, never from the Host of the request that caused the email, so a forged Host cannot
 /// send someone a reset link to an attacker's site. Scheme and port come from the public URL.
 pub async fn site_url(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    tx: &mut crate::db::TenantTx,
     public_url: &str,
     base_domain: &str,
-    organisation: Option<OrganisationId>,
 ) -> Result<String, sqlx::Error> {
     let public_url = public_url.trim_end_matches('/');
-    let Some(org) = organisation else {
-        return Ok(public_url.to_string());
-    };
+    let org = tx.organisation();
     let (scheme, authority) = public_url
         .split_once("://")
         .unwrap_or(("https", public_url));

@@ -40,7 +40,9 @@ pub async fn create_ticket(
     use crate::model::ticket::NewTicket;
     let (ctx, viewer) = request::signed_in().await?;
     let new = NewTicket::parse(&title, &description, &priority, &queue, &assignee, &due)?;
-    let number = tickets::create(&ctx.db, &viewer, new, &request::client_info()).await?;
+    let number = tickets::create(&ctx.db, &viewer, new, &request::client_info(), None)
+        .await?
+        .number;
     leptos_axum::redirect(&format!("/tickets/{number}"));
     Ok(number)
 }
@@ -107,7 +109,9 @@ pub async fn add_comment(
     use crate::model::ticket::parse_comment;
     let (ctx, viewer) = request::signed_in().await?;
     let body = parse_comment(&body)?;
-    tickets::comment(&ctx.db, &viewer, ticket_id, body, internal).await
+    let ticket = tickets::TicketRef::Id(ticket_id);
+    tickets::comment(&ctx.db, &viewer, ticket, body, internal, None).await?;
+    Ok(())
 }
 
 #[server(endpoint = "tickets/inspect")]

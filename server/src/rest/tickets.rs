@@ -5,7 +5,7 @@ use super::idempotency;
 use crate::problem::ApiError;
 use crate::signed_in::SignedIn;
 use crate::state::AppState;
-use app::backend::tickets::{self, TicketChange};
+use app::backend::tickets::{self, TicketChange, TicketRef};
 use app::model::error::AppError;
 use app::model::identity::UserId;
 use app::model::ticket::{
@@ -132,37 +132,28 @@ pub async fn create(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let key = idempotency::key(&headers, caller.token)?;
+    let once = idempotency::key(&headers, caller.token, "POST /api/v1/tickets", &bytes)?;
     let new: NewTicketBody = body(&headers, &bytes)?;
-    let (status, json) = idempotency::once(
+    let id_text = |id: Option<Uuid>| id.map(|i| i.to_string()).unwrap_or_default();
+    let parsed = NewTicket::parse(
+        &new.title,
+        &new.description,
+        new.priority.unwrap_or(Priority::Medium).as_str(),
+        &id_text(new.queue_id),
+        &id_text(new.assignee_id),
+        &new.due_on.map(|d| d.to_string()).unwrap_or_default(),
+    )?;
+    let ticket = tickets::create(
         &state.ctx.db,
-        caller.viewer.organisation_id,
-        key,
-        &bytes,
-        || async {
-            let id_text = |id: Option<Uuid>| id.map(|i| i.to_string()).unwrap_or_default();
-            let parsed = NewTicket::parse(
-                &new.title,
-                &new.description,
-                new.priority.unwrap_or(Priority::Medium).as_str(),
-                &id_text(new.queue_id),
-                &id_text(new.assignee_id),
-                &new.due_on.map(|d| d.to_string()).unwrap_or_default(),
-            )?;
-            let n = tickets::create(&state.ctx.db, &caller.viewer, parsed, &caller.client).await?;
-            let ticket = detail(&state, &caller, n).await?;
-            Ok((
-                StatusCode::CREATED,
-                serde_json::to_value(ticket).map_err(app::backend::failure::internal)?,
-            ))
-        },
+        &caller.viewer,
+        parsed,
+        &caller.client,
+        once.as_ref(),
     )
     .await?;
-    let mut response = (status, Json(&json)).into_response();
-    if let Some(n) = json["number"].as_i64() {
-        if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/tickets/{n}")) {
-            response.headers_mut().insert(header::LOCATION, v);
-        }
+    let mut response = (StatusCode::CREATED, Json(&ticket)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/tickets/{}", ticket.number)) {
+        response.headers_mut().insert(header::LOCATION, v);
     }
     Ok(response)
 }
@@ -349,26 +340,20 @@ pub async fn add_comment(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let n = number(&raw)?;
-    let key = idempotency::key(&headers, caller.token)?;
+    let operation = format!("POST /api/v1/tickets/{n}/comments");
+    let once = idempotency::key(&headers, caller.token, &operation, &bytes)?;
     let new: NewCommentBody = body(&headers, &bytes)?;
-    let (status, json) = idempotency::once(
+    let text = parse_comment(&new.body)?;
+    let comments = tickets::comment(
         &state.ctx.db,
-        caller.viewer.organisation_id,
-        key,
-        &bytes,
-        || async {
-            let text = parse_comment(&new.body)?;
-            let (id, _) = tickets::locate(&state.ctx.db, &caller.viewer, n).await?;
-            tickets::comment(&state.ctx.db, &caller.viewer, id, text, new.internal).await?;
-            let comments = detail(&state, &caller, n).await?.comments;
-            Ok((
-                StatusCode::CREATED,
-                serde_json::to_value(comments).map_err(app::backend::failure::internal)?,
-            ))
-        },
+        &caller.viewer,
+        TicketRef::Number(n),
+        text,
+        new.internal,
+        once.as_ref(),
     )
     .await?;
-    Ok((status, Json(json)).into_response())
+    Ok((StatusCode::CREATED, Json(comments)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{number}/attachments", tag = "attachments",

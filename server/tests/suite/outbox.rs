@@ -48,7 +48,9 @@ fn message(to: &str, n: usize) -> OutgoingEmail {
 
 async fn enqueue(s: &Setup, email: &OutgoingEmail, commit: bool) {
     let mut tx = s.app.pool().begin().await.unwrap();
-    outbox::enqueue_email(&mut tx, None, email).await.unwrap();
+    outbox::enqueue_platform_email(&mut tx, email)
+        .await
+        .unwrap();
     if commit {
         tx.commit().await.unwrap();
     } else {

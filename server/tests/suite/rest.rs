@@ -414,3 +414,87 @@ async fn the_openapi_document_describes_every_route() {
         "integer"
     );
 }
+
+/// An idempotent POST keeps its result in the transaction of its effect: it needs one pooled
+/// connection, not one for the key and another for the work (which, with one connection to
+/// spare, waited for itself until the acquire timeout: the live-updates listener holds the
+/// other of the two); repeats sent at once make one comment; and the same
+/// key and body sent to another endpoint is another request, refused.
+#[tokio::test]
+async fn an_idempotent_post_uses_one_connection_and_commits_with_its_effect() {
+    let app = TestApp::spawn_with(&["--database-max-connections", "2"]).await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let (secret, _) = token(&app, &ada, "Monitoring", "staff").await;
+    let api = Api {
+        app: &app,
+        token: secret,
+    };
+
+    let key = [("Idempotency-Key", "one-connection")];
+    let created = api
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/tickets",
+            &body!({ "title": "Lift stuck" }),
+            &key,
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["number"], 1);
+
+    let note = body!({ "body": "Engineer called" });
+    let key = [("Idempotency-Key", "note-1")];
+    let repeats = futures::future::join_all((0..4).map(|_| {
+        api.send(
+            reqwest::Method::POST,
+            "/api/v1/tickets/1/comments",
+            &note,
+            &key,
+        )
+    }))
+    .await;
+    let mut answers = Vec::new();
+    for r in repeats {
+        assert_eq!(r.status(), 201);
+        answers.push(r.json::<Value>().await.unwrap());
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+    let comments: Value = api
+        .get("/api/v1/tickets/1/comments")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(comments.as_array().unwrap().len(), 1, "{comments}");
+
+    // The comment's key and body again, for another ticket: another request, refused
+    // (the key once remembered only the body, and answered with ticket 1's comments).
+    let second = api
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/tickets",
+            &body!({ "title": "Door jammed" }),
+            &[],
+        )
+        .await;
+    assert_eq!(second.status(), 201);
+    let (status, p) = problem(
+        api.send(
+            reqwest::Method::POST,
+            "/api/v1/tickets/2/comments",
+            &note,
+            &key,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 409, "{p}");
+    let on_second: Value = api
+        .get("/api/v1/tickets/2/comments")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(on_second, body!([]));
+}

@@ -6,6 +6,7 @@ pub mod signature;
 pub mod stripe_api;
 pub mod webhook;
 
+use crate::db::TenantTx;
 use crate::identity::ClientInfo;
 use crate::model::audit::AuditAction;
 use crate::model::billing::{
@@ -17,7 +18,6 @@ use crate::model::error::AppError;
 use crate::model::identity::Viewer;
 use crate::model::tenancy::OrganisationId;
 use crate::{audit, csv, AppContext};
-use sqlx::{Postgres, Transaction};
 use std::sync::Arc;
 use stripe_api::{CheckoutRequest, StripeApi};
 
@@ -66,10 +66,7 @@ struct State {
     now: i64,
 }
 
-async fn state(
-    tx: &mut Transaction<'static, Postgres>,
-    org: OrganisationId,
-) -> Result<State, AppError> {
+async fn state(tx: &mut TenantTx, org: OrganisationId) -> Result<State, AppError> {
     type Row = (String, String, Option<i32>, Option<i64>, Option<i64>, i64);
     let row: Option<Row> = sqlx::query_as(
         "select plan, status, included_seats,
@@ -112,7 +109,7 @@ async fn state(
 }
 
 /// Members plus open invitations, in the transaction's organisation.
-async fn seats_used(tx: &mut Transaction<'static, Postgres>) -> Result<u32, sqlx::Error> {
+async fn seats_used(tx: &mut TenantTx) -> Result<u32, sqlx::Error> {
     let used: i64 = sqlx::query_scalar(
         "select (select count(*) from memberships where status = 'active')
               + (select count(*) from invitations
@@ -125,7 +122,7 @@ async fn seats_used(tx: &mut Transaction<'static, Postgres>) -> Result<u32, sqlx
 
 /// What `org` may use now. Runs in the caller's transaction, scoped to `org`.
 pub async fn entitlements(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     org: OrganisationId,
 ) -> Result<Entitlements, AppError> {
     let s = state(tx, org).await?;
@@ -146,7 +143,7 @@ fn entitlements_of(s: State, seats_used: u32) -> Entitlements {
 
 /// Refuses unless `org`'s plan includes `feature`: the server side of every plan gate.
 pub async fn require(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     org: OrganisationId,
     feature: Feature,
 ) -> Result<(), AppError> {
@@ -167,10 +164,7 @@ pub async fn require_now(
 
 /// Serialises seat changes in one organisation, so two invitations sent at once cannot both
 /// take the last included seat. Held until the transaction ends.
-async fn lock_seats(
-    tx: &mut Transaction<'static, Postgres>,
-    org: OrganisationId,
-) -> Result<(), sqlx::Error> {
+async fn lock_seats(tx: &mut TenantTx, org: OrganisationId) -> Result<(), sqlx::Error> {
     sqlx::query("select pg_advisory_xact_lock(hashtextextended('seats:' || $1::text, 0))")
         .bind(org.0)
         .execute(&mut **tx)
@@ -182,7 +176,7 @@ async fn lock_seats(
 /// grow, and refused unless `extra_seat_confirmed` when it would cost an extra seat (the person
 /// was shown the price first). Marks Stripe's seat count as needing an update.
 pub async fn admit_seat(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     org: OrganisationId,
     extra_seat_confirmed: bool,
 ) -> Result<(), AppError> {
@@ -204,7 +198,7 @@ pub async fn admit_seat(
 
 /// Notes, in the transaction that changes them, that the seat count moved; `sync_seats` after
 /// the commit tells Stripe, and a failure leaves the mark for the next attempt.
-pub async fn seats_changed(tx: &mut Transaction<'static, Postgres>) -> Result<(), AppError> {
+pub async fn seats_changed(tx: &mut TenantTx) -> Result<(), AppError> {
     sqlx::query(
         "update subscriptions set seat_sync_pending = true where stripe_subscription_id is not null",
     )
@@ -329,10 +323,7 @@ pub async fn overview(ctx: &AppContext, viewer: &Viewer) -> Result<BillingOvervi
     })
 }
 
-async fn invoices(
-    tx: &mut Transaction<'static, Postgres>,
-    limit: i64,
-) -> Result<Vec<Invoice>, AppError> {
+async fn invoices(tx: &mut TenantTx, limit: i64) -> Result<Vec<Invoice>, AppError> {
     type Row = (String, String, String, i64, i64, String, Option<String>);
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select number, status, currency, amount_due, amount_paid,
@@ -462,7 +453,7 @@ pub async fn choose_plan(
     lock_seats(&mut tx, org).await?;
     let e = entitlements(&mut tx, org).await?;
     e.change_to(plan)?;
-    let billing_url = billing_url(ctx, &mut tx, org, on_org_host).await?;
+    let billing_url = billing_url(ctx, &mut tx, on_org_host).await?;
     let subscribed: Option<String> = sqlx::query_scalar(
         "select stripe_subscription_id from subscriptions
           where stripe_subscription_id is not null and status <> 'canceled'",
@@ -472,7 +463,6 @@ pub async fn choose_plan(
     let extra = extra_seats(plan, plan.included_seats(), e.seats_used);
     audit::record(
         &mut tx,
-        org,
         Some(viewer.user_id),
         match ctx.billing.mode() {
             BillingMode::Offline => AuditAction::BillingPlanChanged,
@@ -540,7 +530,7 @@ pub async fn portal(
     };
     let org = viewer.organisation_id;
     let mut tx = ctx.db.scoped_tx(org).await?;
-    let billing_url = billing_url(ctx, &mut tx, org, on_org_host).await?;
+    let billing_url = billing_url(ctx, &mut tx, on_org_host).await?;
     tx.commit().await?;
     let customer = customer(ctx, stripe, org, &viewer.organisation_name, &viewer.email).await?;
     stripe
@@ -559,17 +549,14 @@ pub async fn portal(
 /// request's Host header.
 async fn billing_url(
     ctx: &AppContext,
-    tx: &mut Transaction<'static, Postgres>,
-    org: OrganisationId,
+    tx: &mut TenantTx,
     on_org_host: bool,
 ) -> Result<String, sqlx::Error> {
-    let site = super::tenancy::site_url(
-        tx,
-        &ctx.public_url,
-        &ctx.base_domain,
-        on_org_host.then_some(org),
-    )
-    .await?;
+    let site = if on_org_host {
+        super::tenancy::site_url(tx, &ctx.public_url, &ctx.base_domain).await?
+    } else {
+        ctx.public_url.trim_end_matches('/').to_string()
+    };
     Ok(format!("{site}/billing"))
 }
 

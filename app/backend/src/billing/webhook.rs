@@ -6,11 +6,12 @@
 
 use super::signature::{self, SignatureError};
 use super::stripe_api::Prices;
+use crate::db::TenantTx;
 use crate::model::billing::{Plan, SubscriptionStatus, GRACE_DAYS};
 use crate::model::tenancy::OrganisationId;
 use crate::{mail, outbox, tenancy, AppContext, Db};
 use serde::Deserialize;
-use sqlx::{Postgres, Transaction};
+use sqlx::PgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -288,61 +289,76 @@ pub async fn handle(
     let (customer, claimed) = change.parties();
     let organisation = organisation_of(db, customer, claimed).await?;
 
-    let mut tx = match organisation {
-        Some(org) => db.scoped_tx(org).await?,
-        None => db.pool().begin().await?,
-    };
-    // Two deliveries of one event wait for each other here, then the second sees the first.
-    if already_handled(&mut tx, &key).await? {
-        tx.commit().await?;
-        return Ok(Outcome::Duplicate);
-    }
-    let outcome = match (organisation, change) {
-        (_, Change::Other) => Outcome::Ignored,
-        (None, _) => Outcome::Unmatched,
-        (Some(org), Change::CheckoutCompleted(session)) => {
-            checkout_completed(&mut tx, org, session, event.created).await?
-        }
-        (Some(org), Change::Subscription { sub, deleted }) => {
-            let was: Option<String> =
-                sqlx::query_scalar("select status from subscriptions for update")
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let prices = &stripe.api.prices;
-            let outcome =
-                subscription_changed(&mut tx, org, prices, sub, event.created, deleted).await?;
-            if !deleted && outcome == Outcome::Applied && was.as_deref() != Some("past_due") {
-                tell_admins_if_past_due(ctx, &mut tx, org).await?;
+    // Two deliveries of one event wait for each other in `already_handled`, then the second
+    // sees the first.
+    let outcome = match organisation {
+        None => {
+            let mut tx = db.pool().begin().await?;
+            if already_handled(&mut tx, &key).await? {
+                tx.commit().await?;
+                return Ok(Outcome::Duplicate);
             }
+            let outcome = match change {
+                Change::Other => Outcome::Ignored,
+                _ => Outcome::Unmatched,
+            };
+            record(&mut tx, &key, &event.kind, outcome).await?;
+            tx.commit().await?;
             outcome
         }
-        (Some(org), Change::Invoice { invoice, paid }) => {
-            invoice_changed(&mut tx, org, invoice, event.created, paid).await?
+        Some(org) => {
+            let mut tx = db.scoped_tx(org).await?;
+            if already_handled(&mut tx, &key).await? {
+                tx.commit().await?;
+                return Ok(Outcome::Duplicate);
+            }
+            let outcome = match change {
+                Change::Other => Outcome::Ignored,
+                Change::CheckoutCompleted(session) => {
+                    checkout_completed(&mut tx, org, session, event.created).await?
+                }
+                Change::Subscription { sub, deleted } => {
+                    let was: Option<String> =
+                        sqlx::query_scalar("select status from subscriptions for update")
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let prices = &stripe.api.prices;
+                    let outcome =
+                        subscription_changed(&mut tx, org, prices, sub, event.created, deleted)
+                            .await?;
+                    if !deleted && outcome == Outcome::Applied && was.as_deref() != Some("past_due")
+                    {
+                        tell_admins_if_past_due(ctx, &mut tx, org).await?;
+                    }
+                    outcome
+                }
+                Change::Invoice { invoice, paid } => {
+                    invoice_changed(&mut tx, org, invoice, event.created, paid).await?
+                }
+            };
+            record(&mut tx, &key, &event.kind, outcome).await?;
+            tx.commit().await?;
+            outcome
         }
     };
-    record(&mut tx, &key, &event.kind, outcome).await?;
-    tx.commit().await?;
     tracing::info!(event = %key, kind = %event.kind, outcome = outcome.as_str(), "stripe webhook");
     Ok(outcome)
 }
 
 /// Waits for any other delivery of the same event, then says whether it was handled.
-async fn already_handled(
-    tx: &mut Transaction<'static, Postgres>,
-    key: &str,
-) -> Result<bool, sqlx::Error> {
+async fn already_handled(tx: &mut PgConnection, key: &str) -> Result<bool, sqlx::Error> {
     sqlx::query("select pg_advisory_xact_lock(hashtextextended('stripe-event:' || $1, 0))")
         .bind(key)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     sqlx::query_scalar("select exists (select 1 from stripe_events where id = $1)")
         .bind(key)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await
 }
 
 async fn record(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut PgConnection,
     key: &str,
     kind: &str,
     outcome: Outcome,
@@ -351,7 +367,7 @@ async fn record(
         .bind(key)
         .bind(kind)
         .bind(outcome.as_str())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
@@ -416,7 +432,7 @@ async fn organisation_of(
 }
 
 async fn checkout_completed(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     org: OrganisationId,
     session: CheckoutSession,
     created: i64,
@@ -453,7 +469,7 @@ async fn checkout_completed(
 }
 
 async fn subscription_changed(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     org: OrganisationId,
     prices: &Prices,
     sub: Subscription,
@@ -526,7 +542,7 @@ async fn subscription_changed(
 /// transaction, so a rolled-back event sends nothing.
 async fn tell_admins_if_past_due(
     ctx: &AppContext,
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     org: OrganisationId,
 ) -> Result<(), sqlx::Error> {
     let grace: Option<i64> = sqlx::query_scalar(
@@ -549,7 +565,7 @@ async fn tell_admins_if_past_due(
     )
     .fetch_all(&mut **tx)
     .await?;
-    let site = tenancy::site_url(tx, &ctx.public_url, &ctx.base_domain, Some(org)).await?;
+    let site = tenancy::site_url(tx, &ctx.public_url, &ctx.base_domain).await?;
     let until = crate::model::billing::day_of(grace);
     for (email, name) in admins {
         let message = mail::payment_failed(
@@ -559,7 +575,7 @@ async fn tell_admins_if_past_due(
             &until,
             &format!("{site}/billing"),
         );
-        outbox::enqueue_email(tx, Some(org), &message).await?;
+        outbox::enqueue_email(tx, &message).await?;
     }
     Ok(())
 }
@@ -568,7 +584,7 @@ async fn tell_admins_if_past_due(
 /// subscription events (a failed renewal also sends `customer.subscription.updated` with
 /// `past_due`), so two event streams never race over one field.
 async fn invoice_changed(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     org: OrganisationId,
     invoice: Invoice,
     created: i64,

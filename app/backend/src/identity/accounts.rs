@@ -180,7 +180,6 @@ pub(super) async fn start_session(
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
     audit::record(
         &mut tx,
-        viewer.organisation_id,
         Some(viewer.user_id),
         AuditAction::SessionSignedIn,
         ("session", refresh_token.session_id),
@@ -189,13 +188,7 @@ pub(super) async fn start_session(
     )
     .await?;
     if new_device {
-        let site = tenancy::site_url(
-            &mut tx,
-            &ctx.public_url,
-            &ctx.base_domain,
-            Some(viewer.organisation_id),
-        )
-        .await?;
+        let site = tenancy::site_url(&mut tx, &ctx.public_url, &ctx.base_domain).await?;
         let alert = mail::new_sign_in(
             &viewer.email,
             &viewer.name,
@@ -209,7 +202,7 @@ pub(super) async fn start_session(
                 .map_err(internal)?,
             &format!("{site}/account"),
         );
-        outbox::enqueue_email(&mut tx, Some(viewer.organisation_id), &alert).await?;
+        outbox::enqueue_email(&mut tx, &alert).await?;
     }
     tx.commit().await?;
     Ok(SignedIn {
@@ -231,7 +224,6 @@ pub async fn audit_everywhere(
         let mut tx = db.scoped_tx(org).await?;
         audit::record(
             &mut tx,
-            org,
             Some(user),
             action,
             ("user", user.0),
@@ -346,7 +338,6 @@ pub async fn switch_organisation(
     let mut tx = db.scoped_tx(to).await?;
     audit::record(
         &mut tx,
-        to,
         Some(principal.user_id),
         AuditAction::SessionSwitchedOrganisation,
         ("session", principal.session_id),

@@ -4,7 +4,7 @@
 use super::accounts::{self, SignInAttempt};
 use super::tokens::SecretToken;
 use super::{password, ClientInfo};
-use crate::db::scope_to;
+use crate::db::TenantTx;
 use crate::db::UTC_TEXT;
 use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
@@ -14,7 +14,6 @@ use crate::model::members::{
 };
 use crate::model::tenancy::OrganisationId;
 use crate::{audit, billing, mail, outbox, tenancy, AppContext};
-use sqlx::{Postgres, Transaction};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -135,13 +134,7 @@ pub async fn invite(
     .bind(INVITATION_TTL.as_secs_f64())
     .execute(&mut *tx)
     .await?;
-    let site = tenancy::site_url(
-        &mut tx,
-        &ctx.public_url,
-        &ctx.base_domain,
-        Some(viewer.organisation_id),
-    )
-    .await?;
+    let site = tenancy::site_url(&mut tx, &ctx.public_url, &ctx.base_domain).await?;
     let message = mail::invitation(
         email.as_str(),
         &viewer.organisation_name,
@@ -150,10 +143,9 @@ pub async fn invite(
         &format!("{site}/invitation?token={}", token.encode()),
         INVITATION_TTL.as_secs() / 86_400,
     );
-    outbox::enqueue_email(&mut tx, Some(viewer.organisation_id), &message).await?;
+    outbox::enqueue_email(&mut tx, &message).await?;
     audit::record(
         &mut tx,
-        viewer.organisation_id,
         Some(viewer.user_id),
         AuditAction::MemberInvited,
         ("invitation", id),
@@ -186,7 +178,6 @@ pub async fn revoke_invitation(
     }
     audit::record(
         &mut tx,
-        viewer.organisation_id,
         Some(viewer.user_id),
         AuditAction::MemberInvitationRevoked,
         ("invitation", id),
@@ -289,7 +280,6 @@ pub async fn change(
     }
     audit::record(
         &mut tx,
-        viewer.organisation_id,
         Some(viewer.user_id),
         action,
         ("membership", membership_id),
@@ -308,7 +298,7 @@ pub async fn change(
 async fn open_invitation(
     ctx: &AppContext,
     token: &str,
-) -> Result<Option<(Transaction<'static, Postgres>, OpenInvitation)>, AppError> {
+) -> Result<Option<(TenantTx, OpenInvitation)>, AppError> {
     let Some(token) = SecretToken::parse(token) else {
         return Ok(None);
     };
@@ -329,7 +319,7 @@ async fn open_invitation(
         return Ok(None);
     };
     let organisation = OrganisationId(org);
-    scope_to(&mut tx, organisation).await?;
+    let mut tx = TenantTx::enter(tx, organisation).await?;
     let (email, role, organisation_name): (String, String, String) = sqlx::query_as(
         "select i.email, i.role, o.name from invitations i join organisations o on o.id = i.organisation_id
           where i.id = $1 for update of i",
@@ -473,7 +463,6 @@ pub async fn accept(
         .await?;
     audit::record(
         &mut tx,
-        invitation.organisation,
         Some(user_id),
         AuditAction::MemberJoined,
         ("membership", membership_id),

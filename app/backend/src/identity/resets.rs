@@ -2,7 +2,7 @@
 
 use super::tokens::SecretToken;
 use super::{password, sessions, ClientInfo};
-use crate::db::{scope_to, Db};
+use crate::db::{Db, TenantTx};
 use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::{Email, NewPassword, UserId};
@@ -54,9 +54,6 @@ pub async fn request(
 
     let token = SecretToken::generate();
     let mut tx = db.pool().begin().await?;
-    if let Some(org) = organisation {
-        scope_to(&mut tx, org).await?;
-    }
     sqlx::query(
         "insert into password_resets (id, user_id, token_hash, ip, expires_at)
          values ($1, $2, $3, $4, now() + make_interval(secs => $5))",
@@ -68,11 +65,24 @@ pub async fn request(
     .bind(LINK_TTL.as_secs_f64())
     .execute(&mut *tx)
     .await?;
-    let site = tenancy::site_url(&mut tx, &ctx.public_url, &ctx.base_domain, organisation).await?;
-    let link = format!("{site}/reset-password?token={}", token.encode());
-    let message = mail::password_reset(email.as_str(), &name, &link, LINK_TTL.as_secs() / 60);
-    outbox::enqueue_email(&mut tx, organisation, &message).await?;
-    tx.commit().await?;
+    let message = |site: &str| {
+        let link = format!("{site}/reset-password?token={}", token.encode());
+        mail::password_reset(email.as_str(), &name, &link, LINK_TTL.as_secs() / 60)
+    };
+    // Asked on an organisation's host, the link goes back to that host.
+    match organisation {
+        Some(org) => {
+            let mut tx = TenantTx::enter(tx, org).await?;
+            let site = tenancy::site_url(&mut tx, &ctx.public_url, &ctx.base_domain).await?;
+            outbox::enqueue_email(&mut tx, &message(&site)).await?;
+            tx.commit().await?;
+        }
+        None => {
+            let site = ctx.public_url.trim_end_matches('/');
+            outbox::enqueue_platform_email(&mut tx, &message(site)).await?;
+            tx.commit().await?;
+        }
+    }
     Ok(())
 }
 
@@ -139,12 +149,7 @@ pub async fn complete(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    outbox::enqueue_email(
-        &mut tx,
-        None,
-        &mail::password_changed(email.as_str(), &name),
-    )
-    .await?;
+    outbox::enqueue_platform_email(&mut tx, &mail::password_changed(email.as_str(), &name)).await?;
     tx.commit().await?;
 
     super::accounts::audit_everywhere(db, user, AuditAction::PasswordReset, client).await?;

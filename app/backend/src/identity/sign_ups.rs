@@ -6,7 +6,7 @@
 use super::accounts::{start_session, SignedIn};
 use super::tokens::SecretToken;
 use super::{password, sessions, ClientInfo};
-use crate::db::{scope_to, Db};
+use crate::db::{Db, TenantTx};
 use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::{slug_from_name, PendingSignUp, Role, SignUpForm, UserId, Viewer};
@@ -82,7 +82,7 @@ pub async fn request(
     .bind(LINK_TTL.as_secs_f64())
     .execute(&mut *tx)
     .await?;
-    outbox::enqueue_email(&mut tx, None, &message).await?;
+    outbox::enqueue_platform_email(&mut tx, &message).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -160,7 +160,7 @@ pub async fn confirm(
     }
     let org_id = create_organisation(&mut tx, &organisation_name).await?;
 
-    scope_to(&mut tx, org_id).await?;
+    let mut tx = TenantTx::enter(tx, org_id).await?;
     let membership_id = Uuid::now_v7();
     sqlx::query(
         "insert into memberships (organisation_id, id, user_id, role) values ($1, $2, $3, 'admin')",
@@ -172,7 +172,6 @@ pub async fn confirm(
     .await?;
     audit::record(
         &mut tx,
-        org_id,
         Some(user_id),
         AuditAction::OrganisationCreated,
         ("organisation", org_id.0),
@@ -182,7 +181,6 @@ pub async fn confirm(
     .await?;
     audit::record(
         &mut tx,
-        org_id,
         Some(user_id),
         AuditAction::MemberJoined,
         ("membership", membership_id),

@@ -3,15 +3,20 @@
 use super::*;
 use crate::model::audit::AuditAction;
 
-/// Creates a ticket with the organisation's next number; returns that number.
+/// Creates a ticket with the organisation's next number; returns it as created. Under an
+/// idempotency key, a repeat returns the first ticket instead of creating another.
 pub async fn create(
     db: &Db,
     viewer: &Viewer,
     new: NewTicket,
     client: &ClientInfo,
-) -> Result<i64, AppError> {
+    once: Option<&RequestKey>,
+) -> Result<TicketDetail, AppError> {
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
+    if let Some(first) = idempotency::recall(&mut tx, once).await? {
+        return Ok(first);
+    }
     let queue = match new.queue_id {
         Some(q) => {
             check_queue(&mut tx, q).await?;
@@ -57,8 +62,12 @@ pub async fn create(
         serde_json::json!({ "number": number }),
     )
     .await?;
+    let created = read(&mut tx, viewer, number)
+        .await?
+        .ok_or_else(|| crate::failure::internal("a ticket just created is not there"))?;
+    idempotency::remember(&mut tx, once, &created).await?;
     tx.commit().await?;
-    Ok(number)
+    Ok(created)
 }
 
 /// What a person changes on a ticket's page; `None` leaves a field as it is.
@@ -138,7 +147,6 @@ pub(super) async fn apply(
     change: &TicketChange,
     client: &ClientInfo,
 ) -> Result<bool, AppError> {
-    let org = viewer.organisation_id;
     let current: Option<EditableRow> = sqlx::query_as(
         "select status, priority, queue_id, assignee_id, due_on, version from tickets where id = $1 for update",
     )
@@ -227,11 +235,10 @@ pub(super) async fn apply(
     .execute(&mut **tx)
     .await?;
     for (kind, detail) in &events {
-        record_event(tx, org, id, viewer.user_id, kind, detail.clone()).await?;
+        record_event(tx, id, viewer.user_id, kind, detail.clone()).await?;
     }
     audit::record(
         tx,
-        org,
         Some(viewer.user_id),
         AuditAction::TicketUpdated,
         ("ticket", id),

@@ -2,16 +2,22 @@
 
 use super::*;
 
-/// Adds a reply or an internal note.
+/// Adds a reply or an internal note; returns the ticket's comments, the new one last. Under
+/// an idempotency key, a repeat returns the first answer instead of adding another.
 pub async fn comment(
     db: &Db,
     viewer: &Viewer,
-    ticket: Uuid,
+    ticket: TicketRef,
     body: String,
     internal: bool,
-) -> Result<(), AppError> {
+    once: Option<&RequestKey>,
+) -> Result<Vec<Comment>, AppError> {
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
+    if let Some(first) = idempotency::recall(&mut tx, once).await? {
+        return Ok(first);
+    }
+    let ticket = ticket.id(&mut tx).await?;
     touch(&mut tx, ticket).await?;
     sqlx::query(
         "insert into comments (organisation_id, id, ticket_id, author_id, body, internal)
@@ -27,13 +33,14 @@ pub async fn comment(
     .await?;
     record_event(
         &mut tx,
-        org,
         ticket,
         viewer.user_id,
         "comment",
         serde_json::json!({ "internal": internal }),
     )
     .await?;
+    let comments = comments_of(&mut tx, ticket).await?;
+    idempotency::remember(&mut tx, once, &comments).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(comments)
 }

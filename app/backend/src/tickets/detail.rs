@@ -46,6 +46,16 @@ pub async fn locate(db: &Db, viewer: &Viewer, number: i64) -> Result<(Uuid, i32)
 /// has no such ticket.
 pub async fn get(db: &Db, viewer: &Viewer, number: i64) -> Result<Option<TicketDetail>, AppError> {
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let found = read(&mut tx, viewer, number).await?;
+    tx.commit().await?;
+    Ok(found)
+}
+
+pub(super) async fn read(
+    tx: &mut Tx,
+    viewer: &Viewer,
+    number: i64,
+) -> Result<Option<TicketDetail>, AppError> {
     let row: Option<DetailRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select t.id, t.number, t.title, t.description, t.status, t.priority, t.queue_id,
                 qu.name as queue, r.name as requester, t.assignee_id, a.name as assignee, t.due_on,
@@ -58,20 +68,12 @@ pub async fn get(db: &Db, viewer: &Viewer, number: i64) -> Result<Option<TicketD
           where t.number = $1"
     )))
     .bind(number)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some(t) = row else {
         return Ok(None);
     };
-    let comments: Vec<(Uuid, Option<String>, String, bool, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select c.id, u.name, c.body, c.internal, to_char(c.created_at at time zone 'utc', '{UTC_TEXT}')
-               from comments c left join users u on u.id = c.author_id
-              where c.ticket_id = $1 order by c.created_at, c.id"
-        )))
-        .bind(t.id)
-        .fetch_all(&mut *tx)
-        .await?;
+    let comments = comments_of(tx, t.id).await?;
     let events: Vec<(String, Option<String>, String, serde_json::Value)> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select to_char(e.created_at at time zone 'utc', '{UTC_TEXT}'), u.name, e.kind, e.detail
@@ -79,12 +81,11 @@ pub async fn get(db: &Db, viewer: &Viewer, number: i64) -> Result<Option<TicketD
               where e.ticket_id = $1 order by e.created_at, e.id"
         )))
         .bind(t.id)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await?;
-    let inspections = inspections_of(&mut tx, t.id).await?;
-    let approvals = approvals_of(&mut tx, t.id, viewer).await?;
-    let attachments = attachments::of_ticket(&mut tx, t.id).await?;
-    tx.commit().await?;
+    let inspections = inspections_of(tx, t.id).await?;
+    let approvals = approvals_of(tx, t.id, viewer).await?;
+    let attachments = attachments::of_ticket(tx, t.id).await?;
     let (Some(status), Some(priority)) =
         (TicketStatus::parse(&t.status), Priority::parse(&t.priority))
     else {
@@ -108,16 +109,7 @@ pub async fn get(db: &Db, viewer: &Viewer, number: i64) -> Result<Option<TicketD
         created_at: t.created_at,
         updated_at: t.updated_at,
         version: t.version,
-        comments: comments
-            .into_iter()
-            .map(|(id, author, body, internal, created_at)| Comment {
-                id,
-                author: author.unwrap_or_else(|| "Former member".into()),
-                body_html: markdown::render(&body),
-                internal,
-                created_at,
-            })
-            .collect(),
+        comments,
         inspections,
         approvals,
         attachments,
@@ -130,6 +122,29 @@ pub async fn get(db: &Db, viewer: &Viewer, number: i64) -> Result<Option<TicketD
             })
             .collect(),
     }))
+}
+
+/// A ticket's replies and notes, oldest first.
+pub(super) async fn comments_of(tx: &mut Tx, ticket: Uuid) -> Result<Vec<Comment>, AppError> {
+    let rows: Vec<(Uuid, Option<String>, String, bool, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select c.id, u.name, c.body, c.internal, to_char(c.created_at at time zone 'utc', '{UTC_TEXT}')
+               from comments c left join users u on u.id = c.author_id
+              where c.ticket_id = $1 order by c.created_at, c.id"
+        )))
+        .bind(ticket)
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, author, body, internal, created_at)| Comment {
+            id,
+            author: author.unwrap_or_else(|| "Former member".into()),
+            body_html: markdown::render(&body),
+            internal,
+            created_at,
+        })
+        .collect())
 }
 
 pub(super) fn describe_event(kind: &str, detail: &serde_json::Value) -> String {

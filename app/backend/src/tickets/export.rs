@@ -34,7 +34,7 @@ pub async fn export_csv(
     }
     let mut last = 0_i64;
     loop {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        let mut q: QueryBuilder<sqlx::Postgres> = QueryBuilder::new(format!(
             "select t.number, t.title, t.status, t.priority, qu.name, a.name, r.name,
                     coalesce(to_char(t.due_on, 'YYYY-MM-DD'), ''),
                     to_char(t.created_at at time zone 'utc', '{UTC_TEXT}'),

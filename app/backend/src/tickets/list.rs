@@ -3,7 +3,7 @@
 use super::*;
 
 /// The WHERE conditions of a filter (after a `where true`), shared by the list and the export.
-pub(super) fn push_filters(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter) {
+pub(super) fn push_filters(q: &mut QueryBuilder<sqlx::Postgres>, filter: &TicketFilter) {
     if let Some(s) = filter.status {
         q.push(" and t.status = ").push_bind(s.as_str());
     }
@@ -55,7 +55,7 @@ pub async fn list(
         TicketSort::Newest => ("created_at", true),
         TicketSort::Oldest => ("created_at", false),
     };
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+    let mut q: QueryBuilder<sqlx::Postgres> = QueryBuilder::new(format!(
         "select t.id, t.number, t.title, t.status, t.priority, qu.name as queue, u.name as assignee,
                 t.due_on, to_char(t.updated_at at time zone 'utc', '{UTC_TEXT}') as updated_at,
                 (extract(epoch from t.{column}) * 1000000)::bigint as sort_key

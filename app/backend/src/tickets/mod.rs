@@ -3,6 +3,7 @@
 //! viewer's organisation; what they share (checks, the timeline and audit traces) is here.
 
 use super::db::UTC_TEXT;
+use super::idempotency::{self, RequestKey};
 use super::identity::ClientInfo;
 use super::{audit, markdown, Db};
 use crate::model::error::AppError;
@@ -13,12 +14,12 @@ use crate::model::ticket::{
     NewTicket, Priority, Queue, TicketDetail, TicketEvent, TicketFilter, TicketPage, TicketSort,
     TicketStatus, TicketSummary,
 };
-use sqlx::{Postgres, QueryBuilder, Transaction};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 pub const PAGE_SIZE: i64 = 50;
 
-pub(super) type Tx = Transaction<'static, Postgres>;
+pub(super) use crate::db::TenantTx as Tx;
 
 mod approvals;
 mod attachments;
@@ -33,6 +34,23 @@ mod queues;
 pub use {
     approvals::*, changes::*, comments::*, detail::*, export::*, inspections::*, list::*, queues::*,
 };
+
+/// How a caller names a ticket: the pages by id, the REST API by number.
+#[derive(Debug, Clone, Copy)]
+pub enum TicketRef {
+    Id(Uuid),
+    Number(i64),
+}
+
+impl TicketRef {
+    /// The ticket's id; NotFound for a number the organisation does not have.
+    async fn id(self, tx: &mut Tx) -> Result<Uuid, AppError> {
+        match self {
+            TicketRef::Id(id) => Ok(id),
+            TicketRef::Number(n) => id_of(tx, n).await,
+        }
+    }
+}
 
 async fn check_queue(tx: &mut Tx, queue: Uuid) -> Result<(), AppError> {
     let found: Option<Uuid> = sqlx::query_scalar("select id from queues where id = $1")
@@ -58,7 +76,6 @@ async fn check_assignee(tx: &mut Tx, user: UserId) -> Result<(), AppError> {
 
 async fn record_event(
     tx: &mut Tx,
-    org: OrganisationId,
     ticket: Uuid,
     actor: UserId,
     kind: &str,
@@ -68,7 +85,7 @@ async fn record_event(
         "insert into ticket_events (organisation_id, id, ticket_id, actor_id, kind, detail)
          values ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(org.0)
+    .bind(tx.organisation().0)
     .bind(Uuid::now_v7())
     .bind(ticket)
     .bind(actor.0)
@@ -90,11 +107,9 @@ pub(super) async fn record_change(
     client: &ClientInfo,
     audit_detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    let org = viewer.organisation_id;
-    record_event(tx, org, ticket, viewer.user_id, event, event_detail).await?;
+    record_event(tx, ticket, viewer.user_id, event, event_detail).await?;
     audit::record(
         tx,
-        org,
         Some(viewer.user_id),
         action,
         target,

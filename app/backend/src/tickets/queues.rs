@@ -131,7 +131,6 @@ pub async fn change_queue(
     };
     audit::record(
         &mut tx,
-        org,
         Some(viewer.user_id),
         action,
         ("queue", id),

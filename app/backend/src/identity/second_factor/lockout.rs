@@ -2,14 +2,13 @@
 //! then a lock of the second factor (not the password) with an audit entry and an email.
 
 use super::super::ClientInfo;
-use crate::db::scope_to;
+use crate::db::TenantTx;
 use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::UserId;
 use crate::model::second_factor::throttle;
-use crate::model::tenancy::OrganisationId;
 use crate::{audit, mail, outbox};
-use sqlx::{Postgres, Transaction};
+use sqlx::PgConnection;
 
 /// An account's run of wrong second-factor codes, read (and locked) in the checking
 /// transaction so two codes sent at once are counted one after the other.
@@ -39,9 +38,8 @@ impl AccountThrottle {
 /// a security change); at the limit locks the second factor, audits it and emails the owner.
 /// Returns whether it locked. `attempt` is the sign-in challenge's count, if there is one.
 pub(super) async fn count_wrong_code(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     user: UserId,
-    org: OrganisationId,
     account: &AccountThrottle,
     client: &ClientInfo,
     attempt: Option<i32>,
@@ -61,10 +59,8 @@ pub(super) async fn count_wrong_code(
     .bind(f64::from(throttle::LOCK_SECS))
     .execute(&mut **tx)
     .await?;
-    scope_to(tx, org).await?;
     audit::record(
         tx,
-        org,
         Some(user),
         AuditAction::SessionSecondFactorFailed,
         ("user", user.0),
@@ -75,7 +71,6 @@ pub(super) async fn count_wrong_code(
     if locks {
         audit::record(
             tx,
-            org,
             Some(user),
             AuditAction::SessionSecondFactorLocked,
             ("user", user.0),
@@ -89,13 +84,13 @@ pub(super) async fn count_wrong_code(
             failures,
             u64::from(throttle::LOCK_SECS / 60),
         );
-        outbox::enqueue_email(tx, Some(org), &notice).await?;
+        outbox::enqueue_email(tx, &notice).await?;
     }
     Ok(locks)
 }
 
 pub(super) async fn account_throttle(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut PgConnection,
     user: UserId,
 ) -> Result<AccountThrottle, AppError> {
     let (failures, since_failure, locked_for, email, name): (
@@ -114,7 +109,7 @@ pub(super) async fn account_throttle(
     )
     .bind(user.0)
     .bind(f64::from(throttle::FORGET_SECS))
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     Ok(AccountThrottle {
         failures,

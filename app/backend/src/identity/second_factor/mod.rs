@@ -5,7 +5,7 @@
 use super::sign_in_limits;
 use super::tokens::SecretToken;
 use super::ClientInfo;
-use crate::db::Db;
+use crate::db::{Db, TenantTx};
 use crate::failure::internal;
 use crate::model::error::AppError;
 use crate::model::identity::{UserId, Viewer};
@@ -14,7 +14,7 @@ use crate::model::tenancy::OrganisationId;
 use crate::{audit, mail, outbox};
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use sqlx::{Postgres, Transaction};
+use sqlx::PgConnection;
 use std::time::Duration;
 use totp_rs::{Algorithm, TOTP};
 use uuid::Uuid;
@@ -113,7 +113,7 @@ pub async fn start_sign_in(
 }
 
 async fn insert_challenge(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     viewer: &Viewer,
     purpose: &str,
     method: Method,
@@ -137,7 +137,7 @@ async fn insert_challenge(
     if let Some(code) = code {
         let minutes = CODE_TTL.as_secs() / 60;
         let email = mail::sign_in_code(&viewer.email, &viewer.name, code, minutes);
-        outbox::enqueue_email(tx, Some(viewer.organisation_id), &email).await?;
+        outbox::enqueue_email(tx, &email).await?;
     }
     Ok(())
 }
@@ -208,6 +208,8 @@ pub async fn complete_sign_in(
     }
     let user = UserId(user);
     let org = OrganisationId(org);
+    // The wrong-code count is audited in the organisation being signed in to.
+    let mut tx = TenantTx::enter(tx, org).await?;
     let account = account_throttle(&mut tx, user).await?;
     if let Some(retry_after_secs) = account.wait() {
         // Not even checked: a wait or a lock is answered before the code is looked at.
@@ -225,7 +227,7 @@ pub async fn complete_sign_in(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if count_wrong_code(&mut tx, user, org, &account, client, Some(attempts + 1)).await? {
+        if count_wrong_code(&mut tx, user, &account, client, Some(attempts + 1)).await? {
             tx.commit().await?;
             return Err(AppError::RateLimited {
                 retry_after_secs: throttle::LOCK_SECS,
@@ -256,17 +258,13 @@ pub async fn complete_sign_in(
     Ok((user, org))
 }
 
-async fn accept_totp(
-    tx: &mut Transaction<'static, Postgres>,
-    user: UserId,
-    code: &str,
-) -> Result<bool, AppError> {
+async fn accept_totp(tx: &mut PgConnection, user: UserId, code: &str) -> Result<bool, AppError> {
     let row: Option<(Vec<u8>, i64, String)> = sqlx::query_as(
         "select t.secret, t.last_step, u.email from totp_secrets t join users u on u.id = t.user_id
           where t.user_id = $1 and t.confirmed_at is not null for update of t",
     )
     .bind(user.0)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     let Some((secret, last_step, email)) = row else {
         return Ok(false);
@@ -277,13 +275,13 @@ async fn accept_totp(
     sqlx::query("update totp_secrets set last_step = $2 where user_id = $1")
         .bind(user.0)
         .bind(step)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(true)
 }
 
 async fn use_backup_code(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut PgConnection,
     user: UserId,
     compact: &str,
 ) -> Result<bool, AppError> {
@@ -294,34 +292,31 @@ async fn use_backup_code(
     )
     .bind(user.0)
     .bind(digest(&formatted))
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?
     .rows_affected()
         == 1)
 }
 
 /// Replaces the user's backup codes with fresh ones, returned once in plain text.
-async fn new_backup_codes(
-    tx: &mut Transaction<'static, Postgres>,
-    user: UserId,
-) -> Result<Vec<String>, AppError> {
+async fn new_backup_codes(tx: &mut PgConnection, user: UserId) -> Result<Vec<String>, AppError> {
     sqlx::query("delete from backup_codes where user_id = $1")
         .bind(user.0)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     let codes: Vec<String> = (0..BACKUP_CODES).map(|_| backup_code()).collect();
     for code in &codes {
         sqlx::query("insert into backup_codes (user_id, code_hash) values ($1, $2)")
             .bind(user.0)
             .bind(digest(code))
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     Ok(codes)
 }
 
 async fn record(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     viewer: &Viewer,
     action: crate::model::audit::AuditAction,
     client: &ClientInfo,
@@ -329,7 +324,6 @@ async fn record(
 ) -> Result<(), AppError> {
     audit::record(
         tx,
-        viewer.organisation_id,
         Some(viewer.user_id),
         action,
         ("user", viewer.user_id.0),

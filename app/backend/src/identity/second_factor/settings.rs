@@ -58,7 +58,7 @@ pub async fn confirm_email_enrolment(
 /// The last step of turning a second factor on, once its code checked out: the method, fresh
 /// backup codes (returned once) and the audit row, in the caller's transaction.
 async fn turn_on(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut TenantTx,
     viewer: &Viewer,
     method: Method,
     client: &ClientInfo,
@@ -77,19 +77,19 @@ async fn turn_on(
 }
 
 async fn set_method(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut PgConnection,
     user: UserId,
     method: Option<Method>,
 ) -> Result<(), AppError> {
     sqlx::query("update users set second_factor = $2, updated_at = now() where id = $1")
         .bind(user.0)
         .bind(method.map(Method::as_str))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     if method != Some(Method::Totp) {
         sqlx::query("delete from totp_secrets where user_id = $1")
             .bind(user.0)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     Ok(())
@@ -201,7 +201,7 @@ async fn confirm_change(
     password_attempt: &str,
     raw_code: &str,
     client: &ClientInfo,
-) -> Result<(Transaction<'static, Postgres>, Method), AppError> {
+) -> Result<(TenantTx, Method), AppError> {
     sign_in_limits::reconfirm_password(db, viewer, password_attempt, client).await?;
     let Some(method) = method_of(db, viewer.user_id).await? else {
         return Err(AppError::Conflict {
@@ -223,15 +223,7 @@ async fn confirm_change(
     if accepted {
         return Ok((tx, method));
     }
-    let locked = count_wrong_code(
-        &mut tx,
-        viewer.user_id,
-        viewer.organisation_id,
-        &account,
-        client,
-        None,
-    )
-    .await?;
+    let locked = count_wrong_code(&mut tx, viewer.user_id, &account, client, None).await?;
     tx.commit().await?;
     Err(if locked {
         AppError::RateLimited {
@@ -250,11 +242,7 @@ async fn confirm_change(
 }
 
 /// The newest code emailed for confirming a change, used once.
-async fn accept_emailed(
-    tx: &mut Transaction<'static, Postgres>,
-    user: UserId,
-    code: &str,
-) -> Result<bool, AppError> {
+async fn accept_emailed(tx: &mut PgConnection, user: UserId, code: &str) -> Result<bool, AppError> {
     let row: Option<(Uuid, Option<Vec<u8>>)> = sqlx::query_as(
         "select id, code_hash from mfa_challenges
           where user_id = $1 and purpose = 'confirm' and completed_at is null
@@ -263,7 +251,7 @@ async fn accept_emailed(
     )
     .bind(user.0)
     .bind(MAX_ATTEMPTS)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     let Some((id, hash)) = row else {
         return Ok(false);
@@ -277,7 +265,7 @@ async fn accept_emailed(
     )
     .bind(id)
     .bind(right)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(right)
 }
