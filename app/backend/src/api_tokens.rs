@@ -76,7 +76,7 @@ pub async fn create(
 struct TokenRow {
     id: Uuid,
     name: String,
-    role: String,
+    role: Role,
     created_by: Option<String>,
     created_at: String,
     last_used_at: Option<String>,
@@ -99,16 +99,14 @@ pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<ApiToken>, AppError> {
     tx.commit().await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(ApiToken {
-                id: r.id,
-                name: r.name,
-                role: Role::parse(&r.role)?,
-                created_by: r.created_by.unwrap_or_else(|| "Former member".into()),
-                created_at: r.created_at,
-                last_used_at: r.last_used_at,
-                revoked: r.revoked,
-            })
+        .map(|r| ApiToken {
+            id: r.id,
+            name: r.name,
+            role: r.role,
+            created_by: r.created_by.unwrap_or_else(|| "Former member".into()),
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked: r.revoked,
         })
         .collect())
 }
@@ -156,7 +154,7 @@ pub async fn authenticate(db: &Db, presented: &str) -> Result<Option<TokenCaller
         .bind(secret.hash())
         .execute(&mut *tx)
         .await?;
-    let found: Option<(Uuid, Uuid, String, Uuid)> = sqlx::query_as(
+    let found: Option<(Uuid, Uuid, Role, Uuid)> = sqlx::query_as(
         "select organisation_id, id, role, created_by from api_tokens
           where token_hash = $1 and revoked_at is null",
     )
@@ -182,8 +180,6 @@ pub async fn authenticate(db: &Db, presented: &str) -> Result<Option<TokenCaller
     let Some(mut viewer) = accounts::viewer_in(db, UserId(maker), org).await? else {
         return Ok(None);
     };
-    viewer.role = Role::parse(&role)
-        .map(|r| r.at_most(viewer.role))
-        .unwrap_or(Role::Staff);
+    viewer.role = role.at_most(viewer.role);
     Ok(Some(TokenCaller { token_id, viewer }))
 }

@@ -13,6 +13,7 @@ use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
 use crate::model::tenancy::OrganisationId;
+use crate::model::timeline::TimelineEvent;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
@@ -147,7 +148,9 @@ pub async fn attach(
         &mut tx,
         viewer,
         ticket,
-        ("attachment", serde_json::json!({ "filename": filename })),
+        TimelineEvent::Attachment {
+            filename: filename.clone(),
+        },
         (AuditAction::TicketAttachmentAdded, ("attachment", id)),
         client,
         serde_json::json!({ "ticket": ticket, "size_bytes": incoming.size, "sha256": sha256 }),

@@ -14,3 +14,4 @@ pub mod system;
 pub mod tenancy;
 pub mod theme;
 pub mod ticket;
+pub mod timeline;

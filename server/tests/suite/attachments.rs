@@ -149,7 +149,16 @@ async fn a_file_is_typed_by_its_bytes_and_comes_back_only_as_a_download() {
         .map(|a| a["filename"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["evil_1_.html", "schéma.png"]);
-    let timeline = t["events"].to_string();
+    assert!(
+        t["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "attachment" && e["filename"] == "schéma.png"),
+        "{}",
+        t["events"]
+    );
+    let timeline = crate::common::page(&app, &format!("/tickets/{n}"), &ada).await;
     assert!(timeline.contains("Attached schéma.png"), "{timeline}");
 
     // A browser's form post is sent back to the ticket with a notice.

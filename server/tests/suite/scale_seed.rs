@@ -85,5 +85,5 @@ async fn generated_organisations_are_complete_and_usable() {
         !t["comments"].as_array().unwrap().is_empty(),
         "every third ticket has comments"
     );
-    assert_eq!(t["events"][0]["description"], "Created the ticket");
+    assert_eq!(t["events"][0]["kind"], "created");
 }

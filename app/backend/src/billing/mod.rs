@@ -67,7 +67,14 @@ struct State {
 }
 
 async fn state(tx: &mut TenantTx, org: OrganisationId) -> Result<State, AppError> {
-    type Row = (String, String, Option<i32>, Option<i64>, Option<i64>, i64);
+    type Row = (
+        Plan,
+        SubscriptionStatus,
+        Option<i32>,
+        Option<i64>,
+        Option<i64>,
+        i64,
+    );
     let row: Option<Row> = sqlx::query_as(
         "select plan, status, included_seats,
                 extract(epoch from trial_ends_at)::bigint, extract(epoch from grace_ends_at)::bigint,
@@ -77,9 +84,6 @@ async fn state(tx: &mut TenantTx, org: OrganisationId) -> Result<State, AppError
     .fetch_optional(&mut **tx)
     .await?;
     if let Some((plan, status, included_seats, trial_ends_at, grace_ends_at, now)) = row {
-        let plan = Plan::parse(&plan).ok_or_else(|| super::failure::internal("stored plan"))?;
-        let status = SubscriptionStatus::parse(&status)
-            .ok_or_else(|| super::failure::internal("stored subscription status"))?;
         return Ok(State {
             plan,
             status,
@@ -228,7 +232,7 @@ pub async fn sync_seats(ctx: &AppContext, org: OrganisationId) -> Result<(), App
         return Ok(());
     };
     let mut tx = ctx.db.scoped_tx(org).await?;
-    type Row = (String, Option<i32>, String, Option<String>, i32);
+    type Row = (Plan, Option<i32>, String, Option<String>, i32);
     let row: Option<Row> = sqlx::query_as(
         "select plan, included_seats, stripe_subscription_id, stripe_seat_item_id, stripe_seat_quantity
            from subscriptions where stripe_subscription_id is not null for update",
@@ -238,7 +242,6 @@ pub async fn sync_seats(ctx: &AppContext, org: OrganisationId) -> Result<(), App
     let Some((plan, included, subscription, item, held)) = row else {
         return Ok(());
     };
-    let plan = Plan::parse(&plan).ok_or_else(|| super::failure::internal("stored plan"))?;
     let included = included
         .and_then(|n| u32::try_from(n).ok())
         .unwrap_or_else(|| plan.included_seats());
@@ -334,12 +337,16 @@ async fn invoices(tx: &mut TenantTx, limit: i64) -> Result<Vec<Invoice>, AppErro
     .bind(limit)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(
+    rows.into_iter()
+        .map(
             |(number, status, currency, due, paid, created_at, hosted_url)| {
-                let currency = crate::model::billing::Currency::parse(&currency)?;
-                Some(Invoice {
+                let currency =
+                    crate::model::billing::Currency::parse(&currency).ok_or_else(|| {
+                        super::failure::internal(format!(
+                            "invoice in unknown currency {currency:?}"
+                        ))
+                    })?;
+                Ok(Invoice {
                     number,
                     status,
                     amount_due: Money {
@@ -355,7 +362,7 @@ async fn invoices(tx: &mut TenantTx, limit: i64) -> Result<Vec<Invoice>, AppErro
                 })
             },
         )
-        .collect())
+        .collect()
 }
 
 /// Billing history as CSV, newest first.

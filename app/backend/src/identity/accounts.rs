@@ -242,7 +242,7 @@ pub async fn active_memberships(
     user: UserId,
 ) -> Result<Vec<(OrganisationId, String, Role)>, AppError> {
     let mut tx = db.user_tx(user).await?;
-    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+    let rows: Vec<(Uuid, String, Role)> = sqlx::query_as(
         "select m.organisation_id, o.name, m.role from memberships m
            join organisations o on o.id = m.organisation_id
           where m.user_id = $1 and m.status = 'active'
@@ -254,7 +254,7 @@ pub async fn active_memberships(
     tx.commit().await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(org, name, role)| Some((OrganisationId(org), name, Role::parse(&role)?)))
+        .map(|(org, name, role)| (OrganisationId(org), name, role))
         .collect())
 }
 
@@ -271,7 +271,7 @@ pub async fn viewer_in(
     organisation: OrganisationId,
 ) -> Result<Option<Viewer>, AppError> {
     let mut tx = db.scoped_tx(organisation).await?;
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
+    let row: Option<(String, String, String, Role)> = sqlx::query_as(
         "select u.name, u.email, o.name, m.role from memberships m
            join users u on u.id = m.user_id
            join organisations o on o.id = m.organisation_id
@@ -281,15 +281,13 @@ pub async fn viewer_in(
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(row.and_then(|(name, email, organisation_name, role)| {
-        Some(Viewer {
-            user_id: user,
-            name,
-            email,
-            organisation_id: organisation,
-            organisation_name,
-            role: Role::parse(&role)?,
-        })
+    Ok(row.map(|(name, email, organisation_name, role)| Viewer {
+        user_id: user,
+        name,
+        email,
+        organisation_id: organisation,
+        organisation_name,
+        role,
     }))
 }
 
@@ -376,7 +374,7 @@ pub async fn organisation_choices(
 #[derive(sqlx::FromRow)]
 struct LoginRow {
     at: String,
-    outcome: String,
+    outcome: LoginOutcome,
     user_agent: Option<String>,
     ip: Option<sqlx::types::ipnetwork::IpNetwork>,
     new_device: bool,
@@ -398,14 +396,12 @@ pub async fn login_activity(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|row| {
-            Some(LoginActivity {
-                at: row.at,
-                outcome: LoginOutcome::parse(&row.outcome)?,
-                device: describe_device(row.user_agent.as_deref()),
-                ip: row.ip.map(|n| n.ip().to_string()),
-                new_device: row.new_device,
-            })
+        .map(|row| LoginActivity {
+            at: row.at,
+            outcome: row.outcome,
+            device: describe_device(row.user_agent.as_deref()),
+            ip: row.ip.map(|n| n.ip().to_string()),
+            new_device: row.new_device,
         })
         .collect())
 }

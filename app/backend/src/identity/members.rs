@@ -19,57 +19,68 @@ use uuid::Uuid;
 
 pub const INVITATION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    membership_id: Uuid,
+    user_id: Uuid,
+    name: String,
+    email: String,
+    role: Role,
+    status: MemberStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: Uuid,
+    email: String,
+    role: Role,
+    invited_at: String,
+    expires_at: String,
+}
+
 pub async fn list(ctx: &AppContext, viewer: &Viewer) -> Result<MemberList, AppError> {
     let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
-    let members: Vec<(Uuid, Uuid, String, String, String, String)> = sqlx::query_as(
-        "select m.id, u.id, u.name, u.email, m.role, m.status from memberships m
+    let members: Vec<MemberRow> = sqlx::query_as(
+        "select m.id as membership_id, u.id as user_id, u.name, u.email, m.role, m.status
+           from memberships m
            join users u on u.id = m.user_id
           where m.status in ('active', 'disabled')
           order by m.status, lower(u.name)",
     )
     .fetch_all(&mut *tx)
     .await?;
-    let invitations: Vec<(Uuid, String, String, String, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select id, email, role,
-                to_char(created_at at time zone 'utc', '{UTC_TEXT}'),
-                to_char(expires_at at time zone 'utc', '{UTC_TEXT}')
+    let invitations: Vec<InvitationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select id, email, role,
+                to_char(created_at at time zone 'utc', '{UTC_TEXT}') as invited_at,
+                to_char(expires_at at time zone 'utc', '{UTC_TEXT}') as expires_at
            from invitations
           where accepted_at is null and revoked_at is null and expires_at > now()
           order by created_at desc"
-        )))
-        .fetch_all(&mut *tx)
-        .await?;
+    )))
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(MemberList {
         members: members
             .into_iter()
-            .filter_map(|(membership_id, user, name, email, role, status)| {
-                Some(Member {
-                    membership_id,
-                    user_id: UserId(user),
-                    name,
-                    email,
-                    role: Role::parse(&role)?,
-                    status: if status == "active" {
-                        MemberStatus::Active
-                    } else {
-                        MemberStatus::Disabled
-                    },
-                    is_viewer: user == viewer.user_id.0,
-                })
+            .map(|m| Member {
+                membership_id: m.membership_id,
+                user_id: UserId(m.user_id),
+                name: m.name,
+                email: m.email,
+                role: m.role,
+                status: m.status,
+                is_viewer: m.user_id == viewer.user_id.0,
             })
             .collect(),
         invitations: invitations
             .into_iter()
-            .filter_map(|(id, email, role, invited_at, expires_at)| {
-                Some(PendingInvitation {
-                    id,
-                    email,
-                    role: Role::parse(&role)?,
-                    invited_at,
-                    expires_at,
-                })
+            .map(|i| PendingInvitation {
+                id: i.id,
+                email: i.email,
+                role: i.role,
+                invited_at: i.invited_at,
+                expires_at: i.expires_at,
             })
             .collect(),
     })
@@ -320,7 +331,7 @@ async fn open_invitation(
     };
     let organisation = OrganisationId(org);
     let mut tx = TenantTx::enter(tx, organisation).await?;
-    let (email, role, organisation_name): (String, String, String) = sqlx::query_as(
+    let (email, role, organisation_name): (String, Role, String) = sqlx::query_as(
         "select i.email, i.role, o.name from invitations i join organisations o on o.id = i.organisation_id
           where i.id = $1 for update of i",
     )
@@ -339,8 +350,7 @@ async fn open_invitation(
             organisation,
             organisation_name,
             email,
-            role: Role::parse(&role)
-                .ok_or_else(|| crate::failure::internal("invitation with an unknown role"))?,
+            role,
             account,
         },
     )))

@@ -9,7 +9,7 @@ pub(super) struct ApprovalRow {
     requested_by_id: Option<Uuid>,
     requested_by: Option<String>,
     note: String,
-    decision: String,
+    decision: Decision,
     reason: Option<String>,
     decided_by: Option<String>,
     decided_at: Option<String>,
@@ -44,20 +44,17 @@ pub(super) async fn approvals_of(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            let decision = Decision::parse(&r.decision)?;
-            Some(Approval {
-                id: r.id,
-                viewer_can_decide: decision == Decision::Pending
-                    && may_decide(viewer, r.requested_by_id),
-                requested_by: r.requested_by.unwrap_or_else(|| "Former member".into()),
-                note: r.note,
-                decision,
-                reason: r.reason,
-                decided_by: r.decided_by,
-                decided_at: r.decided_at,
-                created_at: r.created_at,
-            })
+        .map(|r| Approval {
+            id: r.id,
+            viewer_can_decide: r.decision == Decision::Pending
+                && may_decide(viewer, r.requested_by_id),
+            requested_by: r.requested_by.unwrap_or_else(|| "Former member".into()),
+            note: r.note,
+            decision: r.decision,
+            reason: r.reason,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            created_at: r.created_at,
         })
         .collect())
 }
@@ -87,7 +84,7 @@ pub async fn request_approval(
         &mut tx,
         viewer,
         ticket,
-        ("approval_requested", serde_json::json!({})),
+        TimelineEvent::ApprovalRequested,
         (AuditAction::ApprovalRequested, ("approval", id)),
         client,
         serde_json::json!({ "ticket": ticket }),
@@ -146,10 +143,7 @@ pub async fn decide(
         &mut tx,
         viewer,
         ticket,
-        (
-            "approval_decided",
-            serde_json::json!({ "decision": decision.as_str() }),
-        ),
+        TimelineEvent::ApprovalDecided { decision },
         (AuditAction::ApprovalDecided, ("approval", approval)),
         client,
         serde_json::json!({ "decision": decision.as_str() }),

@@ -56,7 +56,7 @@ pub async fn create(
         &mut tx,
         viewer,
         id,
-        ("created", serde_json::json!({})),
+        TimelineEvent::Created,
         (AuditAction::TicketCreated, ("ticket", id)),
         client,
         serde_json::json!({ "number": number }),
@@ -83,7 +83,15 @@ pub struct TicketChange {
 }
 
 /// A ticket's changeable fields and version, as `update` locks them.
-pub(super) type EditableRow = (String, String, Uuid, Option<Uuid>, Option<time::Date>, i32);
+#[derive(sqlx::FromRow)]
+pub(super) struct EditableRow {
+    status: TicketStatus,
+    priority: Priority,
+    queue_id: Uuid,
+    assignee_id: Option<Uuid>,
+    due_on: Option<time::Date>,
+    version: i32,
+}
 
 /// Applies a change made against `version`. Someone else's change in between answers
 /// Conflict (409): nothing is overwritten silently.
@@ -153,7 +161,15 @@ pub(super) async fn apply(
     .bind(id)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some((status, priority, queue, assignee, due_on, current_version)) = current else {
+    let Some(EditableRow {
+        status,
+        priority,
+        queue_id: queue,
+        assignee_id: assignee,
+        due_on,
+        version: current_version,
+    }) = current
+    else {
         return Err(AppError::NotFound);
     };
     if version.is_some_and(|v| v != current_version) {
@@ -161,9 +177,7 @@ pub(super) async fn apply(
             message: "Someone changed this ticket after you opened it. Reload to see their changes, then try again.".into(),
         });
     }
-    let status = TicketStatus::parse(&status)
-        .ok_or_else(|| crate::failure::internal("ticket with an unknown status"))?;
-    let mut events: Vec<(&str, serde_json::Value)> = Vec::new();
+    let mut events: Vec<TimelineEvent> = Vec::new();
     if let Some(to) = change.status.filter(|s| *s != status) {
         if !status.can_become(to) {
             return Err(AppError::validation(
@@ -175,16 +189,10 @@ pub(super) async fn apply(
                 ),
             ));
         }
-        events.push((
-            "status",
-            serde_json::json!({ "from": status.as_str(), "to": to.as_str() }),
-        ));
+        events.push(TimelineEvent::Status { from: status, to });
     }
-    if let Some(to) = change.priority.filter(|p| p.as_str() != priority) {
-        events.push((
-            "priority",
-            serde_json::json!({ "from": priority, "to": to.as_str() }),
-        ));
+    if let Some(to) = change.priority.filter(|p| *p != priority) {
+        events.push(TimelineEvent::Priority { from: priority, to });
     }
     if let Some(to) = change.queue.filter(|q| *q != queue) {
         check_queue(tx, to).await?;
@@ -192,7 +200,7 @@ pub(super) async fn apply(
             .bind(to)
             .fetch_one(&mut **tx)
             .await?;
-        events.push(("queue", serde_json::json!({ "to": name })));
+        events.push(TimelineEvent::Queue { to: name });
     }
     if let Some(to) = change.assignee.filter(|a| a.map(|u| u.0) != assignee) {
         let name = match to {
@@ -205,13 +213,10 @@ pub(super) async fn apply(
             }
             None => "nobody".into(),
         };
-        events.push(("assignee", serde_json::json!({ "to": name })));
+        events.push(TimelineEvent::Assignee { to: name });
     }
     if let Some(to) = change.due_on.filter(|d| *d != due_on) {
-        events.push((
-            "due",
-            serde_json::json!({ "to": to.map(|d| d.to_string()) }),
-        ));
+        events.push(TimelineEvent::Due { to });
     }
     if events.is_empty() {
         return Ok(false);
@@ -225,8 +230,8 @@ pub(super) async fn apply(
           where id = $1",
     )
     .bind(id)
-    .bind(change.status.map(TicketStatus::as_str))
-    .bind(change.priority.map(Priority::as_str))
+    .bind(change.status)
+    .bind(change.priority)
     .bind(change.queue)
     .bind(change.assignee.is_some())
     .bind(change.assignee.flatten().map(|u| u.0))
@@ -234,8 +239,8 @@ pub(super) async fn apply(
     .bind(change.due_on.flatten())
     .execute(&mut **tx)
     .await?;
-    for (kind, detail) in &events {
-        record_event(tx, id, viewer.user_id, kind, detail.clone()).await?;
+    for event in &events {
+        record_event(tx, id, viewer.user_id, event).await?;
     }
     audit::record(
         tx,
@@ -243,7 +248,7 @@ pub(super) async fn apply(
         AuditAction::TicketUpdated,
         ("ticket", id),
         client,
-        serde_json::json!({ "changes": events.iter().map(|(k, _)| *k).collect::<Vec<_>>() }),
+        serde_json::json!({ "changes": events.iter().map(TimelineEvent::kind).collect::<Vec<_>>() }),
     )
     .await?;
     Ok(true)

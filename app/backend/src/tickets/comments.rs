@@ -35,8 +35,7 @@ pub async fn comment(
         &mut tx,
         ticket,
         viewer.user_id,
-        "comment",
-        serde_json::json!({ "internal": internal }),
+        &TimelineEvent::Comment { internal },
     )
     .await?;
     let comments = comments_of(&mut tx, ticket).await?;

@@ -8,8 +8,8 @@ pub(super) struct DetailRow {
     number: i64,
     title: String,
     description: String,
-    status: String,
-    priority: String,
+    status: TicketStatus,
+    priority: Priority,
     queue_id: Uuid,
     queue: String,
     requester: Option<String>,
@@ -74,32 +74,17 @@ pub(super) async fn read(
         return Ok(None);
     };
     let comments = comments_of(tx, t.id).await?;
-    let events: Vec<(String, Option<String>, String, serde_json::Value)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select to_char(e.created_at at time zone 'utc', '{UTC_TEXT}'), u.name, e.kind, e.detail
-               from ticket_events e left join users u on u.id = e.actor_id
-              where e.ticket_id = $1 order by e.created_at, e.id"
-        )))
-        .bind(t.id)
-        .fetch_all(&mut **tx)
-        .await?;
+    let events = events_of(tx, t.id).await?;
     let inspections = inspections_of(tx, t.id).await?;
     let approvals = approvals_of(tx, t.id, viewer).await?;
     let attachments = attachments::of_ticket(tx, t.id).await?;
-    let (Some(status), Some(priority)) =
-        (TicketStatus::parse(&t.status), Priority::parse(&t.priority))
-    else {
-        return Err(crate::failure::internal(
-            "ticket with an unknown status or priority",
-        ));
-    };
     Ok(Some(TicketDetail {
         id: t.id,
         number: t.number,
         title: t.title,
         description_html: markdown::render(&t.description),
-        status,
-        priority,
+        status: t.status,
+        priority: t.priority,
         queue_id: t.queue_id,
         queue: t.queue,
         requester: t.requester,
@@ -113,14 +98,7 @@ pub(super) async fn read(
         inspections,
         approvals,
         attachments,
-        events: events
-            .into_iter()
-            .map(|(at, actor, kind, detail)| TicketEvent {
-                at,
-                actor,
-                description: describe_event(&kind, &detail),
-            })
-            .collect(),
+        events,
     }))
 }
 
@@ -147,24 +125,40 @@ pub(super) async fn comments_of(tx: &mut Tx, ticket: Uuid) -> Result<Vec<Comment
         .collect())
 }
 
-pub(super) fn describe_event(kind: &str, detail: &serde_json::Value) -> String {
-    let field = |name: &str| detail[name].as_str().unwrap_or("none").to_string();
-    match kind {
-        "created" => "Created the ticket".into(),
-        "status" => format!("Changed status from {} to {}", field("from"), field("to")),
-        "priority" => format!("Changed priority from {} to {}", field("from"), field("to")),
-        "assignee" => format!("Assigned to {}", field("to")),
-        "queue" => format!("Moved to queue {}", field("to")),
-        "comment" if detail["internal"] == true => "Added an internal note".into(),
-        "comment" => "Replied".into(),
-        "inspection" => "Recorded an inspection".into(),
-        "attachment" => format!("Attached {}", field("filename")),
-        "due" => match detail["to"].as_str() {
-            Some(day) => format!("Set the due date to {day}"),
-            None => "Removed the due date".into(),
-        },
-        "approval_requested" => "Asked for approval".into(),
-        "approval_decided" => format!("Decided an approval: {}", field("decision")),
-        other => other.to_string(),
-    }
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    at: String,
+    actor: Option<String>,
+    kind: String,
+    detail: serde_json::Value,
+}
+
+/// A ticket's timeline, oldest first. A row this build cannot read (a kind written by a newer
+/// one) is logged and shown as its stored kind, never dropped.
+async fn events_of(tx: &mut Tx, ticket: Uuid) -> Result<Vec<TicketEvent>, AppError> {
+    let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select to_char(e.created_at at time zone 'utc', '{UTC_TEXT}') as at, u.name as actor,
+                e.kind, e.detail
+           from ticket_events e left join users u on u.id = e.actor_id
+          where e.ticket_id = $1 order by e.created_at, e.id"
+    )))
+    .bind(ticket)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let event = TimelineEvent::from_stored(&r.kind, &r.detail).unwrap_or_else(|error| {
+                tracing::warn!(%ticket, %error, "timeline event this build cannot read");
+                TimelineEvent::Unknown {
+                    stored_kind: r.kind,
+                }
+            });
+            TicketEvent {
+                at: r.at,
+                actor: r.actor,
+                event,
+            }
+        })
+        .collect())
 }

@@ -35,10 +35,10 @@ pub async fn export_csv(
     let mut last = 0_i64;
     loop {
         let mut q: QueryBuilder<sqlx::Postgres> = QueryBuilder::new(format!(
-            "select t.number, t.title, t.status, t.priority, qu.name, a.name, r.name,
-                    coalesce(to_char(t.due_on, 'YYYY-MM-DD'), ''),
-                    to_char(t.created_at at time zone 'utc', '{UTC_TEXT}'),
-                    to_char(t.updated_at at time zone 'utc', '{UTC_TEXT}')
+            "select t.number, t.title, t.status, t.priority, qu.name as queue, a.name as assignee,
+                    r.name as requester, coalesce(to_char(t.due_on, 'YYYY-MM-DD'), '') as due_on,
+                    to_char(t.created_at at time zone 'utc', '{UTC_TEXT}') as created_at,
+                    to_char(t.updated_at at time zone 'utc', '{UTC_TEXT}') as updated_at
                from tickets t
                join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
                left join users a on a.id = t.assignee_id
@@ -55,18 +55,18 @@ pub async fn export_csv(
         tx.commit().await?;
         let full = rows.len() as i64 == EXPORT_BATCH;
         for r in rows {
-            last = r.0;
+            last = r.number;
             let line = [
-                r.0.to_string(),
-                r.1,
-                r.2,
-                r.3,
-                r.4,
-                r.5.unwrap_or_default(),
-                r.6.unwrap_or_default(),
-                r.7,
-                r.8,
-                r.9,
+                r.number.to_string(),
+                r.title,
+                r.status.as_str().to_string(),
+                r.priority.as_str().to_string(),
+                r.queue,
+                r.assignee.unwrap_or_default(),
+                r.requester.unwrap_or_default(),
+                r.due_on,
+                r.created_at,
+                r.updated_at,
             ]
             .map(|cell| crate::csv::text(&cell));
             if !send(crate::csv::line(line)).await {
@@ -80,15 +80,16 @@ pub async fn export_csv(
     }
 }
 
-pub(super) type ExportRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    String,
-);
+#[derive(sqlx::FromRow)]
+pub(super) struct ExportRow {
+    number: i64,
+    title: String,
+    status: TicketStatus,
+    priority: Priority,
+    queue: String,
+    assignee: Option<String>,
+    requester: Option<String>,
+    due_on: String,
+    created_at: String,
+    updated_at: String,
+}

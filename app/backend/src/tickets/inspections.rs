@@ -70,7 +70,7 @@ pub async fn inspect(
         &mut tx,
         viewer,
         ticket,
-        ("inspection", serde_json::json!({})),
+        TimelineEvent::Inspection,
         (AuditAction::TicketInspected, ("inspection", id)),
         client,
         serde_json::json!({ "ticket": ticket }),

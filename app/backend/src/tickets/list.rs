@@ -34,8 +34,8 @@ pub(super) struct SummaryRow {
     id: Uuid,
     number: i64,
     title: String,
-    status: String,
-    priority: String,
+    status: TicketStatus,
+    priority: Priority,
     queue: String,
     assignee: Option<String>,
     due_on: Option<time::Date>,
@@ -106,18 +106,16 @@ pub async fn list(
     Ok(TicketPage {
         tickets: rows
             .into_iter()
-            .filter_map(|r| {
-                Some(TicketSummary {
-                    id: r.id,
-                    number: r.number,
-                    title: r.title,
-                    status: TicketStatus::parse(&r.status)?,
-                    priority: Priority::parse(&r.priority)?,
-                    queue: r.queue,
-                    assignee: r.assignee,
-                    due_on: r.due_on,
-                    updated_at: r.updated_at,
-                })
+            .map(|r| TicketSummary {
+                id: r.id,
+                number: r.number,
+                title: r.title,
+                status: r.status,
+                priority: r.priority,
+                queue: r.queue,
+                assignee: r.assignee,
+                due_on: r.due_on,
+                updated_at: r.updated_at,
             })
             .collect(),
         next,

@@ -14,6 +14,7 @@ use crate::model::ticket::{
     NewTicket, Priority, Queue, TicketDetail, TicketEvent, TicketFilter, TicketPage, TicketSort,
     TicketStatus, TicketSummary,
 };
+use crate::model::timeline::TimelineEvent;
 use sqlx::QueryBuilder;
 use uuid::Uuid;
 
@@ -78,8 +79,7 @@ async fn record_event(
     tx: &mut Tx,
     ticket: Uuid,
     actor: UserId,
-    kind: &str,
-    detail: serde_json::Value,
+    event: &TimelineEvent,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into ticket_events (organisation_id, id, ticket_id, actor_id, kind, detail)
@@ -89,8 +89,8 @@ async fn record_event(
     .bind(Uuid::now_v7())
     .bind(ticket)
     .bind(actor.0)
-    .bind(kind)
-    .bind(detail)
+    .bind(event.kind())
+    .bind(event.detail())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -102,12 +102,12 @@ pub(super) async fn record_change(
     tx: &mut Tx,
     viewer: &Viewer,
     ticket: Uuid,
-    (event, event_detail): (&str, serde_json::Value),
+    event: TimelineEvent,
     (action, target): (crate::model::audit::AuditAction, (&str, Uuid)),
     client: &ClientInfo,
     audit_detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    record_event(tx, ticket, viewer.user_id, event, event_detail).await?;
+    record_event(tx, ticket, viewer.user_id, &event).await?;
     audit::record(
         tx,
         Some(viewer.user_id),

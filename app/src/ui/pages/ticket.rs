@@ -9,7 +9,10 @@ use crate::api::tickets::{
 use crate::model::attachment::{format_size, Attachment, UploadNotice};
 use crate::model::error::AppError;
 use crate::model::system::readable_utc;
-use crate::model::ticket::{format_minutes, Approval, Decision, Inspection, TicketDetail};
+use crate::model::ticket::{
+    format_minutes, Approval, Decision, Inspection, Priority, TicketDetail, TicketStatus,
+};
+use crate::model::timeline::TimelineEvent;
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::{
     action_error, field_error, Button, ErrorNotice, FormError, Select, TextArea, TextField,
@@ -222,7 +225,7 @@ fn TicketView(
                                 " · "
                                 {e.actor.unwrap_or_else(|| "Someone".into())}
                                 " · "
-                                {e.description}
+                                {describe(&e.event)}
                             </li>
                         }
                     })
@@ -421,5 +424,37 @@ fn Approvals(
                 <Button submit=true>"Ask for approval"</Button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The words for a timeline event. Exhaustive, so a new kind does not compile without them.
+fn describe(event: &TimelineEvent) -> String {
+    let status = |s: &TicketStatus| s.label().to_lowercase();
+    let priority = |p: &Priority| p.label().to_lowercase();
+    match event {
+        TimelineEvent::Created => "Created the ticket".into(),
+        TimelineEvent::Status { from, to } => {
+            format!("Changed status from {} to {}", status(from), status(to))
+        }
+        TimelineEvent::Priority { from, to } => {
+            format!(
+                "Changed priority from {} to {}",
+                priority(from),
+                priority(to)
+            )
+        }
+        TimelineEvent::Assignee { to } => format!("Assigned to {to}"),
+        TimelineEvent::Queue { to } => format!("Moved to queue {to}"),
+        TimelineEvent::Comment { internal: true } => "Added an internal note".into(),
+        TimelineEvent::Comment { internal: false } => "Replied".into(),
+        TimelineEvent::Inspection => "Recorded an inspection".into(),
+        TimelineEvent::Attachment { filename } => format!("Attached {filename}"),
+        TimelineEvent::Due { to: Some(day) } => format!("Set the due date to {day}"),
+        TimelineEvent::Due { to: None } => "Removed the due date".into(),
+        TimelineEvent::ApprovalRequested => "Asked for approval".into(),
+        TimelineEvent::ApprovalDecided { decision } => {
+            format!("Decided an approval: {}", decision.as_str())
+        }
+        TimelineEvent::Unknown { stored_kind } => stored_kind.clone(),
     }
 }

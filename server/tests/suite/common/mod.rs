@@ -405,6 +405,19 @@ pub async fn json(
     serde_json::from_str(&body).expect("JSON")
 }
 
+/// A page as the server renders it for the signed-in `jar`: the words a person reads.
+pub async fn page(app: &TestApp, path: &str, jar: &str) -> String {
+    let r = app
+        .client
+        .get(app.url(path))
+        .header(reqwest::header::COOKIE, jar)
+        .send()
+        .await
+        .expect("page request");
+    assert_eq!(r.status(), 200, "GET {path}");
+    r.text().await.expect("page body")
+}
+
 pub fn cookies_from(r: &reqwest::Response) -> String {
     r.headers()
         .get_all(reqwest::header::SET_COOKIE)

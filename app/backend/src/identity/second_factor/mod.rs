@@ -83,7 +83,7 @@ fn matching_step(totp: &TOTP, code: &str, last_step: i64) -> Option<i64> {
 }
 
 pub async fn status(db: &Db, user: UserId) -> Result<SecondFactorStatus, AppError> {
-    let (method, left): (Option<String>, i64) = sqlx::query_as(
+    let (method, left): (Option<Method>, i64) = sqlx::query_as(
         "select u.second_factor,
                 (select count(*) from backup_codes b where b.user_id = u.id and b.used_at is null)
            from users u where u.id = $1",
@@ -92,7 +92,7 @@ pub async fn status(db: &Db, user: UserId) -> Result<SecondFactorStatus, AppErro
     .fetch_one(db.pool())
     .await?;
     Ok(SecondFactorStatus {
-        method: method.as_deref().and_then(Method::parse),
+        method,
         backup_codes_left: left as u32,
     })
 }
@@ -144,7 +144,7 @@ async fn insert_challenge(
 
 /// The method a pending sign-in waits for, for the page that asks for the code.
 pub async fn pending_method(db: &Db, token: &SecretToken) -> Result<Option<Method>, AppError> {
-    let method: Option<String> = sqlx::query_scalar(
+    let method: Option<Method> = sqlx::query_scalar(
         "select method from mfa_challenges
           where token_hash = $1 and purpose = 'sign_in' and completed_at is null
             and expires_at > now() and attempts < $2",
@@ -153,7 +153,7 @@ pub async fn pending_method(db: &Db, token: &SecretToken) -> Result<Option<Metho
     .bind(MAX_ATTEMPTS)
     .fetch_optional(db.pool())
     .await?;
-    Ok(method.as_deref().and_then(Method::parse))
+    Ok(method)
 }
 
 fn code_error(message: impl Into<String>) -> AppError {
@@ -169,7 +169,7 @@ struct ChallengeRow {
     id: Uuid,
     user_id: Uuid,
     enters_organisation_id: Uuid,
-    method: String,
+    method: Method,
     code_hash: Option<Vec<u8>>,
     attempts: i32,
 }
@@ -216,11 +216,10 @@ pub async fn complete_sign_in(
         tx.commit().await?;
         return Err(AppError::RateLimited { retry_after_secs });
     }
-    let accepted = match (&code, Method::parse(&method)) {
-        (Code::OneTime(c), Some(Method::Email)) => code_hash.as_deref() == Some(&digest(c)[..]),
-        (Code::OneTime(c), Some(Method::Totp)) => accept_totp(&mut tx, user, c).await?,
+    let accepted = match (&code, method) {
+        (Code::OneTime(c), Method::Email) => code_hash.as_deref() == Some(&digest(c)[..]),
+        (Code::OneTime(c), Method::Totp) => accept_totp(&mut tx, user, c).await?,
         (Code::Backup(c), _) => use_backup_code(&mut tx, user, c).await?,
-        (_, None) => false,
     };
     if !accepted {
         sqlx::query("update mfa_challenges set attempts = attempts + 1 where id = $1")
@@ -336,13 +335,13 @@ async fn record(
 
 /// The method the user signs in with, if any.
 pub async fn method_of(db: &Db, user: UserId) -> Result<Option<Method>, AppError> {
-    let method: Option<String> =
+    let method: Option<Method> =
         sqlx::query_scalar("select second_factor from users where id = $1")
             .bind(user.0)
             .fetch_optional(db.pool())
             .await?
             .flatten();
-    Ok(method.as_deref().and_then(Method::parse))
+    Ok(method)
 }
 
 /// The code an authenticator app holding `base32_secret` shows `offset_steps` steps from now:
