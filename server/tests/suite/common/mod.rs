@@ -6,6 +6,7 @@ pub mod fake_stripe;
 pub mod smtp;
 
 use clap::Parser;
+use leptos::server_fn::ServerFn;
 use server::config::Cli;
 use server::database::MIGRATOR;
 use server::state::AppState;
@@ -403,6 +404,32 @@ pub async fn json(
     let body = r.text().await.expect("body");
     assert_eq!(status, 200, "{path}: {body}");
     serde_json::from_str(&body).expect("JSON")
+}
+
+/// Server function `F`'s request body: its arguments as the browser's client encodes them.
+pub fn server_fn_body<F: ServerFn + serde::Serialize>(args: &F) -> String {
+    serde_qs::to_string(args).expect("server function arguments encode")
+}
+
+/// Calls server function `F` as the hydrated browser does, as the signed-in `jar`. Its path
+/// and its arguments come from the function's own type, so renaming either fails to compile
+/// here instead of failing a test at run time.
+pub async fn call_fn<F: ServerFn + serde::Serialize>(
+    app: &TestApp,
+    jar: &str,
+    args: &F,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(F::PATH))
+        .header(reqwest::header::COOKIE, jar)
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(server_fn_body(args))
+        .send()
+        .await
+        .expect("server function request")
 }
 
 /// A page as the server renders it for the signed-in `jar`: the words a person reads.
