@@ -102,3 +102,17 @@ test("the first Tab reaches the skip link, which moves focus to the content", as
   await page.keyboard.press("Enter");
   await expect(page.locator("main")).toBeFocused();
 });
+
+test.describe("in Tokyo", () => {
+  test.use({ timezoneId: "Asia/Tokyo" });
+
+  test("instants are shown in the reader's time zone once hydrated", async ({ page }) => {
+    await openHydrated(page, "/status");
+    const checkedAt = page.getByTestId("checked-at");
+    // The server wrote UTC; the browser rewrites it in its own zone, with the zone's name.
+    await expect(checkedAt).toHaveText(/ GMT\+9$/);
+    const at = new Date((await checkedAt.getAttribute("datetime")) ?? "");
+    const tokyoHour = (at.getUTCHours() + 9) % 24;
+    await expect(checkedAt).toContainText(`, ${String(tokyoHour).padStart(2, "0")}:`);
+  });
+});

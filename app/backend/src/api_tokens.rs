@@ -1,7 +1,6 @@
 //! API tokens: made and revoked by admins, stored as SHA-256 hashes, acting as the member who
 //! made them with the role chosen for them (and never more than that member's role today).
 
-use super::db::UTC_TEXT;
 use super::identity::tokens::SecretToken;
 use super::identity::{accounts, ClientInfo};
 use super::{audit, db::TenantTx, Db};
@@ -35,11 +34,11 @@ pub async fn create(
     let id = Uuid::now_v7();
     let mut tx = db.scoped_tx(org).await?;
     super::billing::require(&mut tx, org, Feature::ApiAccess).await?;
-    let created_at: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+    let created_at: time::OffsetDateTime = sqlx::query_scalar(
         "insert into api_tokens (organisation_id, id, name, role, token_hash, created_by)
          values ($1, $2, $3, $4, $5, $6)
-         returning to_char(created_at at time zone 'utc', '{UTC_TEXT}')"
-    )))
+         returning created_at",
+    )
     .bind(org.0)
     .bind(id)
     .bind(&name)
@@ -78,22 +77,22 @@ struct TokenRow {
     name: String,
     role: Role,
     created_by: Option<String>,
-    created_at: String,
-    last_used_at: Option<String>,
+    created_at: time::OffsetDateTime,
+    last_used_at: Option<time::OffsetDateTime>,
     revoked: bool,
 }
 
 pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<ApiToken>, AppError> {
     viewer.require(Permission::ManageApiTokens)?;
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
-    let rows: Vec<TokenRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<TokenRow> = sqlx::query_as(
         "select t.id, t.name, t.role, u.name as created_by,
-                to_char(t.created_at at time zone 'utc', '{UTC_TEXT}') as created_at,
-                to_char(t.last_used_at at time zone 'utc', '{UTC_TEXT}') as last_used_at,
+                t.created_at as created_at,
+                t.last_used_at as last_used_at,
                 t.revoked_at is not null as revoked
            from api_tokens t left join users u on u.id = t.created_by
-          order by t.revoked_at is not null, t.created_at desc"
-    )))
+          order by t.revoked_at is not null, t.created_at desc",
+    )
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;

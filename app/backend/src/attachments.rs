@@ -4,7 +4,6 @@
 //! anything that fails on the way removes what it wrote, so no row ever lacks its file and
 //! half-received files do not linger.
 
-use super::db::UTC_TEXT;
 use super::identity::ClientInfo;
 use super::tickets::{id_of, record_change, touch};
 use super::{failure, Db};
@@ -128,11 +127,11 @@ pub async fn attach(
     let mut tx = db.scoped_tx(org).await?;
     let ticket = id_of(&mut tx, number).await?;
     let id = Uuid::now_v7();
-    let created_at: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+    let created_at: time::OffsetDateTime = sqlx::query_scalar(
         "insert into attachments (organisation_id, id, ticket_id, uploader_id, filename, content_type, size_bytes, sha256)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
-         returning to_char(created_at at time zone 'utc', '{UTC_TEXT}')"
-    )))
+         returning created_at",
+    )
     .bind(org.0)
     .bind(id)
     .bind(ticket)
@@ -185,13 +184,14 @@ pub async fn open(
 ) -> Result<(Attachment, tokio::fs::File), AppError> {
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
-    let row: Option<(String, String, i64)> =
-        sqlx::query_as("select filename, content_type, size_bytes from attachments where id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let row: Option<(String, String, i64, time::OffsetDateTime)> = sqlx::query_as(
+        "select filename, content_type, size_bytes, created_at from attachments where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
     tx.commit().await?;
-    let (filename, content_type, size_bytes) = row.ok_or(AppError::NotFound)?;
+    let (filename, content_type, size_bytes, created_at) = row.ok_or(AppError::NotFound)?;
     let file = tokio::fs::File::open(store.path(org, id))
         .await
         .map_err(|e| failure::internal(format!("attachment {id} has no file: {e}")))?;
@@ -202,7 +202,7 @@ pub async fn open(
             content_type,
             size_bytes,
             uploader: None,
-            created_at: String::new(),
+            created_at,
         },
         file,
     ))

@@ -37,7 +37,7 @@ pub async fn record(
 #[derive(sqlx::FromRow)]
 struct EntryRow {
     id: Uuid,
-    at: String,
+    at: time::OffsetDateTime,
     actor_name: Option<String>,
     actor_email: Option<String>,
     action: String,
@@ -58,7 +58,7 @@ pub async fn page(
     use crate::model::members::{AuditEntry, AuditPage};
     let mut tx = db.scoped_tx(organisation).await?;
     let rows: Vec<EntryRow> = sqlx::query_as(
-        "select a.id, to_char(a.created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') as at,
+        "select a.id, a.created_at as at,
                 u.name as actor_name, u.email as actor_email, a.action, a.target_type, a.target_id,
                 a.ip, a.detail
            from audit_log a left join users u on u.id = a.actor_user_id

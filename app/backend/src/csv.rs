@@ -25,6 +25,16 @@ pub fn text(value: &str) -> String {
 
 /// A line of fields that are already CSV (from [`text`], or numbers, which stay numbers: a
 /// negative amount must not be defused into text).
+/// An instant as the exports write it: UTC, ISO 8601, whole seconds (`2026-12-03T09:30:00Z`),
+/// like the ticket export's, which PostgreSQL formats.
+pub fn instant(at: time::OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
 pub fn line<I: IntoIterator<Item = String>>(fields: I) -> String {
     let mut out = fields.into_iter().collect::<Vec<_>>().join(",");
     out.push_str("\r\n");

@@ -5,7 +5,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use std::time::{Duration, Instant};
 
-/// `to_char` format for instants sent to the browser: UTC, ISO 8601, whole seconds.
+/// `to_char` format for instants in the CSV exports: UTC, ISO 8601, whole seconds.
 pub const UTC_TEXT: &str = "YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"";
 
 #[derive(Clone)]

@@ -16,8 +16,10 @@ pub struct ApiToken {
     pub name: String,
     pub role: Role,
     pub created_by: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_used_at: Option<time::OffsetDateTime>,
     pub revoked: bool,
 }
 

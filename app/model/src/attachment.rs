@@ -19,7 +19,9 @@ pub struct Attachment {
     pub content_type: String,
     pub size_bytes: i64,
     pub uploader: Option<String>,
-    pub created_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub created_at: time::OffsetDateTime,
 }
 
 impl Attachment {

@@ -446,7 +446,8 @@ pub struct Invoice {
     pub amount_due: Money,
     pub amount_paid: Money,
     /// UTC, ISO 8601.
-    pub created_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
     pub hosted_url: Option<String>,
 }
 
@@ -459,7 +460,8 @@ pub struct BillingOverview {
     pub extra_seats: u32,
     pub monthly_total: Option<Money>,
     /// UTC, ISO 8601.
-    pub renews_at: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub renews_at: Option<time::OffsetDateTime>,
     /// A seat change that has not reached Stripe yet (it is retried).
     pub seat_sync_pending: bool,
     pub invoices: Vec<Invoice>,

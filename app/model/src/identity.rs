@@ -247,8 +247,10 @@ pub struct SessionSummary {
     pub id: Uuid,
     pub device: String,
     pub ip: Option<String>,
-    pub created_at: String,
-    pub last_seen_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_seen_at: time::OffsetDateTime,
     pub current: bool,
 }
 
@@ -423,7 +425,8 @@ impl LoginOutcome {
 /// One sign-in attempt on the viewer's account, as the activity list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginActivity {
-    pub at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
     pub outcome: LoginOutcome,
     pub device: String,
     pub ip: Option<String>,

@@ -35,8 +35,10 @@ pub struct PendingInvitation {
     pub id: Uuid,
     pub email: String,
     pub role: Role,
-    pub invited_at: String,
-    pub expires_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub invited_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: time::OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +61,8 @@ pub struct InvitationPreview {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: Uuid,
-    pub at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
     /// Who did it: a name and email, or `None` for the system.
     pub actor: Option<String>,
     /// The action's stored name (`member.invited`); see [`AuditEntry::kind`].

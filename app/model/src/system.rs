@@ -24,24 +24,26 @@ pub struct SystemStatus {
     pub database: Health,
     /// Round-trip time of the database ping, in microseconds; absent when it failed.
     pub database_latency_us: Option<u64>,
-    /// RFC 3339 time of the check on the server.
-    pub checked_at: String,
+    /// When the server checked.
+    #[serde(with = "time::serde::rfc3339")]
+    pub checked_at: time::OffsetDateTime,
 }
 
-/// "22 Nov 2026, 19:45:28 UTC" from an RFC 3339 time; the input itself if it does not parse.
-pub fn readable_utc(rfc3339: &str) -> String {
-    use time::format_description::well_known::Rfc3339;
+/// "22 Nov 2026, 19:45:28 UTC": an instant as the server writes it (the browser rewrites it
+/// in the reader's time zone: `ui::components::Instant`).
+pub fn readable_utc(at: time::OffsetDateTime) -> String {
     use time::macros::format_description;
-    time::OffsetDateTime::parse(rfc3339, &Rfc3339)
-        .ok()
-        .and_then(|t| {
-            t.to_offset(time::UtcOffset::UTC)
-                .format(format_description!(
-                    "[day padding:none] [month repr:short] [year], [hour]:[minute]:[second] UTC"
-                ))
-                .ok()
-        })
-        .unwrap_or_else(|| rfc3339.to_string())
+    at.to_offset(time::UtcOffset::UTC)
+        .format(format_description!(
+            "[day padding:none] [month repr:short] [year], [hour]:[minute]:[second] UTC"
+        ))
+        .unwrap_or_default()
+}
+
+/// The instant as RFC 3339, for `<time datetime>`.
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -50,14 +52,18 @@ mod tests {
 
     #[test]
     fn times_read_naturally_in_utc() {
+        use time::macros::datetime;
         assert_eq!(
-            readable_utc("2026-11-22T19:45:28.260093428Z"),
+            readable_utc(datetime!(2026-11-22 19:45:28.260093428 UTC)),
             "22 Nov 2026, 19:45:28 UTC"
         );
         assert_eq!(
-            readable_utc("2026-11-02T08:05:09+01:00"),
+            readable_utc(datetime!(2026-11-02 08:05:09 +01:00)),
             "2 Nov 2026, 07:05:09 UTC"
         );
-        assert_eq!(readable_utc("yesterday"), "yesterday");
+        assert_eq!(
+            rfc3339(datetime!(2026-11-02 08:05:09 +01:00)),
+            "2026-11-02T08:05:09+01:00"
+        );
     }
 }

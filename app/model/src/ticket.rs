@@ -603,7 +603,9 @@ pub struct TicketSummary {
     pub queue: String,
     pub assignee: Option<String>,
     pub due_on: Option<time::Date>,
-    pub updated_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub updated_at: time::OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -637,14 +639,18 @@ pub struct Comment {
     /// Rendered from Markdown on the server, raw HTML and unsafe links removed.
     pub body_html: String,
     pub internal: bool,
-    pub created_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub created_at: time::OffsetDateTime,
 }
 
 /// One line of a ticket's activity timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TicketEvent {
-    pub at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub at: time::OffsetDateTime,
     pub actor: Option<String>,
     #[serde(flatten)]
     pub event: crate::timeline::TimelineEvent,
@@ -665,8 +671,12 @@ pub struct TicketDetail {
     pub assignee_id: Option<UserId>,
     pub assignee: Option<String>,
     pub due_on: Option<time::Date>,
-    pub created_at: String,
-    pub updated_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub updated_at: time::OffsetDateTime,
     /// For optimistic concurrency: an update names the version it was made against.
     pub version: i32,
     pub comments: Vec<Comment>,
@@ -792,7 +802,9 @@ pub struct Inspection {
     pub cause: String,
     pub recommendation: String,
     pub estimated_minutes: Option<i32>,
-    pub created_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub created_at: time::OffsetDateTime,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -842,8 +854,12 @@ pub struct Approval {
     pub decision: Decision,
     pub reason: Option<String>,
     pub decided_by: Option<String>,
-    pub decided_at: Option<String>,
-    pub created_at: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
+    pub decided_at: Option<time::OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub created_at: time::OffsetDateTime,
     /// Whether the viewer may decide it: a manager or admin who did not ask for it.
     pub viewer_can_decide: bool,
 }

@@ -15,9 +15,7 @@ pub async fn get_system_status() -> Result<SystemStatus, AppError> {
             (Health::Down, None)
         }
     };
-    let checked_at = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .map_err(crate::backend::failure::internal)?;
+    let checked_at = time::OffsetDateTime::now_utc();
     Ok(SystemStatus {
         version: ctx.version.to_string(),
         database,

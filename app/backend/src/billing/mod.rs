@@ -302,13 +302,11 @@ pub async fn overview(ctx: &AppContext, viewer: &Viewer) -> Result<BillingOvervi
     let s = state(&mut tx, org).await?;
     let status = s.status;
     let e = entitlements_of(s, seats_used(&mut tx).await?);
-    type Row = (Option<String>, bool);
-    let (renews_at, seat_sync_pending): Row = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select to_char(s.current_period_end at time zone 'utc', '{}'),
-                coalesce(s.seat_sync_pending, false)
+    type Row = (Option<time::OffsetDateTime>, bool);
+    let (renews_at, seat_sync_pending): Row = sqlx::query_as(
+        "select s.current_period_end, coalesce(s.seat_sync_pending, false)
            from (select 1) one left join subscriptions s on true",
-        super::db::UTC_TEXT
-    )))
+    )
     .fetch_one(&mut *tx)
     .await?;
     let invoices = invoices(&mut tx, 24).await?;
@@ -327,13 +325,19 @@ pub async fn overview(ctx: &AppContext, viewer: &Viewer) -> Result<BillingOvervi
 }
 
 async fn invoices(tx: &mut TenantTx, limit: i64) -> Result<Vec<Invoice>, AppError> {
-    type Row = (String, String, String, i64, i64, String, Option<String>);
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select number, status, currency, amount_due, amount_paid,
-                to_char(created_at at time zone 'utc', '{}'), hosted_url
+    type Row = (
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        time::OffsetDateTime,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "select number, status, currency, amount_due, amount_paid, created_at, hosted_url
            from invoices order by created_at desc limit $1",
-        super::db::UTC_TEXT
-    )))
+    )
     .bind(limit)
     .fetch_all(&mut **tx)
     .await?;
@@ -375,7 +379,7 @@ pub async fn history_csv(ctx: &AppContext, viewer: &Viewer) -> Result<String, Ap
     for i in rows {
         out.push_str(&csv::line([
             csv::text(&i.number),
-            csv::text(&i.created_at),
+            csv::text(&csv::instant(i.created_at)),
             csv::text(&i.status),
             csv::text(i.amount_due.currency.code()),
             decimal(i.amount_due.minor),

@@ -196,10 +196,7 @@ pub(super) async fn start_session(
             &client
                 .ip
                 .map_or_else(|| "an unknown address".into(), |ip| ip.to_string()),
-            &time::OffsetDateTime::now_utc()
-                .format(&time::format_description::well_known::Rfc3339)
-                .map(|t| crate::model::system::readable_utc(&t))
-                .map_err(internal)?,
+            &crate::model::system::readable_utc(time::OffsetDateTime::now_utc()),
             &format!("{site}/account"),
         );
         outbox::enqueue_email(&mut tx, &alert).await?;
@@ -373,7 +370,7 @@ pub async fn organisation_choices(
 
 #[derive(sqlx::FromRow)]
 struct LoginRow {
-    at: String,
+    at: time::OffsetDateTime,
     outcome: LoginOutcome,
     user_agent: Option<String>,
     ip: Option<sqlx::types::ipnetwork::IpNetwork>,
@@ -387,7 +384,7 @@ pub async fn login_activity(
     limit: i64,
 ) -> Result<Vec<LoginActivity>, AppError> {
     let rows: Vec<LoginRow> = sqlx::query_as(
-        "select to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') as at, outcome, user_agent, ip, new_device
+        "select created_at as at, outcome, user_agent, ip, new_device
            from login_events where user_id = $1 order by created_at desc limit $2",
     )
     .bind(user.0)

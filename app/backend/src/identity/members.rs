@@ -5,7 +5,6 @@ use super::accounts::{self, SignInAttempt};
 use super::tokens::SecretToken;
 use super::{password, ClientInfo};
 use crate::db::TenantTx;
-use crate::db::UTC_TEXT;
 use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::{display_name, Email, NewPassword, Role, UserId, Viewer};
@@ -34,8 +33,8 @@ struct InvitationRow {
     id: Uuid,
     email: String,
     role: Role,
-    invited_at: String,
-    expires_at: String,
+    invited_at: time::OffsetDateTime,
+    expires_at: time::OffsetDateTime,
 }
 
 pub async fn list(ctx: &AppContext, viewer: &Viewer) -> Result<MemberList, AppError> {
@@ -49,14 +48,14 @@ pub async fn list(ctx: &AppContext, viewer: &Viewer) -> Result<MemberList, AppEr
     )
     .fetch_all(&mut *tx)
     .await?;
-    let invitations: Vec<InvitationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let invitations: Vec<InvitationRow> = sqlx::query_as(
         "select id, email, role,
-                to_char(created_at at time zone 'utc', '{UTC_TEXT}') as invited_at,
-                to_char(expires_at at time zone 'utc', '{UTC_TEXT}') as expires_at
+                created_at as invited_at,
+                expires_at as expires_at
            from invitations
           where accepted_at is null and revoked_at is null and expires_at > now()
-          order by created_at desc"
-    )))
+          order by created_at desc",
+    )
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -161,13 +161,14 @@ pub(crate) fn ip_network(ip: std::net::IpAddr) -> sqlx::types::ipnetwork::IpNetw
 }
 
 /// id, ip, user agent, created, last seen (RFC 3339).
-type SessionRow = (
-    Uuid,
-    Option<sqlx::types::ipnetwork::IpNetwork>,
-    Option<String>,
-    String,
-    String,
-);
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: Uuid,
+    ip: Option<sqlx::types::ipnetwork::IpNetwork>,
+    user_agent: Option<String>,
+    created_at: time::OffsetDateTime,
+    last_seen_at: time::OffsetDateTime,
+}
 
 /// The user's live sessions, most recently used first.
 pub async fn list(
@@ -177,9 +178,7 @@ pub async fn list(
 ) -> Result<Vec<crate::model::identity::SessionSummary>, sqlx::Error> {
     use crate::model::identity::{describe_device, SessionSummary};
     let rows: Vec<SessionRow> = sqlx::query_as(
-        "select id, ip, user_agent,
-                to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
-                to_char(last_seen_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+        "select id, ip, user_agent, created_at, last_seen_at
            from sessions
           where user_id = $1 and revoked_at is null and expires_at > now()
           order by last_seen_at desc",
@@ -189,13 +188,13 @@ pub async fn list(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, ip, ua, created_at, last_seen_at)| SessionSummary {
-            id,
-            device: describe_device(ua.as_deref()),
-            ip: ip.map(|n| n.ip().to_string()),
-            created_at,
-            last_seen_at,
-            current: Some(id) == current,
+        .map(|r| SessionSummary {
+            id: r.id,
+            device: describe_device(r.user_agent.as_deref()),
+            ip: r.ip.map(|n| n.ip().to_string()),
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            current: Some(r.id) == current,
         })
         .collect())
 }

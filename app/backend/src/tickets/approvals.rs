@@ -12,8 +12,8 @@ pub(super) struct ApprovalRow {
     decision: Decision,
     reason: Option<String>,
     decided_by: Option<String>,
-    decided_at: Option<String>,
-    created_at: String,
+    decided_at: Option<time::OffsetDateTime>,
+    created_at: time::OffsetDateTime,
 }
 
 /// A manager or admin may decide an approval, but never one they asked for themselves.
@@ -29,16 +29,14 @@ pub(super) async fn approvals_of(
     ticket: Uuid,
     viewer: &Viewer,
 ) -> Result<Vec<Approval>, sqlx::Error> {
-    let rows: Vec<ApprovalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select a.id, a.requested_by as requested_by_id, r.name as requested_by, a.note, a.decision,
+    let rows: Vec<ApprovalRow> = sqlx::query_as("select a.id, a.requested_by as requested_by_id, r.name as requested_by, a.note, a.decision,
                 a.reason, d.name as decided_by,
-                to_char(a.decided_at at time zone 'utc', '{UTC_TEXT}') as decided_at,
-                to_char(a.created_at at time zone 'utc', '{UTC_TEXT}') as created_at
+                a.decided_at as decided_at,
+                a.created_at as created_at
            from approvals a
            left join users r on r.id = a.requested_by
            left join users d on d.id = a.decided_by
-          where a.ticket_id = $1 order by a.created_at, a.id"
-    )))
+          where a.ticket_id = $1 order by a.created_at, a.id")
     .bind(ticket)
     .fetch_all(&mut **tx)
     .await?;

@@ -6,16 +6,22 @@ use crate::model::attachment::Attachment;
 
 /// The attachments of a ticket, oldest first.
 pub async fn of_ticket(tx: &mut Tx, ticket: Uuid) -> Result<Vec<Attachment>, sqlx::Error> {
-    let rows: Vec<(Uuid, String, String, i64, Option<String>, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select a.id, a.filename, a.content_type, a.size_bytes, u.name,
-                    to_char(a.created_at at time zone 'utc', '{UTC_TEXT}')
+    let rows: Vec<(
+        Uuid,
+        String,
+        String,
+        i64,
+        Option<String>,
+        time::OffsetDateTime,
+    )> = sqlx::query_as(
+        "select a.id, a.filename, a.content_type, a.size_bytes, u.name,
+                    a.created_at
                from attachments a left join users u on u.id = a.uploader_id
-              where a.ticket_id = $1 order by a.created_at, a.id"
-        )))
-        .bind(ticket)
-        .fetch_all(&mut **tx)
-        .await?;
+              where a.ticket_id = $1 order by a.created_at, a.id",
+    )
+    .bind(ticket)
+    .fetch_all(&mut **tx)
+    .await?;
     Ok(rows
         .into_iter()
         .map(

@@ -16,8 +16,8 @@ pub(super) struct DetailRow {
     assignee_id: Option<Uuid>,
     assignee: Option<String>,
     due_on: Option<time::Date>,
-    created_at: String,
-    updated_at: String,
+    created_at: time::OffsetDateTime,
+    updated_at: time::OffsetDateTime,
     version: i32,
 }
 
@@ -56,17 +56,17 @@ pub(super) async fn read(
     viewer: &Viewer,
     number: i64,
 ) -> Result<Option<TicketDetail>, AppError> {
-    let row: Option<DetailRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let row: Option<DetailRow> = sqlx::query_as(
         "select t.id, t.number, t.title, t.description, t.status, t.priority, t.queue_id,
                 qu.name as queue, r.name as requester, t.assignee_id, a.name as assignee, t.due_on,
-                to_char(t.created_at at time zone 'utc', '{UTC_TEXT}') as created_at,
-                to_char(t.updated_at at time zone 'utc', '{UTC_TEXT}') as updated_at, t.version
+                t.created_at as created_at,
+                t.updated_at as updated_at, t.version
            from tickets t
            join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
            left join users r on r.id = t.requester_id
            left join users a on a.id = t.assignee_id
-          where t.number = $1"
-    )))
+          where t.number = $1",
+    )
     .bind(number)
     .fetch_optional(&mut **tx)
     .await?;
@@ -104,15 +104,14 @@ pub(super) async fn read(
 
 /// A ticket's replies and notes, oldest first.
 pub(super) async fn comments_of(tx: &mut Tx, ticket: Uuid) -> Result<Vec<Comment>, AppError> {
-    let rows: Vec<(Uuid, Option<String>, String, bool, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select c.id, u.name, c.body, c.internal, to_char(c.created_at at time zone 'utc', '{UTC_TEXT}')
+    let rows: Vec<(Uuid, Option<String>, String, bool, time::OffsetDateTime)> = sqlx::query_as(
+        "select c.id, u.name, c.body, c.internal, c.created_at
                from comments c left join users u on u.id = c.author_id
-              where c.ticket_id = $1 order by c.created_at, c.id"
-        )))
-        .bind(ticket)
-        .fetch_all(&mut **tx)
-        .await?;
+              where c.ticket_id = $1 order by c.created_at, c.id",
+    )
+    .bind(ticket)
+    .fetch_all(&mut **tx)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(id, author, body, internal, created_at)| Comment {
@@ -127,7 +126,7 @@ pub(super) async fn comments_of(tx: &mut Tx, ticket: Uuid) -> Result<Vec<Comment
 
 #[derive(sqlx::FromRow)]
 struct EventRow {
-    at: String,
+    at: time::OffsetDateTime,
     actor: Option<String>,
     kind: String,
     detail: serde_json::Value,
@@ -136,12 +135,12 @@ struct EventRow {
 /// A ticket's timeline, oldest first. A row this build cannot read (a kind written by a newer
 /// one) is logged and shown as its stored kind, never dropped.
 async fn events_of(tx: &mut Tx, ticket: Uuid) -> Result<Vec<TicketEvent>, AppError> {
-    let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select to_char(e.created_at at time zone 'utc', '{UTC_TEXT}') as at, u.name as actor,
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "select e.created_at as at, u.name as actor,
                 e.kind, e.detail
            from ticket_events e left join users u on u.id = e.actor_id
-          where e.ticket_id = $1 order by e.created_at, e.id"
-    )))
+          where e.ticket_id = $1 order by e.created_at, e.id",
+    )
     .bind(ticket)
     .fetch_all(&mut **tx)
     .await?;

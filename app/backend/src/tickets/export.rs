@@ -1,6 +1,7 @@
 //! The ticket list as CSV, read in batches so no connection waits on a slow client.
 
 use super::*;
+use crate::db::UTC_TEXT;
 
 /// How many rows one export reads per transaction, and how long it waits on a client that
 /// has stopped reading before giving up.

@@ -11,19 +11,17 @@ pub(super) struct InspectionRow {
     cause: String,
     recommendation: String,
     estimated_minutes: Option<i32>,
-    created_at: String,
+    created_at: time::OffsetDateTime,
 }
 
 pub(super) async fn inspections_of(
     tx: &mut Tx,
     ticket: Uuid,
 ) -> Result<Vec<Inspection>, sqlx::Error> {
-    let rows: Vec<InspectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select i.id, u.name as inspector, i.summary, i.cause, i.recommendation, i.estimated_minutes,
-                to_char(i.created_at at time zone 'utc', '{UTC_TEXT}') as created_at
+    let rows: Vec<InspectionRow> = sqlx::query_as("select i.id, u.name as inspector, i.summary, i.cause, i.recommendation, i.estimated_minutes,
+                i.created_at as created_at
            from inspections i left join users u on u.id = i.inspector_id
-          where i.ticket_id = $1 order by i.created_at, i.id"
-    )))
+          where i.ticket_id = $1 order by i.created_at, i.id")
     .bind(ticket)
     .fetch_all(&mut **tx)
     .await?;

@@ -39,7 +39,7 @@ pub(super) struct SummaryRow {
     queue: String,
     assignee: Option<String>,
     due_on: Option<time::Date>,
-    updated_at: String,
+    updated_at: time::OffsetDateTime,
     sort_key: i64,
 }
 
@@ -57,7 +57,7 @@ pub async fn list(
     };
     let mut q: QueryBuilder<sqlx::Postgres> = QueryBuilder::new(format!(
         "select t.id, t.number, t.title, t.status, t.priority, qu.name as queue, u.name as assignee,
-                t.due_on, to_char(t.updated_at at time zone 'utc', '{UTC_TEXT}') as updated_at,
+                t.due_on, t.updated_at as updated_at,
                 (extract(epoch from t.{column}) * 1000000)::bigint as sort_key
            from tickets t
            join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id

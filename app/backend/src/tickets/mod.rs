@@ -2,7 +2,6 @@
 //! inspections, approvals and the CSV export. Everything runs in a transaction scoped to the
 //! viewer's organisation; what they share (checks, the timeline and audit traces) is here.
 
-use super::db::UTC_TEXT;
 use super::idempotency::{self, RequestKey};
 use super::identity::ClientInfo;
 use super::{audit, markdown, Db};

@@ -4,8 +4,8 @@ use crate::api::auth::{
 };
 use crate::model::error::AppError;
 use crate::model::identity::{LoginActivity, OrganisationChoice, SessionSummary, Viewer};
-use crate::model::system::readable_utc;
 use crate::ui::auth::{use_auth, SignedInOnly};
+use crate::ui::components::Instant;
 use crate::ui::components::{Button, ButtonVariant, ResourceSection, Table};
 use crate::ui::pages::second_factor::{SecondFactorSection, SecondFactorState};
 use leptos::form::ActionForm;
@@ -88,8 +88,8 @@ fn SessionTable(
                         <tr data-testid="session-row">
                             <td class="px-3 py-2">{s.device}</td>
                             <td class="px-3 py-2">{s.ip.unwrap_or_else(|| "–".into())}</td>
-                            <td class="px-3 py-2">{readable_utc(&s.created_at)}</td>
-                            <td class="px-3 py-2">{readable_utc(&s.last_seen_at)}</td>
+                            <td class="px-3 py-2"><Instant at=s.created_at /></td>
+                            <td class="px-3 py-2"><Instant at=s.last_seen_at /></td>
                             <td class="px-3 py-2">
                                 {if s.current {
                                     view! { <span class="text-muted">"This device"</span> }.into_any()
@@ -166,7 +166,7 @@ fn Activity(activity: Resource<Result<Vec<LoginActivity>, AppError>>) -> impl In
                     .map(|a| {
                         view! {
                             <tr data-testid="activity-row">
-                                <td class="px-3 py-2">{readable_utc(&a.at)}</td>
+                                <td class="px-3 py-2"><Instant at=a.at /></td>
                                 <td class="px-3 py-2">
                                     {a.outcome.label()}
                                     {a.new_device.then_some(" (new device)")}

@@ -5,8 +5,8 @@ use super::members::role_options;
 use crate::api::api_tokens::{list_api_tokens, CreateApiToken, RevokeApiToken};
 use crate::model::api_token::{ApiToken, NAME_MAX};
 use crate::model::billing::Feature;
-use crate::model::system::readable_utc;
 use crate::ui::auth::SignedInOnly;
+use crate::ui::components::Instant;
 use crate::ui::components::PlanGate;
 use crate::ui::components::{
     field_error, Button, EmptyState, FormError, ResourceSection, Select, Table, TextField,
@@ -58,9 +58,9 @@ fn token_row(t: ApiToken, revoke: ServerAction<RevokeApiToken>) -> impl IntoView
             <td class="px-3 py-2 font-medium">{t.name.clone()}</td>
             <td class="px-3 py-2">{t.role.label()}</td>
             <td class="px-3 py-2">{t.created_by}</td>
-            <td class="px-3 py-2 whitespace-nowrap">{readable_utc(&t.created_at)}</td>
+            <td class="px-3 py-2 whitespace-nowrap"><Instant at=t.created_at /></td>
             <td class="px-3 py-2 whitespace-nowrap">
-                {t.last_used_at.as_deref().map(readable_utc).unwrap_or_else(|| "Never".into())}
+                {match t.last_used_at { Some(at) => view! { <Instant at /> }.into_any(), None => "Never".into_any() }}
             </td>
             <td class="px-3 py-2">
                 {if t.revoked {

@@ -7,8 +7,8 @@ use crate::model::billing::{
     EXTRA_SEAT_PRICE, TRIAL_DAYS,
 };
 use crate::model::error::AppError;
-use crate::model::system::readable_utc;
 use crate::ui::auth::SignedInOnly;
+use crate::ui::components::Instant;
 use crate::ui::components::{Button, ButtonVariant, EmptyState, FormError, ResourceSection, Table};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -94,7 +94,7 @@ fn Overview(
                 {o.monthly_total.map(|m| m.to_string()).unwrap_or_else(|| "By contract".into())}
             </dd>
             <dt class="font-medium">"Next renewal"</dt>
-            <dd>{o.renews_at.as_deref().map(readable_utc).unwrap_or_else(|| "None scheduled".into())}</dd>
+            <dd>{match o.renews_at { Some(at) => view! { <Instant at /> }.into_any(), None => "None scheduled".into_any() }}</dd>
         </dl>
         <div class="flex flex-wrap gap-3">
             {(!offline).then(|| view! {
@@ -263,7 +263,7 @@ fn Invoices(invoices: Vec<Invoice>) -> impl IntoView {
                                             None => view! { <span>{i.number.clone()}</span> }.into_any(),
                                         }}
                                     </td>
-                                    <td class="px-3 py-2 whitespace-nowrap">{readable_utc(&i.created_at)}</td>
+                                    <td class="px-3 py-2 whitespace-nowrap"><Instant at=i.created_at /></td>
                                     <td class="px-3 py-2">{i.status.clone()}</td>
                                     <td class="px-3 py-2">{i.amount_due.to_string()}</td>
                                     <td class="px-3 py-2">{i.amount_paid.to_string()}</td>

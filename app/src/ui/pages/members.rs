@@ -8,8 +8,8 @@ use crate::api::members::{
 use crate::model::billing::{SeatDecision, SeatQuote};
 use crate::model::identity::Role;
 use crate::model::members::{Member, MemberList, MemberStatus, PendingInvitation};
-use crate::model::system::readable_utc;
 use crate::ui::auth::{use_auth, SignedInOnly};
+use crate::ui::components::Instant;
 use crate::ui::components::{
     field_error, Button, ButtonVariant, EmailField, FormError, ResourceSection, Select,
     SelectOption, Table,
@@ -264,8 +264,8 @@ fn InvitationTable(
                         <tr data-testid="invitation-row">
                             <td class="px-3 py-2">{i.email.clone()}</td>
                             <td class="px-3 py-2">{i.role.label()}</td>
-                            <td class="px-3 py-2">{readable_utc(&i.invited_at)}</td>
-                            <td class="px-3 py-2">{readable_utc(&i.expires_at)}</td>
+                            <td class="px-3 py-2"><Instant at=i.invited_at /></td>
+                            <td class="px-3 py-2"><Instant at=i.expires_at /></td>
                             <td class="px-3 py-2">
                                 {is_admin
                                     .get_untracked()

@@ -1,5 +1,6 @@
 use crate::api::system::get_system_status;
-use crate::model::system::{readable_utc, Health, SystemStatus};
+use crate::model::system::{Health, SystemStatus};
+use crate::ui::components::Instant;
 use crate::ui::components::{Button, ButtonVariant, ErrorNotice, Table};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -65,7 +66,7 @@ fn StatusTable(status: SystemStatus) -> impl IntoView {
             </tr>
         </Table>
         <p class="mt-2 text-sm text-muted">
-            "Checked at " <time datetime=status.checked_at.clone() data-testid="checked-at">{readable_utc(&status.checked_at)}</time>
+            "Checked at " <Instant at=status.checked_at attr:data-testid="checked-at" />
         </p>
     }
 }

@@ -8,12 +8,12 @@ use crate::api::tickets::{
 };
 use crate::model::attachment::{format_size, Attachment, UploadNotice};
 use crate::model::error::AppError;
-use crate::model::system::readable_utc;
 use crate::model::ticket::{
     format_minutes, Approval, Decision, Inspection, Priority, TicketDetail, TicketStatus,
 };
 use crate::model::timeline::TimelineEvent;
 use crate::ui::auth::SignedInOnly;
+use crate::ui::components::Instant;
 use crate::ui::components::{
     action_error, field_error, Button, ErrorNotice, FormError, Select, TextArea, TextField,
 };
@@ -140,9 +140,9 @@ fn TicketView(
             <dt class="text-muted">"Requester"</dt>
             <dd>{t.requester.clone().unwrap_or_else(|| "Former member".into())}</dd>
             <dt class="text-muted">"Created"</dt>
-            <dd>{readable_utc(&t.created_at)}</dd>
+            <dd><Instant at=t.created_at /></dd>
             <dt class="text-muted">"Updated"</dt>
-            <dd>{readable_utc(&t.updated_at)}</dd>
+            <dd><Instant at=t.updated_at /></dd>
             <dt class="text-muted">"Due"</dt>
             <dd data-testid="ticket-due">{t.due_on.map(|d| d.to_string()).unwrap_or_else(|| "No due date".into())}</dd>
         </dl>
@@ -187,7 +187,7 @@ fn TicketView(
                             <li class="rounded-md border border-border p-3" class:bg-surface=c.internal data-testid="comment">
                                 <p class="text-sm text-muted">
                                     <strong class="text-fg">{c.author}</strong>
-                                    {format!(" · {}", readable_utc(&c.created_at))}
+                                    " · " <Instant at=c.created_at />
                                     {c.internal.then_some(" · Internal note")}
                                 </p>
                                 <div class="prose max-w-none" inner_html=c.body_html></div>
@@ -221,7 +221,7 @@ fn TicketView(
                     .map(|e| {
                         view! {
                             <li>
-                                <span class="text-muted">{readable_utc(&e.at)}</span>
+                                <span class="text-muted"><Instant at=e.at /></span>
                                 " · "
                                 {e.actor.unwrap_or_else(|| "Someone".into())}
                                 " · "
@@ -272,11 +272,11 @@ fn Attachments(number: i64, attachments: Vec<Attachment>) -> impl IntoView {
                                 </a>
                                 <span class="text-sm text-muted">
                                     {format!(
-                                        " · {} · {} · {}",
+                                        " · {} · {} · ",
                                         format_size(a.size_bytes),
                                         a.uploader.unwrap_or_else(|| "Former member".into()),
-                                        readable_utc(&a.created_at),
                                     )}
+                                    <Instant at=a.created_at />
                                 </span>
                             </li>
                         }
@@ -328,7 +328,7 @@ fn Inspections(
                             <li class="rounded-md border border-border p-3" data-testid="inspection">
                                 <p class="text-sm text-muted">
                                     <strong class="text-fg">{i.inspector}</strong>
-                                    {format!(" · {}", readable_utc(&i.created_at))}
+                                    " · " <Instant at=i.created_at />
                                     {i.estimated_minutes.map(|m| format!(" · estimated {}", format_minutes(m)))}
                                 </p>
                                 <dl class="mt-2 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
@@ -382,7 +382,7 @@ fn Approvals(
                             <li class="flex flex-col gap-2 rounded-md border border-border p-3" data-testid="approval">
                                 <p class="text-sm text-muted">
                                     <strong class="text-fg">{a.requested_by}</strong>
-                                    {format!(" asked · {}", readable_utc(&a.created_at))}
+                                    " asked · " <Instant at=a.created_at />
                                 </p>
                                 <p>{a.note}</p>
                                 <p class="font-medium" data-testid="approval-decision">

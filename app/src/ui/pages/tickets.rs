@@ -6,11 +6,11 @@ use super::saved_views::SavedViews;
 use crate::api::tickets::{list_tickets, ticket_choices, BulkUpdateTickets, CreateTicket};
 use crate::model::billing::Feature;
 use crate::model::error::AppError;
-use crate::model::system::readable_utc;
 use crate::model::ticket::{
     Assignee, Priority, Queue, TicketFilter, TicketPage, TicketSort, TicketStatus,
 };
 use crate::ui::auth::SignedInOnly;
+use crate::ui::components::Instant;
 use crate::ui::components::PlanGate;
 use crate::ui::components::{
     action_error, field_error, Button, EmptyState, FormError, ResourceSection, Select,
@@ -158,7 +158,7 @@ pub fn TicketsPage() -> impl IntoView {
                                 <td class="px-3 py-2">{t.queue}</td>
                                 <td class="px-3 py-2">{t.assignee.unwrap_or_else(|| "Unassigned".into())}</td>
                                 <td class="px-3 py-2 whitespace-nowrap">{t.due_on.map(|d| d.to_string()).unwrap_or_else(|| "–".into())}</td>
-                                <td class="px-3 py-2 whitespace-nowrap">{readable_utc(&t.updated_at)}</td>
+                                <td class="px-3 py-2 whitespace-nowrap"><Instant at=t.updated_at /></td>
                             </tr>
                         }
                     })

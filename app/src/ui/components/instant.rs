@@ -1,0 +1,45 @@
+//! An instant as a person reads it: in their own time zone.
+
+use crate::model::system::{readable_utc, rfc3339};
+use leptos::prelude::*;
+
+/// A `<time>` element for `at`. The server writes it in UTC, and so does the browser's first
+/// render, so hydration finds what the server sent; once hydrated, it is rewritten in the
+/// reader's time zone, with the zone's name (the browser knows it, the server never does).
+#[component]
+pub fn Instant(at: time::OffsetDateTime) -> impl IntoView {
+    let text = RwSignal::new(readable_utc(at));
+    Effect::new(move |_| {
+        if let Some(local) = in_local_time(at) {
+            text.set(local);
+        }
+    });
+    view! { <time datetime=rfc3339(at)>{move || text.get()}</time> }
+}
+
+#[cfg(feature = "hydrate")]
+fn in_local_time(at: time::OffsetDateTime) -> Option<String> {
+    use web_sys::js_sys::{Date, Object, Reflect};
+    use web_sys::wasm_bindgen::JsValue;
+    let millis = (at.unix_timestamp_nanos() / 1_000_000) as f64;
+    let options = Object::new();
+    for (key, value) in [
+        ("day", "numeric"),
+        ("month", "short"),
+        ("year", "numeric"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("second", "2-digit"),
+        ("hourCycle", "h23"),
+        ("timeZoneName", "short"),
+    ] {
+        Reflect::set(&options, &key.into(), &value.into()).ok()?;
+    }
+    let text = Date::new(&JsValue::from_f64(millis)).to_locale_string("en-GB", &options);
+    text.as_string()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn in_local_time(_: time::OffsetDateTime) -> Option<String> {
+    None
+}
