@@ -11,7 +11,7 @@ use crate::signed_in::SignedIn;
 use crate::state::AppState;
 use app::backend::attachments;
 use app::backend::identity::ClientInfo;
-use app::model::attachment::{content_disposition, Attachment, UploadNotice, MAX_BYTES};
+use app::model::attachments::{content_disposition, Attachment, UploadNotice, MAX_BYTES};
 use app::model::error::AppError;
 use app::model::identity::Viewer;
 use axum::body::Body;

@@ -6,7 +6,7 @@
 use crate::config::Config;
 use app::backend::{tickets, Db};
 use app::model::tenancy::OrganisationId;
-use app::model::ticket::{TicketFilter, TicketPage};
+use app::model::tickets::{TicketFilter, TicketPage};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;

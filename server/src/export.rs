@@ -5,7 +5,7 @@ use crate::signed_in::SignedIn;
 use crate::state::AppState;
 use app::backend::{billing, tickets};
 use app::model::billing::Feature;
-use app::model::ticket::TicketFilter;
+use app::model::tickets::TicketFilter;
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};

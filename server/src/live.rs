@@ -8,7 +8,7 @@
 use crate::signed_in::SignedIn;
 use crate::state::AppState;
 use app::model::tenancy::OrganisationId;
-use app::model::ticket::TicketChanged;
+use app::model::tickets::TicketChanged;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;

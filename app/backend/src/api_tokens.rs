@@ -4,7 +4,7 @@
 use super::identity::tokens::SecretToken;
 use super::identity::{accounts, ClientInfo};
 use super::{audit, db::TenantTx, Db};
-use crate::model::api_token::{ApiToken, CreatedToken, PREFIX};
+use crate::model::api_tokens::{ApiToken, CreatedToken, PREFIX};
 use crate::model::audit::AuditAction;
 use crate::model::billing::Feature;
 use crate::model::error::AppError;

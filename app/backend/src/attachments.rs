@@ -7,7 +7,7 @@
 use super::identity::ClientInfo;
 use super::tickets::{id_of, record_change, touch};
 use super::{failure, Db};
-use crate::model::attachment::{safe_filename, sniff, Attachment, UploadNotice, MAX_BYTES};
+use crate::model::attachments::{safe_filename, sniff, Attachment, UploadNotice, MAX_BYTES};
 use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;

@@ -54,8 +54,8 @@ pub async fn page(
     organisation: OrganisationId,
     before: Option<Uuid>,
     limit: i64,
-) -> Result<crate::model::members::AuditPage, sqlx::Error> {
-    use crate::model::members::{AuditEntry, AuditPage};
+) -> Result<crate::model::audit::AuditPage, sqlx::Error> {
+    use crate::model::audit::{AuditEntry, AuditPage};
     let mut tx = db.scoped_tx(organisation).await?;
     let rows: Vec<EntryRow> = sqlx::query_as(
         "select a.id, a.created_at as at,

@@ -4,7 +4,7 @@
 use super::Db;
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
-use crate::model::ticket::{SavedView, TicketFilter};
+use crate::model::tickets::{SavedView, TicketFilter};
 use uuid::Uuid;
 
 /// Enough for any real use; a runaway script cannot fill the table.

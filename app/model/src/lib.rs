@@ -1,8 +1,8 @@
 //! Types shared by the browser and the server: serde types, validation and pure rules. No I/O,
 //! so everything here is unit-tested natively and fast.
 
-pub mod api_token;
-pub mod attachment;
+pub mod api_tokens;
+pub mod attachments;
 pub mod audit;
 pub mod billing;
 pub mod error;
@@ -13,5 +13,5 @@ pub mod second_factor;
 pub mod system;
 pub mod tenancy;
 pub mod theme;
-pub mod ticket;
+pub mod tickets;
 pub mod timeline;

@@ -56,33 +56,3 @@ pub struct InvitationPreview {
     /// An existing account confirms with its password; a new one chooses a name and password.
     pub account_exists: bool,
 }
-
-/// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: Uuid,
-    #[serde(with = "time::serde::rfc3339")]
-    pub at: time::OffsetDateTime,
-    /// Who did it: a name and email, or `None` for the system.
-    pub actor: Option<String>,
-    /// The action's stored name (`member.invited`); see [`AuditEntry::kind`].
-    pub action: String,
-    pub target: Option<String>,
-    pub ip: Option<String>,
-    pub detail: String,
-}
-
-impl AuditEntry {
-    /// The action, if this build knows its name (a row written by a newer version may not be;
-    /// it is still shown, under its stored name).
-    pub fn kind(&self) -> Option<super::audit::AuditAction> {
-        super::audit::AuditAction::parse(&self.action)
-    }
-}
-
-/// A page of the audit log, newest first; `next` continues after the last entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    pub next: Option<Uuid>,
-}

@@ -2,7 +2,7 @@
 //! that kind as JSON (`{"from": "open", "to": "pending"}`). The words a person reads are the
 //! UI's (`ui/pages/ticket.rs`); REST clients get the kind and fields.
 
-use crate::ticket::{Decision, Priority, TicketStatus};
+use crate::tickets::{Decision, Priority, TicketStatus};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! API tokens for the REST API: listed, made and revoked by admins.
 
-use crate::model::api_token::{ApiToken, CreatedToken};
+use crate::model::api_tokens::{ApiToken, CreatedToken};
 use crate::model::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -16,7 +16,7 @@ pub async fn list_api_tokens() -> Result<Vec<ApiToken>, AppError> {
 #[server(endpoint = "api_tokens/create")]
 pub async fn create_api_token(name: String, role: String) -> Result<CreatedToken, AppError> {
     use crate::backend::{api_tokens, request};
-    use crate::model::api_token::parse_name;
+    use crate::model::api_tokens::parse_name;
     use crate::model::identity::Role;
     let (ctx, viewer) =
         request::permitted(crate::model::permission::Permission::ManageApiTokens).await?;

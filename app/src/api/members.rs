@@ -1,7 +1,7 @@
-//! Members of the viewer's organisation, invitations, and the audit log.
+//! Members of the viewer's organisation and invitations.
 
 use crate::model::error::AppError;
-use crate::model::members::{AuditPage, InvitationPreview, MemberList};
+use crate::model::members::{InvitationPreview, MemberList};
 use crate::model::second_factor::SignInStep;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -108,13 +108,4 @@ pub async fn accept_invitation(
     )
     .await?;
     Ok(request::finish_sign_in(&ctx.auth, attempt))
-}
-
-/// Admins only: the organisation's audit log, a page at a time.
-#[server(endpoint = "audit/page")]
-pub async fn audit_log(before: Option<Uuid>) -> Result<AuditPage, AppError> {
-    use crate::backend::{audit, request};
-    let (ctx, viewer) =
-        request::permitted(crate::model::permission::Permission::ViewAuditLog).await?;
-    Ok(audit::page(&ctx.db, viewer.organisation_id, before, 50).await?)
 }

@@ -1,9 +1,10 @@
 //! Server functions, grouped by product area. Each is thin: who is asking -> a service.
 
 pub mod api_tokens;
+pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod members;
-pub mod security;
+pub mod second_factor;
 pub mod system;
 pub mod tickets;

@@ -1,7 +1,7 @@
 //! Tickets: the list, creating, the ticket page, changing fields and commenting.
 
 use crate::model::error::AppError;
-use crate::model::ticket::{
+use crate::model::tickets::{
     Assignee, BulkResult, Queue, SavedView, TicketDetail, TicketFilter, TicketPage,
 };
 use leptos::prelude::*;
@@ -37,7 +37,7 @@ pub async fn create_ticket(
     #[server(default)] due: String,
 ) -> Result<i64, AppError> {
     use crate::backend::{request, tickets};
-    use crate::model::ticket::NewTicket;
+    use crate::model::tickets::NewTicket;
     let (ctx, viewer) = request::signed_in().await?;
     let new = NewTicket::parse(&title, &description, &priority, &queue, &assignee, &due)?;
     let number = tickets::create(&ctx.db, &viewer, new, &request::client_info(), None)
@@ -73,7 +73,7 @@ pub async fn update_ticket(
     use crate::backend::request;
     use crate::backend::tickets::{self, TicketChange};
     use crate::model::identity::UserId;
-    use crate::model::ticket::{optional_id, parse_due, Priority, TicketStatus};
+    use crate::model::tickets::{optional_id, parse_due, Priority, TicketStatus};
     let (ctx, viewer) = request::signed_in().await?;
     let change = TicketChange {
         status: Some(
@@ -106,7 +106,7 @@ pub async fn add_comment(
     #[server(default)] internal: bool,
 ) -> Result<(), AppError> {
     use crate::backend::{request, tickets};
-    use crate::model::ticket::parse_comment;
+    use crate::model::tickets::parse_comment;
     let (ctx, viewer) = request::signed_in().await?;
     let body = parse_comment(&body)?;
     let ticket = tickets::TicketRef::Id(ticket_id);
@@ -123,7 +123,7 @@ pub async fn add_inspection(
     hours: String,
 ) -> Result<(), AppError> {
     use crate::backend::{request, tickets};
-    use crate::model::ticket::NewInspection;
+    use crate::model::tickets::NewInspection;
     let (ctx, viewer) = request::signed_in().await?;
     let inspection = NewInspection::parse(&summary, &cause, &recommendation, &hours)?;
     tickets::inspect(
@@ -139,7 +139,7 @@ pub async fn add_inspection(
 #[server(endpoint = "tickets/request_approval")]
 pub async fn request_approval(ticket_id: Uuid, note: String) -> Result<(), AppError> {
     use crate::backend::{request, tickets};
-    use crate::model::ticket::parse_approval_text;
+    use crate::model::tickets::parse_approval_text;
     let (ctx, viewer) = request::signed_in().await?;
     let note = parse_approval_text(&note, "note", true)?;
     tickets::request_approval(&ctx.db, &viewer, ticket_id, note, &request::client_info()).await
@@ -152,7 +152,7 @@ pub async fn decide_approval(
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
     use crate::backend::{request, tickets};
-    use crate::model::ticket::{parse_approval_text, Decision};
+    use crate::model::tickets::{parse_approval_text, Decision};
     let (ctx, viewer) = request::signed_in().await?;
     let decision = Decision::parse(&decision)
         .ok_or_else(|| AppError::validation("decision", "Approve or reject."))?;
@@ -180,7 +180,7 @@ pub async fn bulk_update_tickets(
     use crate::backend::request;
     use crate::backend::tickets::{self, TicketChange};
     use crate::model::identity::UserId;
-    use crate::model::ticket::{optional_id, parse_bulk_ids, Priority, TicketStatus};
+    use crate::model::tickets::{optional_id, parse_bulk_ids, Priority, TicketStatus};
     let (ctx, viewer) = request::signed_in().await?;
     let ids = parse_bulk_ids(&ids)?;
     /// Empty: no change; otherwise one of the choices.
@@ -221,7 +221,7 @@ pub async fn list_saved_views() -> Result<Vec<SavedView>, AppError> {
 #[server(endpoint = "tickets/views/save")]
 pub async fn save_view(name: String, #[server(default)] query: String) -> Result<(), AppError> {
     use crate::backend::{request, saved_views};
-    use crate::model::ticket::parse_view_name;
+    use crate::model::tickets::parse_view_name;
     let (ctx, viewer) = request::signed_in().await?;
     let name = parse_view_name(&name)?;
     let filter = TicketFilter::from_query_string(&query);
@@ -246,7 +246,7 @@ pub async fn list_queues() -> Result<Vec<Queue>, AppError> {
 pub async fn create_queue(name: String) -> Result<(), AppError> {
     use crate::backend::request;
     use crate::backend::tickets::{self, QueueChange};
-    use crate::model::ticket::parse_queue_name;
+    use crate::model::tickets::parse_queue_name;
     let (ctx, viewer) = request::signed_in().await?;
     let change = QueueChange::Create(parse_queue_name(&name)?);
     tickets::change_queue(&ctx.db, &viewer, change, &request::client_info()).await
@@ -256,7 +256,7 @@ pub async fn create_queue(name: String) -> Result<(), AppError> {
 pub async fn rename_queue(id: Uuid, name: String) -> Result<(), AppError> {
     use crate::backend::request;
     use crate::backend::tickets::{self, QueueChange};
-    use crate::model::ticket::parse_queue_name;
+    use crate::model::tickets::parse_queue_name;
     let (ctx, viewer) = request::signed_in().await?;
     let change = QueueChange::Rename(id, parse_queue_name(&name)?);
     tickets::change_queue(&ctx.db, &viewer, change, &request::client_info()).await

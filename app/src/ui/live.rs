@@ -2,7 +2,7 @@
 //! viewer's organisation (see the server's `live` module), delivered to a component while it is
 //! mounted. The browser's EventSource reconnects by itself; on the server this does nothing.
 
-use crate::model::ticket::TicketChanged;
+use crate::model::tickets::TicketChanged;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LiveSignal {

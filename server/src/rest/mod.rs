@@ -148,7 +148,7 @@ fn precondition(status: StatusCode, detail: &str) -> Response {
 #[utoipa::path(post, path = "/api/v1/tickets/{number}/attachments", tag = "attachments",
     params(("number" = i64, Path, description = "The ticket's number in its organisation")),
     request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
-    responses((status = 201, body = app::model::attachment::Attachment),
+    responses((status = 201, body = app::model::attachments::Attachment),
               (status = 401, body = Problem), (status = 404, body = Problem),
               (status = 422, body = Problem, description = "No `file` part, an empty file, or one over 10 MB")))]
 #[allow(dead_code)] // documents crate::attachments::upload

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use app::backend::tickets::{self, TicketChange, TicketRef};
 use app::model::error::AppError;
 use app::model::identity::UserId;
-use app::model::ticket::{
+use app::model::tickets::{
     parse_comment, Comment, NewTicket, Priority, Queue, TicketDetail, TicketFilter, TicketPage,
     TicketStatus,
 };
@@ -358,13 +358,13 @@ pub async fn add_comment(
 
 #[utoipa::path(get, path = "/api/v1/tickets/{number}/attachments", tag = "attachments",
     params(("number" = i64, Path, description = "The ticket's number in its organisation")),
-    responses((status = 200, body = Vec<app::model::attachment::Attachment>),
+    responses((status = 200, body = Vec<app::model::attachments::Attachment>),
               (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
 pub async fn attachments(
     State(state): State<AppState>,
     caller: SignedIn,
     Path(raw): Path<String>,
-) -> Result<Json<Vec<app::model::attachment::Attachment>>, ApiError> {
+) -> Result<Json<Vec<app::model::attachments::Attachment>>, ApiError> {
     Ok(Json(
         detail(&state, &caller, number(&raw)?).await?.attachments,
     ))

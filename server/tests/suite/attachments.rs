@@ -3,7 +3,7 @@
 //! too large, malformed or aimed at a ticket that is not there.
 
 use crate::common::{json, TestApp};
-use app::model::attachment::MAX_BYTES;
+use app::model::attachments::MAX_BYTES;
 use reqwest::header;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;

@@ -228,7 +228,9 @@ fn send(method: &'static str, path: impl Into<String>, body: &str) -> Probe {
 /// joins here with one line; `every_endpoint_has_a_cross_tenant_probe` fails until it does.
 fn probes(a: &Member) -> Vec<Probe> {
     use app::api::tickets::*;
-    use app::api::{api_tokens::*, auth::*, billing::*, members::*, security::*, system::*};
+    use app::api::{
+        api_tokens::*, audit::*, auth::*, billing::*, members::*, second_factor::*, system::*,
+    };
     let s = String::from;
     let no_code = || s("000000");
     vec![

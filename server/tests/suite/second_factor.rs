@@ -17,7 +17,7 @@ async fn sign_in(app: &TestApp, email: &str) -> reqwest::Response {
 
 /// Sets up an authenticator for the signed-in `jar`; returns its secret and the backup codes.
 async fn enable_totp(app: &TestApp, jar: &str) -> (String, String, Vec<String>) {
-    let setup: serde_json::Value = call(app, "/api/security/totp_start", jar, &[])
+    let setup: serde_json::Value = call(app, "/api/second_factor/totp_start", jar, &[])
         .await
         .json()
         .await
@@ -27,13 +27,13 @@ async fn enable_totp(app: &TestApp, jar: &str) -> (String, String, Vec<String>) 
 
     let wrong = call(
         app,
-        "/api/security/totp_confirm",
+        "/api/second_factor/totp_confirm",
         jar,
         &[("code", "000000")],
     )
     .await;
     assert_eq!(wrong.status(), 422, "a wrong code does not turn it on");
-    let status: serde_json::Value = call(app, "/api/security/status", jar, &[])
+    let status: serde_json::Value = call(app, "/api/second_factor/status", jar, &[])
         .await
         .json()
         .await
@@ -41,7 +41,13 @@ async fn enable_totp(app: &TestApp, jar: &str) -> (String, String, Vec<String>) 
     assert!(status["method"].is_null());
 
     let code = authenticator_code(&secret, 0).unwrap();
-    let r = call(app, "/api/security/totp_confirm", jar, &[("code", &code)]).await;
+    let r = call(
+        app,
+        "/api/second_factor/totp_confirm",
+        jar,
+        &[("code", &code)],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let codes: Vec<String> = r.json().await.unwrap();
     assert_eq!(codes.len(), 10);
@@ -95,7 +101,7 @@ async fn an_authenticator_app_is_asked_for_at_sign_in_and_codes_work_once() {
     let third = cookies_from(&sign_in(&app, "ada@example.com").await);
     let reused = call(&app, "/api/auth/verify", &third, &[("code", &backup[0])]).await;
     assert_eq!(reused.status(), 422);
-    let status: serde_json::Value = call(&app, "/api/security/status", &jar, &[])
+    let status: serde_json::Value = call(&app, "/api/second_factor/status", &jar, &[])
         .await
         .json()
         .await
@@ -142,7 +148,7 @@ async fn email_codes_are_confirmed_before_use_and_sent_at_sign_in() {
     let app = TestApp::spawn().await;
     let jar = crate::common::sign_up(&app, "Ada", "ada@example.com", "Engines").await;
     assert_eq!(
-        call(&app, "/api/security/email_start", &jar, &[])
+        call(&app, "/api/second_factor/email_start", &jar, &[])
             .await
             .status(),
         200
@@ -152,7 +158,7 @@ async fn email_codes_are_confirmed_before_use_and_sent_at_sign_in() {
     assert!(mail.subject().starts_with(&code));
     let wrong = call(
         &app,
-        "/api/security/email_confirm",
+        "/api/second_factor/email_confirm",
         &jar,
         &[("code", "999999")],
     )
@@ -160,7 +166,7 @@ async fn email_codes_are_confirmed_before_use_and_sent_at_sign_in() {
     assert_eq!(wrong.status(), 422);
     let ok = call(
         &app,
-        "/api/security/email_confirm",
+        "/api/second_factor/email_confirm",
         &jar,
         &[("code", &code)],
     )
@@ -182,7 +188,7 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_the_factor_and
 
     let wrong = call(
         &app,
-        "/api/security/backup_codes",
+        "/api/second_factor/backup_codes",
         &jar,
         &[("password", "nope"), ("code", &old[0])],
     )
@@ -192,7 +198,7 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_the_factor_and
     // cannot take the second factor away or mint backup codes.
     let no_code = call(
         &app,
-        "/api/security/backup_codes",
+        "/api/second_factor/backup_codes",
         &jar,
         &[("password", PASSWORD), ("code", "")],
     )
@@ -200,7 +206,7 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_the_factor_and
     assert_eq!(no_code.status(), 422);
     let fresh: Vec<String> = call(
         &app,
-        "/api/security/backup_codes",
+        "/api/second_factor/backup_codes",
         &jar,
         &[("password", PASSWORD), ("code", &old[0])],
     )
@@ -215,7 +221,7 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_the_factor_and
 
     let wrong = call(
         &app,
-        "/api/security/disable",
+        "/api/second_factor/disable",
         &jar,
         &[("password", "nope"), ("code", &fresh[0])],
     )
@@ -223,7 +229,7 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_the_factor_and
     assert_eq!(wrong.status(), 422);
     let password_only = call(
         &app,
-        "/api/security/disable",
+        "/api/second_factor/disable",
         &jar,
         &[("password", PASSWORD), ("code", "000000")],
     )
@@ -231,7 +237,7 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_the_factor_and
     assert_eq!(password_only.status(), 422, "a wrong code keeps it on");
     let off = call(
         &app,
-        "/api/security/disable",
+        "/api/second_factor/disable",
         &jar,
         &[
             ("password", PASSWORD),
@@ -380,7 +386,7 @@ async fn confirming_a_change_with_the_password_is_throttled_like_sign_in() {
     for guess in 0..8 {
         let r = call(
             &app,
-            "/api/security/disable",
+            "/api/second_factor/disable",
             &jar,
             &[("password", &format!("guess {guess}")), ("code", "123456")],
         )

@@ -2,7 +2,7 @@
 //! `crate::attachments`, which depends on tickets (never the other way round).
 
 use super::*;
-use crate::model::attachment::Attachment;
+use crate::model::attachments::Attachment;
 
 /// The attachments of a ticket, oldest first.
 pub async fn of_ticket(tx: &mut Tx, ticket: Uuid) -> Result<Vec<Attachment>, sqlx::Error> {

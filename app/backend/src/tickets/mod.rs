@@ -8,7 +8,7 @@ use super::{audit, markdown, Db};
 use crate::model::error::AppError;
 use crate::model::identity::{UserId, Viewer};
 use crate::model::tenancy::OrganisationId;
-use crate::model::ticket::{
+use crate::model::tickets::{
     Approval, Assignee, BulkResult, BulkSkip, Comment, Cursor, Decision, Inspection, NewInspection,
     NewTicket, Priority, Queue, TicketDetail, TicketEvent, TicketFilter, TicketPage, TicketSort,
     TicketStatus, TicketSummary,

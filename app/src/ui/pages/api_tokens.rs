@@ -3,7 +3,7 @@
 
 use super::members::role_options;
 use crate::api::api_tokens::{list_api_tokens, CreateApiToken, RevokeApiToken};
-use crate::model::api_token::{ApiToken, NAME_MAX};
+use crate::model::api_tokens::{ApiToken, NAME_MAX};
 use crate::model::billing::Feature;
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;

@@ -1,8 +1,8 @@
 //! The audit log, for admins: who did what, when and from where, newest first.
 
-use crate::api::members::audit_log;
+use crate::api::audit::audit_log;
 use crate::model::audit::AuditAction;
-use crate::model::members::AuditPage;
+use crate::model::audit::AuditPage;
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;
 use crate::ui::components::{EmptyState, ResourceSection, Table};

@@ -2,7 +2,7 @@
 
 use super::tickets::{assignee_options, priority_options, status_options, Choices};
 use crate::api::tickets::BulkUpdateTickets;
-use crate::model::ticket::TicketStatus;
+use crate::model::tickets::TicketStatus;
 use crate::ui::components::{action_error, Button, FormError, Select, SelectOption};
 use leptos::form::ActionForm;
 use leptos::prelude::*;

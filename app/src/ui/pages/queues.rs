@@ -2,7 +2,7 @@
 //! the default one (where tickets go when no queue is picked).
 
 use crate::api::tickets::{list_queues, CreateQueue, MakeDefaultQueue, RenameQueue};
-use crate::model::ticket::{Queue, QUEUE_NAME_MAX};
+use crate::model::tickets::{Queue, QUEUE_NAME_MAX};
 use crate::ui::auth::{use_auth, SignedInOnly};
 use crate::ui::components::{
     action_error, field_error, Button, FormError, ResourceSection, Table, TextField,

@@ -2,7 +2,7 @@
 //! screen under a name, deleting.
 
 use crate::api::tickets::{list_saved_views, DeleteView, SaveView};
-use crate::model::ticket::{SavedView, TicketFilter, VIEW_NAME_MAX};
+use crate::model::tickets::{SavedView, TicketFilter, VIEW_NAME_MAX};
 use crate::ui::components::{action_error, field_error, Button, FormError, TextField};
 use leptos::form::ActionForm;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! The account page's two-step sign-in section: set up an authenticator app or email codes,
 //! see and replace backup codes, turn it off.
 
-use crate::api::security::{
+use crate::api::second_factor::{
     get_second_factor, ConfirmAuthenticator, ConfirmEmailCodes, ReplaceBackupCodes,
     SendConfirmationCode, StartAuthenticator, StartEmailCodes, TurnOffSecondFactor,
 };

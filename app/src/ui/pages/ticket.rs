@@ -6,9 +6,9 @@ use crate::api::tickets::{
     get_ticket, ticket_choices, AddComment, AddInspection, DecideApproval, RequestApproval,
     UpdateTicket,
 };
-use crate::model::attachment::{format_size, Attachment, UploadNotice};
+use crate::model::attachments::{format_size, Attachment, UploadNotice};
 use crate::model::error::AppError;
-use crate::model::ticket::{
+use crate::model::tickets::{
     format_minutes, Approval, Decision, Inspection, Priority, TicketDetail, TicketStatus,
 };
 use crate::model::timeline::TimelineEvent;
@@ -199,7 +199,7 @@ fn TicketView(
             <ActionForm action=comment attr:class="flex max-w-2xl flex-col gap-3" attr:aria-label="Add a comment" attr:novalidate=true>
                 <FormError error=comment_error fields=&["body"] />
                 <input type="hidden" name="ticket_id" value=comment_on />
-                <TextArea label="Comment" name="body" rows=4 required=true max_length=crate::model::ticket::COMMENT_MAX hint="Markdown works." error=field_error(comment_error, "body") />
+                <TextArea label="Comment" name="body" rows=4 required=true max_length=crate::model::tickets::COMMENT_MAX hint="Markdown works." error=field_error(comment_error, "body") />
                 <label class="flex items-center gap-2 text-sm">
                     <input type="checkbox" name="internal" value="true" class="h-4 w-4" />
                     "Internal note (only members see it)"
@@ -349,9 +349,9 @@ fn Inspections(
                 <ActionForm action attr:class="mt-3 flex flex-col gap-3" attr:aria-label="Record an inspection" attr:novalidate=true>
                     <FormError error fields=&["summary", "cause", "recommendation", "hours"] />
                     <input type="hidden" name="ticket_id" value=ticket_id.to_string() />
-                    <TextArea label="What you found" name="summary" rows=3 required=true max_length=crate::model::ticket::INSPECTION_TEXT_MAX error=field_error(error, "summary") />
-                    <TextArea label="Cause" name="cause" rows=2 max_length=crate::model::ticket::INSPECTION_TEXT_MAX error=field_error(error, "cause") />
-                    <TextArea label="Recommendation" name="recommendation" rows=2 max_length=crate::model::ticket::INSPECTION_TEXT_MAX error=field_error(error, "recommendation") />
+                    <TextArea label="What you found" name="summary" rows=3 required=true max_length=crate::model::tickets::INSPECTION_TEXT_MAX error=field_error(error, "summary") />
+                    <TextArea label="Cause" name="cause" rows=2 max_length=crate::model::tickets::INSPECTION_TEXT_MAX error=field_error(error, "cause") />
+                    <TextArea label="Recommendation" name="recommendation" rows=2 max_length=crate::model::tickets::INSPECTION_TEXT_MAX error=field_error(error, "recommendation") />
                     <crate::ui::components::TextField label="Estimated hours" name="hours" hint="For example 1.5" max_length=10 error=field_error(error, "hours") />
                     <Button submit=true>"Save inspection"</Button>
                 </ActionForm>
@@ -396,7 +396,7 @@ fn Approvals(
                                         view! {
                                             <ActionForm action=decide attr:class="flex flex-wrap items-end gap-3" attr:aria-label="Decide this approval" attr:novalidate=true>
                                                 <input type="hidden" name="approval_id" value=id.clone() />
-                                                <TextArea label="Reason (required to reject)" name="reason" id=format!("reason-{id}") rows=2 max_length=crate::model::ticket::APPROVAL_TEXT_MAX error=field_error(decide_error, "reason") />
+                                                <TextArea label="Reason (required to reject)" name="reason" id=format!("reason-{id}") rows=2 max_length=crate::model::tickets::APPROVAL_TEXT_MAX error=field_error(decide_error, "reason") />
                                                 <fieldset class="flex gap-4">
                                                     <legend class="text-sm font-medium">"Decision"</legend>
                                                     <label class="flex items-center gap-2">
@@ -420,7 +420,7 @@ fn Approvals(
             <ActionForm action=request attr:class="flex max-w-2xl flex-col gap-3" attr:aria-label="Ask for approval" attr:novalidate=true>
                 <FormError error=request_error fields=&["note"] />
                 <input type="hidden" name="ticket_id" value=ticket_id.to_string() />
-                <TextArea label="What needs approving" name="note" rows=2 required=true max_length=crate::model::ticket::APPROVAL_TEXT_MAX error=field_error(request_error, "note") />
+                <TextArea label="What needs approving" name="note" rows=2 required=true max_length=crate::model::tickets::APPROVAL_TEXT_MAX error=field_error(request_error, "note") />
                 <Button submit=true>"Ask for approval"</Button>
             </ActionForm>
         </section>

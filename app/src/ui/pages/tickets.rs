@@ -6,7 +6,7 @@ use super::saved_views::SavedViews;
 use crate::api::tickets::{list_tickets, ticket_choices, BulkUpdateTickets, CreateTicket};
 use crate::model::billing::Feature;
 use crate::model::error::AppError;
-use crate::model::ticket::{
+use crate::model::tickets::{
     Assignee, Priority, Queue, TicketFilter, TicketPage, TicketSort, TicketStatus,
 };
 use crate::ui::auth::SignedInOnly;
@@ -249,12 +249,12 @@ pub fn NewTicketPage() -> impl IntoView {
         <SignedInOnly>
             <ActionForm action=create attr:class="mt-6 flex max-w-2xl flex-col gap-4" attr:aria-label="New ticket" attr:novalidate=true>
                 <FormError error fields=&["title", "description", "priority", "queue", "assignee", "due"] />
-                <TextField label="Title" name="title" required=true max_length=crate::model::ticket::TITLE_MAX error=field_error(error, "title") />
+                <TextField label="Title" name="title" required=true max_length=crate::model::tickets::TITLE_MAX error=field_error(error, "title") />
                 <TextArea
                     label="Description"
                     name="description"
                     hint="Markdown works: **bold**, lists, links."
-                    max_length=crate::model::ticket::DESCRIPTION_MAX
+                    max_length=crate::model::tickets::DESCRIPTION_MAX
                     error=field_error(error, "description")
                 />
                 <Select label="Priority" name="priority" options=priority_options(None) selected="medium".to_string() />

@@ -5,7 +5,7 @@ use crate::model::error::AppError;
 use crate::model::second_factor::{SecondFactorStatus, TotpSetup};
 use leptos::prelude::*;
 
-#[server(endpoint = "security/status")]
+#[server(endpoint = "second_factor/status")]
 pub async fn get_second_factor() -> Result<SecondFactorStatus, AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;
@@ -13,7 +13,7 @@ pub async fn get_second_factor() -> Result<SecondFactorStatus, AppError> {
 }
 
 /// Emails a code to confirm before email codes are turned on.
-#[server(endpoint = "security/email_start")]
+#[server(endpoint = "second_factor/email_start")]
 pub async fn start_email_codes() -> Result<(), AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;
@@ -21,14 +21,14 @@ pub async fn start_email_codes() -> Result<(), AppError> {
 }
 
 /// Returns the new backup codes, shown once.
-#[server(endpoint = "security/email_confirm")]
+#[server(endpoint = "second_factor/email_confirm")]
 pub async fn confirm_email_codes(code: String) -> Result<Vec<String>, AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;
     second_factor::confirm_email_enrolment(&ctx.db, &viewer, &code, &request::client_info()).await
 }
 
-#[server(endpoint = "security/totp_start")]
+#[server(endpoint = "second_factor/totp_start")]
 pub async fn start_authenticator() -> Result<TotpSetup, AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;
@@ -36,21 +36,21 @@ pub async fn start_authenticator() -> Result<TotpSetup, AppError> {
 }
 
 /// Returns the new backup codes, shown once.
-#[server(endpoint = "security/totp_confirm")]
+#[server(endpoint = "second_factor/totp_confirm")]
 pub async fn confirm_authenticator(code: String) -> Result<Vec<String>, AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;
     second_factor::confirm_totp(&ctx.db, &viewer, &code, &request::client_info()).await
 }
 
-#[server(endpoint = "security/send_code")]
+#[server(endpoint = "second_factor/send_code")]
 pub async fn send_confirmation_code() -> Result<(), AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;
     second_factor::send_confirmation_code(&ctx.db, &viewer).await
 }
 
-#[server(endpoint = "security/backup_codes")]
+#[server(endpoint = "second_factor/backup_codes")]
 pub async fn replace_backup_codes(password: String, code: String) -> Result<Vec<String>, AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;
@@ -64,7 +64,7 @@ pub async fn replace_backup_codes(password: String, code: String) -> Result<Vec<
     .await
 }
 
-#[server(endpoint = "security/disable")]
+#[server(endpoint = "second_factor/disable")]
 pub async fn turn_off_second_factor(password: String, code: String) -> Result<(), AppError> {
     use crate::backend::{identity::second_factor, request};
     let (ctx, viewer) = request::signed_in().await?;

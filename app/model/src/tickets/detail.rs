@@ -84,6 +84,6 @@ pub struct TicketDetail {
     pub comments: Vec<Comment>,
     pub inspections: Vec<Inspection>,
     pub approvals: Vec<Approval>,
-    pub attachments: Vec<crate::attachment::Attachment>,
+    pub attachments: Vec<crate::attachments::Attachment>,
     pub events: Vec<TicketEvent>,
 }
