@@ -198,6 +198,31 @@ ensure_database() {
   note "database $name ready"
 }
 
+# --- compile-checked SQL -----------------------------------------------------------------------
+
+# The `query!` macros read the committed .sqlx/ data, never a database: builds need none, and
+# the DATABASE_URL exported for the server is not mistaken for one to compile against.
+export SQLX_OFFLINE=true
+
+# Writes the query data of every `query!` in the backend to $1, from a scratch database with
+# the migrations applied: the macros describe each query there and save what they found. The
+# backend is checked in a target directory of its own, cleaned first, so every macro runs.
+prepare_query_data() {
+  local out="$1" db=wd_sqlx_prepare
+  PGOPTIONS="-c client_min_messages=warning" psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+  psql "$ADMIN_URL" -qc "CREATE DATABASE $db OWNER $OWNER_ROLE"
+  local url; url="$(role_url "$OWNER_ROLE" "$db")"
+  for f in "$REPO"/migrations/*.sql; do
+    psql "$url" -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null
+  done
+  rm -rf "$out" && mkdir -p "$out"
+  local target="${CARGO_TARGET_DIR:-$REPO/target}/sqlx-prepare"
+  cargo clean -q -p backend --target-dir "$target" 2>/dev/null || true
+  SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$out" DATABASE_URL="$url" \
+    cargo check -q -p backend --features model/ssr --target-dir "$target"
+  psql "$ADMIN_URL" -qc "DROP DATABASE $db WITH (FORCE)"
+}
+
 # --- the application -------------------------------------------------------------------------
 
 # CARGO_TARGET_DIR may be shared by several checkouts (.ci/run keeps it in ~/.cache). Leptos

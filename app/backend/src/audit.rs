@@ -17,18 +17,18 @@ pub async fn record(
     client: &ClientInfo,
     detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "insert into audit_log (organisation_id, id, actor_user_id, action, target_type, target_id, ip, detail)
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        tx.organisation().0,
+        Uuid::now_v7(),
+        actor.map(|a| a.0),
+        action.as_str(),
+        target_type,
+        target_id,
+        client.ip.map(super::identity::sessions::ip_network),
+        detail,
     )
-    .bind(tx.organisation().0)
-    .bind(Uuid::now_v7())
-    .bind(actor.map(|a| a.0))
-    .bind(action.as_str())
-    .bind(target_type)
-    .bind(target_id)
-    .bind(client.ip.map(super::identity::sessions::ip_network))
-    .bind(detail)
     .execute(&mut **tx)
     .await?;
     Ok(())

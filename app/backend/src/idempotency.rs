@@ -46,23 +46,26 @@ pub(crate) async fn recall<T: DeserializeOwned>(
     let Some(key) = key else {
         return Ok(None);
     };
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .bind(format!("{}:{}", key.token, key.key))
-        .execute(&mut **tx)
-        .await?;
-    let stored: Option<(Vec<u8>, serde_json::Value)> = sqlx::query_as(
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended($1, 0))",
+        format!("{}:{}", key.token, key.key)
+    )
+    .execute(&mut **tx)
+    .await?;
+    let stored = sqlx::query!(
         "select request_hash, body from idempotency_keys
           where token_id = $1 and key = $2 and created_at > now() - make_interval(hours => $3)",
+        key.token,
+        &key.key,
+        KEPT_HOURS
     )
-    .bind(key.token)
-    .bind(&key.key)
-    .bind(KEPT_HOURS)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some((hash, body)) = stored else {
+    let Some(stored) = stored else {
         return Ok(None);
     };
-    if hash != key.request_hash {
+    let body = stored.body;
+    if stored.request_hash != key.request_hash {
         return Err(AppError::Conflict {
             message: "This Idempotency-Key was used for a different request.".into(),
         });
@@ -82,17 +85,17 @@ pub(crate) async fn remember<T: Serialize>(
         return Ok(());
     };
     let body = serde_json::to_value(result).map_err(crate::failure::internal)?;
-    sqlx::query(
+    sqlx::query!(
         "insert into idempotency_keys (organisation_id, token_id, key, request_hash, body)
          values ($1, $2, $3, $4, $5)
          on conflict (organisation_id, token_id, key) do update
             set request_hash = excluded.request_hash, body = excluded.body, created_at = now()",
+        tx.organisation().0,
+        key.token,
+        &key.key,
+        &key.request_hash,
+        &body,
     )
-    .bind(tx.organisation().0)
-    .bind(key.token)
-    .bind(&key.key)
-    .bind(&key.request_hash)
-    .bind(&body)
     .execute(&mut **tx)
     .await?;
     Ok(())

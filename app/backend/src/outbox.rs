@@ -27,12 +27,12 @@ async fn insert_email(
     organisation: Option<OrganisationId>,
     email: &OutgoingEmail,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "insert into outbox (id, organisation_id, topic, payload) values ($1, $2, 'email', $3)",
+        Uuid::now_v7(),
+        organisation.map(|o| o.0),
+        sqlx::types::Json(email) as _,
     )
-    .bind(Uuid::now_v7())
-    .bind(organisation.map(|o| o.0))
-    .bind(sqlx::types::Json(email))
     .execute(conn)
     .await?;
     Ok(())

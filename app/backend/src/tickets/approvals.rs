@@ -3,7 +3,6 @@
 use super::*;
 use crate::model::audit::AuditAction;
 
-#[derive(sqlx::FromRow)]
 pub(super) struct ApprovalRow {
     id: Uuid,
     requested_by_id: Option<Uuid>,
@@ -29,15 +28,17 @@ pub(super) async fn approvals_of(
     ticket: Uuid,
     viewer: &Viewer,
 ) -> Result<Vec<Approval>, sqlx::Error> {
-    let rows: Vec<ApprovalRow> = sqlx::query_as("select a.id, a.requested_by as requested_by_id, r.name as requested_by, a.note, a.decision,
-                a.reason, d.name as decided_by,
-                a.decided_at as decided_at,
-                a.created_at as created_at
-           from approvals a
-           left join users r on r.id = a.requested_by
-           left join users d on d.id = a.decided_by
-          where a.ticket_id = $1 order by a.created_at, a.id")
-    .bind(ticket)
+    let rows = sqlx::query_as!(
+        ApprovalRow,
+        r#"select a.id, a.requested_by as requested_by_id, r.name as "requested_by?", a.note,
+                  a.decision as "decision: Decision", a.reason, d.name as "decided_by?",
+                  a.decided_at, a.created_at
+             from approvals a
+             left join users r on r.id = a.requested_by
+             left join users d on d.id = a.decided_by
+            where a.ticket_id = $1 order by a.created_at, a.id"#,
+        ticket
+    )
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows
@@ -68,14 +69,14 @@ pub async fn request_approval(
     let mut tx = db.scoped_tx(org).await?;
     touch(&mut tx, ticket).await?;
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into approvals (organisation_id, id, ticket_id, requested_by, note) values ($1, $2, $3, $4, $5)",
+        org.0,
+        id,
+        ticket,
+        viewer.user_id.0,
+        &note,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(ticket)
-    .bind(viewer.user_id.0)
-    .bind(&note)
     .execute(&mut *tx)
     .await?;
     record_change(
@@ -109,31 +110,33 @@ pub async fn decide(
     }
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
-    let row: Option<(Uuid, Option<Uuid>, String)> = sqlx::query_as(
-        "select ticket_id, requested_by, decision from approvals where id = $1 for update",
+    let row = sqlx::query!(
+        r#"select ticket_id, requested_by, decision as "decision: Decision"
+             from approvals where id = $1 for update"#,
+        approval
     )
-    .bind(approval)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((ticket, requested_by, current)) = row else {
+    let Some(row) = row else {
         return Err(AppError::NotFound);
     };
-    if current != "pending" {
+    let (ticket, requested_by) = (row.ticket_id, row.requested_by);
+    if row.decision != Decision::Pending {
         return Err(AppError::Conflict {
-            message: format!("This approval was already {current}."),
+            message: format!("This approval was already {}.", row.decision.as_str()),
         });
     }
     if !may_decide(viewer, requested_by) {
         return Err(AppError::Forbidden);
     }
-    sqlx::query(
+    sqlx::query!(
         "update approvals set decision = $2, reason = nullif($3, ''), decided_by = $4, decided_at = now()
           where id = $1",
+        approval,
+        decision.as_str(),
+        &reason,
+        viewer.user_id.0,
     )
-    .bind(approval)
-    .bind(decision.as_str())
-    .bind(&reason)
-    .bind(viewer.user_id.0)
     .execute(&mut *tx)
     .await?;
     touch(&mut tx, ticket).await?;

@@ -27,29 +27,29 @@ pub async fn create(
     if let Some(a) = new.assignee {
         check_assignee(&mut tx, a).await?;
     }
-    let number: i64 = sqlx::query_scalar(
+    let number = sqlx::query_scalar!(
         "insert into ticket_counters (organisation_id, last_number) values ($1, 1)
          on conflict (organisation_id) do update set last_number = ticket_counters.last_number + 1
          returning last_number",
+        org.0
     )
-    .bind(org.0)
     .fetch_one(&mut *tx)
     .await?;
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into tickets (organisation_id, id, number, queue_id, requester_id, assignee_id, title, description, priority, due_on)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        org.0,
+        id,
+        number,
+        queue,
+        viewer.user_id.0,
+        new.assignee.map(|a| a.0),
+        &new.title,
+        &new.description,
+        new.priority.as_str(),
+        new.due_on,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(number)
-    .bind(queue)
-    .bind(viewer.user_id.0)
-    .bind(new.assignee.map(|a| a.0))
-    .bind(&new.title)
-    .bind(&new.description)
-    .bind(new.priority.as_str())
-    .bind(new.due_on)
     .execute(&mut *tx)
     .await?;
     record_change(
@@ -83,7 +83,6 @@ pub struct TicketChange {
 }
 
 /// A ticket's changeable fields and version, as `update` locks them.
-#[derive(sqlx::FromRow)]
 pub(super) struct EditableRow {
     status: TicketStatus,
     priority: Priority,
@@ -125,8 +124,7 @@ pub async fn bulk_update(
             Ok(true) => result.changed += 1,
             Ok(false) => result.unchanged += 1,
             Err(AppError::Validation { fields }) => {
-                let number: i64 = sqlx::query_scalar("select number from tickets where id = $1")
-                    .bind(id)
+                let number = sqlx::query_scalar!("select number from tickets where id = $1", id)
                     .fetch_one(&mut *tx)
                     .await?;
                 result.skipped.push(BulkSkip {
@@ -155,10 +153,13 @@ pub(super) async fn apply(
     change: &TicketChange,
     client: &ClientInfo,
 ) -> Result<bool, AppError> {
-    let current: Option<EditableRow> = sqlx::query_as(
-        "select status, priority, queue_id, assignee_id, due_on, version from tickets where id = $1 for update",
+    let current = sqlx::query_as!(
+        EditableRow,
+        r#"select status as "status: TicketStatus", priority as "priority: Priority", queue_id,
+                  assignee_id, due_on, version
+             from tickets where id = $1 for update"#,
+        id
     )
-    .bind(id)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(EditableRow {
@@ -196,8 +197,7 @@ pub(super) async fn apply(
     }
     if let Some(to) = change.queue.filter(|q| *q != queue) {
         check_queue(tx, to).await?;
-        let name: String = sqlx::query_scalar("select name from queues where id = $1")
-            .bind(to)
+        let name = sqlx::query_scalar!("select name from queues where id = $1", to)
             .fetch_one(&mut **tx)
             .await?;
         events.push(TimelineEvent::Queue { to: name });
@@ -206,8 +206,7 @@ pub(super) async fn apply(
         let name = match to {
             Some(user) => {
                 check_assignee(tx, user).await?;
-                sqlx::query_scalar::<_, String>("select name from users where id = $1")
-                    .bind(user.0)
+                sqlx::query_scalar!("select name from users where id = $1", user.0)
                     .fetch_one(&mut **tx)
                     .await?
             }
@@ -221,22 +220,22 @@ pub(super) async fn apply(
     if events.is_empty() {
         return Ok(false);
     }
-    sqlx::query(
+    sqlx::query!(
         "update tickets set status = coalesce($2, status), priority = coalesce($3, priority),
                 queue_id = coalesce($4, queue_id),
                 assignee_id = case when $5 then $6 else assignee_id end,
                 due_on = case when $7 then $8 else due_on end,
                 version = version + 1, updated_at = now()
           where id = $1",
+        id,
+        change.status.map(TicketStatus::as_str),
+        change.priority.map(Priority::as_str),
+        change.queue,
+        change.assignee.is_some(),
+        change.assignee.flatten().map(|u| u.0),
+        change.due_on.is_some(),
+        change.due_on.flatten(),
     )
-    .bind(id)
-    .bind(change.status)
-    .bind(change.priority)
-    .bind(change.queue)
-    .bind(change.assignee.is_some())
-    .bind(change.assignee.flatten().map(|u| u.0))
-    .bind(change.due_on.is_some())
-    .bind(change.due_on.flatten())
     .execute(&mut **tx)
     .await?;
     for event in &events {

@@ -19,16 +19,16 @@ pub async fn comment(
     }
     let ticket = ticket.id(&mut tx).await?;
     touch(&mut tx, ticket).await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into comments (organisation_id, id, ticket_id, author_id, body, internal)
          values ($1, $2, $3, $4, $5, $6)",
+        org.0,
+        Uuid::now_v7(),
+        ticket,
+        viewer.user_id.0,
+        &body,
+        internal,
     )
-    .bind(org.0)
-    .bind(Uuid::now_v7())
-    .bind(ticket)
-    .bind(viewer.user_id.0)
-    .bind(&body)
-    .bind(internal)
     .execute(&mut *tx)
     .await?;
     record_event(

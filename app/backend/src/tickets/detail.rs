@@ -2,7 +2,6 @@
 
 use super::*;
 
-#[derive(sqlx::FromRow)]
 pub(super) struct DetailRow {
     id: Uuid,
     number: i64,
@@ -27,10 +26,10 @@ pub(crate) async fn id_of(tx: &mut Tx, number: i64) -> Result<Uuid, AppError> {
 }
 
 pub(super) async fn locate_in(tx: &mut Tx, number: i64) -> Result<(Uuid, i32), AppError> {
-    sqlx::query_as("select id, version from tickets where number = $1")
-        .bind(number)
+    sqlx::query!("select id, version from tickets where number = $1", number)
         .fetch_optional(&mut **tx)
         .await?
+        .map(|t| (t.id, t.version))
         .ok_or(AppError::NotFound)
 }
 
@@ -56,18 +55,19 @@ pub(super) async fn read(
     viewer: &Viewer,
     number: i64,
 ) -> Result<Option<TicketDetail>, AppError> {
-    let row: Option<DetailRow> = sqlx::query_as(
-        "select t.id, t.number, t.title, t.description, t.status, t.priority, t.queue_id,
-                qu.name as queue, r.name as requester, t.assignee_id, a.name as assignee, t.due_on,
-                t.created_at as created_at,
-                t.updated_at as updated_at, t.version
-           from tickets t
-           join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
-           left join users r on r.id = t.requester_id
-           left join users a on a.id = t.assignee_id
-          where t.number = $1",
+    let row = sqlx::query_as!(
+        DetailRow,
+        r#"select t.id, t.number, t.title, t.description, t.status as "status: TicketStatus",
+                  t.priority as "priority: Priority", t.queue_id, qu.name as queue,
+                  r.name as "requester?", t.assignee_id, a.name as "assignee?", t.due_on,
+                  t.created_at, t.updated_at, t.version
+             from tickets t
+             join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
+             left join users r on r.id = t.requester_id
+             left join users a on a.id = t.assignee_id
+            where t.number = $1"#,
+        number
     )
-    .bind(number)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(t) = row else {
@@ -104,27 +104,26 @@ pub(super) async fn read(
 
 /// A ticket's replies and notes, oldest first.
 pub(super) async fn comments_of(tx: &mut Tx, ticket: Uuid) -> Result<Vec<Comment>, AppError> {
-    let rows: Vec<(Uuid, Option<String>, String, bool, time::OffsetDateTime)> = sqlx::query_as(
-        "select c.id, u.name, c.body, c.internal, c.created_at
-               from comments c left join users u on u.id = c.author_id
-              where c.ticket_id = $1 order by c.created_at, c.id",
+    let rows = sqlx::query!(
+        r#"select c.id, u.name as "author?", c.body, c.internal, c.created_at
+             from comments c left join users u on u.id = c.author_id
+            where c.ticket_id = $1 order by c.created_at, c.id"#,
+        ticket
     )
-    .bind(ticket)
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, author, body, internal, created_at)| Comment {
-            id,
-            author: author.unwrap_or_else(|| "Former member".into()),
-            body_html: markdown::render(&body),
-            internal,
-            created_at,
+        .map(|c| Comment {
+            id: c.id,
+            author: c.author.unwrap_or_else(|| "Former member".into()),
+            body_html: markdown::render(&c.body),
+            internal: c.internal,
+            created_at: c.created_at,
         })
         .collect())
 }
 
-#[derive(sqlx::FromRow)]
 struct EventRow {
     at: time::OffsetDateTime,
     actor: Option<String>,
@@ -135,13 +134,13 @@ struct EventRow {
 /// A ticket's timeline, oldest first. A row this build cannot read (a kind written by a newer
 /// one) is logged and shown as its stored kind, never dropped.
 async fn events_of(tx: &mut Tx, ticket: Uuid) -> Result<Vec<TicketEvent>, AppError> {
-    let rows: Vec<EventRow> = sqlx::query_as(
-        "select e.created_at as at, u.name as actor,
-                e.kind, e.detail
-           from ticket_events e left join users u on u.id = e.actor_id
-          where e.ticket_id = $1 order by e.created_at, e.id",
+    let rows = sqlx::query_as!(
+        EventRow,
+        r#"select e.created_at as at, u.name as "actor?", e.kind, e.detail
+             from ticket_events e left join users u on u.id = e.actor_id
+            where e.ticket_id = $1 order by e.created_at, e.id"#,
+        ticket
     )
-    .bind(ticket)
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows

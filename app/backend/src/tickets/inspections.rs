@@ -3,7 +3,6 @@
 use super::*;
 use crate::model::audit::AuditAction;
 
-#[derive(sqlx::FromRow)]
 pub(super) struct InspectionRow {
     id: Uuid,
     inspector: Option<String>,
@@ -18,11 +17,14 @@ pub(super) async fn inspections_of(
     tx: &mut Tx,
     ticket: Uuid,
 ) -> Result<Vec<Inspection>, sqlx::Error> {
-    let rows: Vec<InspectionRow> = sqlx::query_as("select i.id, u.name as inspector, i.summary, i.cause, i.recommendation, i.estimated_minutes,
-                i.created_at as created_at
-           from inspections i left join users u on u.id = i.inspector_id
-          where i.ticket_id = $1 order by i.created_at, i.id")
-    .bind(ticket)
+    let rows = sqlx::query_as!(
+        InspectionRow,
+        r#"select i.id, u.name as "inspector?", i.summary, i.cause, i.recommendation,
+                  i.estimated_minutes, i.created_at
+             from inspections i left join users u on u.id = i.inspector_id
+            where i.ticket_id = $1 order by i.created_at, i.id"#,
+        ticket
+    )
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows
@@ -50,18 +52,18 @@ pub async fn inspect(
     let mut tx = db.scoped_tx(org).await?;
     touch(&mut tx, ticket).await?;
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into inspections (organisation_id, id, ticket_id, inspector_id, summary, cause, recommendation, estimated_minutes)
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        org.0,
+        id,
+        ticket,
+        viewer.user_id.0,
+        &inspection.summary,
+        &inspection.cause,
+        &inspection.recommendation,
+        inspection.estimated_minutes,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(ticket)
-    .bind(viewer.user_id.0)
-    .bind(&inspection.summary)
-    .bind(&inspection.cause)
-    .bind(&inspection.recommendation)
-    .bind(inspection.estimated_minutes)
     .execute(&mut *tx)
     .await?;
     record_change(

@@ -53,8 +53,7 @@ impl TicketRef {
 }
 
 async fn check_queue(tx: &mut Tx, queue: Uuid) -> Result<(), AppError> {
-    let found: Option<Uuid> = sqlx::query_scalar("select id from queues where id = $1")
-        .bind(queue)
+    let found = sqlx::query_scalar!("select id from queues where id = $1", queue)
         .fetch_optional(&mut **tx)
         .await?;
     found
@@ -63,10 +62,10 @@ async fn check_queue(tx: &mut Tx, queue: Uuid) -> Result<(), AppError> {
 }
 
 async fn check_assignee(tx: &mut Tx, user: UserId) -> Result<(), AppError> {
-    let found: Option<Uuid> = sqlx::query_scalar(
+    let found = sqlx::query_scalar!(
         "select user_id from memberships where user_id = $1 and status = 'active'",
+        user.0
     )
-    .bind(user.0)
     .fetch_optional(&mut **tx)
     .await?;
     found
@@ -80,16 +79,16 @@ async fn record_event(
     actor: UserId,
     event: &TimelineEvent,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "insert into ticket_events (organisation_id, id, ticket_id, actor_id, kind, detail)
          values ($1, $2, $3, $4, $5, $6)",
+        tx.organisation().0,
+        Uuid::now_v7(),
+        ticket,
+        actor.0,
+        event.kind(),
+        event.detail(),
     )
-    .bind(tx.organisation().0)
-    .bind(Uuid::now_v7())
-    .bind(ticket)
-    .bind(actor.0)
-    .bind(event.kind())
-    .bind(event.detail())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -120,11 +119,13 @@ pub(super) async fn record_change(
 
 /// Whether the ticket exists in the viewer's organisation; the same NotFound for another's.
 pub(crate) async fn touch(tx: &mut Tx, ticket: Uuid) -> Result<(), AppError> {
-    let touched = sqlx::query("update tickets set updated_at = now() where id = $1")
-        .bind(ticket)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let touched = sqlx::query!(
+        "update tickets set updated_at = now() where id = $1",
+        ticket
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     if touched == 0 {
         Err(AppError::NotFound)
     } else {

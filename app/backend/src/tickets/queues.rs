@@ -5,41 +5,40 @@ use crate::model::audit::AuditAction;
 
 /// The organisation's default queue, made on first use.
 pub(super) async fn default_queue(tx: &mut Tx, org: OrganisationId) -> Result<Uuid, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "insert into queues (organisation_id, id, name, is_default) values ($1, $2, 'General', true)
          on conflict do nothing",
+        org.0,
+        Uuid::now_v7(),
     )
-    .bind(org.0)
-    .bind(Uuid::now_v7())
     .execute(&mut **tx)
     .await?;
-    sqlx::query_scalar("select id from queues where is_default")
+    sqlx::query_scalar!("select id from queues where is_default")
         .fetch_one(&mut **tx)
         .await
 }
 
 pub async fn queues(db: &Db, org: OrganisationId) -> Result<Vec<Queue>, AppError> {
-    const ALL: &str = "select id, name, is_default from queues order by not is_default, name";
+    async fn all(tx: &mut Tx) -> Result<Vec<Queue>, sqlx::Error> {
+        sqlx::query_as!(
+            Queue,
+            "select id, name, is_default from queues order by not is_default, name"
+        )
+        .fetch_all(&mut **tx)
+        .await
+    }
     let mut tx = db.scoped_tx(org).await?;
-    let mut rows: Vec<(Uuid, String, bool)> = sqlx::query_as(ALL).fetch_all(&mut *tx).await?;
+    let mut queues = all(&mut tx).await?;
     // Made only when missing: every page with a queue menu reads this, and a read that
     // writes (even a no-op insert) costs every page view a WAL record.
-    if !rows.iter().any(|(_, _, is_default)| *is_default) {
+    if !queues.iter().any(|q| q.is_default) {
         default_queue(&mut tx, org).await?;
-        rows = sqlx::query_as(ALL).fetch_all(&mut *tx).await?;
+        queues = all(&mut tx).await?;
     }
     tx.commit().await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, is_default)| Queue {
-            id,
-            name,
-            is_default,
-        })
-        .collect())
+    Ok(queues)
 }
 
-/// The active members a ticket can be assigned to.
 /// What a manager does to the organisation's queues.
 #[derive(Debug, Clone)]
 pub enum QueueChange {
@@ -66,12 +65,12 @@ pub async fn change_queue(
     let (action, id) = match &change {
         QueueChange::Create(name) => {
             let id = Uuid::now_v7();
-            let made = sqlx::query(
+            let made = sqlx::query!(
                 "insert into queues (organisation_id, id, name) values ($1, $2, $3) on conflict do nothing",
+                org.0,
+                id,
+                name,
             )
-            .bind(org.0)
-            .bind(id)
-            .bind(name)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -81,19 +80,17 @@ pub async fn change_queue(
             (AuditAction::QueueCreated, id)
         }
         QueueChange::Rename(id, name) => {
-            let clash: bool = sqlx::query_scalar(
-                "select exists (select 1 from queues where name = $1 and id <> $2)",
+            let clash = sqlx::query_scalar!(
+                r#"select exists (select 1 from queues where name = $1 and id <> $2) as "clash!""#,
+                name,
+                id
             )
-            .bind(name)
-            .bind(id)
             .fetch_one(&mut *tx)
             .await?;
             if clash {
                 return Err(taken(name));
             }
-            let renamed = sqlx::query("update queues set name = $2 where id = $1")
-                .bind(id)
-                .bind(name)
+            let renamed = sqlx::query!("update queues set name = $2 where id = $1", id, name)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -103,21 +100,23 @@ pub async fn change_queue(
             (AuditAction::QueueRenamed, *id)
         }
         QueueChange::MakeDefault(id) => {
-            let exists: bool =
-                sqlx::query_scalar("select exists (select 1 from queues where id = $1)")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let exists = sqlx::query_scalar!(
+                r#"select exists (select 1 from queues where id = $1) as "exists!""#,
+                id
+            )
+            .fetch_one(&mut *tx)
+            .await?;
             if !exists {
                 return Err(AppError::NotFound);
             }
             // Two statements, so the one-default index never sees two or none at commit.
-            sqlx::query("update queues set is_default = false where is_default and id <> $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("update queues set is_default = true where id = $1")
-                .bind(id)
+            sqlx::query!(
+                "update queues set is_default = false where is_default and id <> $1",
+                id
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!("update queues set is_default = true where id = $1", id)
                 .execute(&mut *tx)
                 .await?;
             (AuditAction::QueueMadeDefault, *id)
@@ -142,20 +141,21 @@ pub async fn change_queue(
     Ok(())
 }
 
+/// The active members a ticket can be assigned to.
 pub async fn assignees(db: &Db, org: OrganisationId) -> Result<Vec<Assignee>, AppError> {
     let mut tx = db.scoped_tx(org).await?;
-    let rows: Vec<(Uuid, String)> = sqlx::query_as(
+    let rows = sqlx::query!(
         "select u.id, u.name from memberships m join users u on u.id = m.user_id
-          where m.status = 'active' order by lower(u.name)",
+          where m.status = 'active' order by lower(u.name)"
     )
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name)| Assignee {
-            id: UserId(id),
-            name,
+        .map(|r| Assignee {
+            id: UserId(r.id),
+            name: r.name,
         })
         .collect())
 }
