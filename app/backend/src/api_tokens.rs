@@ -34,17 +34,17 @@ pub async fn create(
     let id = Uuid::now_v7();
     let mut tx = db.scoped_tx(org).await?;
     super::billing::require(&mut tx, org, Feature::ApiAccess).await?;
-    let created_at: time::OffsetDateTime = sqlx::query_scalar(
+    let created_at = sqlx::query_scalar!(
         "insert into api_tokens (organisation_id, id, name, role, token_hash, created_by)
          values ($1, $2, $3, $4, $5, $6)
          returning created_at",
+        org.0,
+        id,
+        &name,
+        role.as_str(),
+        secret.hash(),
+        viewer.user_id.0,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(&name)
-    .bind(role.as_str())
-    .bind(secret.hash())
-    .bind(viewer.user_id.0)
     .fetch_one(&mut *tx)
     .await?;
     audit::record(
@@ -71,7 +71,6 @@ pub async fn create(
     })
 }
 
-#[derive(sqlx::FromRow)]
 struct TokenRow {
     id: Uuid,
     name: String,
@@ -85,13 +84,12 @@ struct TokenRow {
 pub async fn list(db: &Db, viewer: &Viewer) -> Result<Vec<ApiToken>, AppError> {
     viewer.require(Permission::ManageApiTokens)?;
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
-    let rows: Vec<TokenRow> = sqlx::query_as(
-        "select t.id, t.name, t.role, u.name as created_by,
-                t.created_at as created_at,
-                t.last_used_at as last_used_at,
-                t.revoked_at is not null as revoked
-           from api_tokens t left join users u on u.id = t.created_by
-          order by t.revoked_at is not null, t.created_at desc",
+    let rows = sqlx::query_as!(
+        TokenRow,
+        r#"select t.id, t.name, t.role as "role: Role", u.name as "created_by?", t.created_at,
+                  t.last_used_at, t.revoked_at is not null as "revoked!"
+             from api_tokens t left join users u on u.id = t.created_by
+            order by t.revoked_at is not null, t.created_at desc"#
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -119,12 +117,13 @@ pub async fn revoke(
     viewer.require(Permission::ManageApiTokens)?;
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
-    let revoked =
-        sqlx::query("update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+    let revoked = sqlx::query!(
+        "update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     if revoked == 0 {
         return Err(AppError::NotFound);
     }
@@ -149,30 +148,38 @@ pub async fn authenticate(db: &Db, presented: &str) -> Result<Option<TokenCaller
     };
     let mut tx = db.pool().begin().await?;
     // The one look-up before a tenant is known: the by_token policy shows this row only.
-    sqlx::query("select set_config('app.api_token', encode($1, 'hex'), true)")
-        .bind(secret.hash())
-        .execute(&mut *tx)
-        .await?;
-    let found: Option<(Uuid, Uuid, Role, Uuid)> = sqlx::query_as(
-        "select organisation_id, id, role, created_by from api_tokens
-          where token_hash = $1 and revoked_at is null",
+    sqlx::query_scalar!(
+        "select set_config('app.api_token', encode($1, 'hex'), true)",
+        secret.hash()
     )
-    .bind(secret.hash())
+    .fetch_one(&mut *tx)
+    .await?;
+    let found = sqlx::query!(
+        r#"select organisation_id, id, role as "role: Role", created_by from api_tokens
+            where token_hash = $1 and revoked_at is null"#,
+        secret.hash()
+    )
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((org, token_id, role, maker)) = found else {
+    let Some(found) = found else {
         return Ok(None);
     };
+    let (org, token_id, role, maker) = (
+        found.organisation_id,
+        found.id,
+        found.role,
+        found.created_by,
+    );
     let org = OrganisationId(org);
     let mut tx = TenantTx::enter(tx, org).await?;
     // A plan without API access (or a lapsed one) turns existing tokens off, not just new ones.
     super::billing::require(&mut tx, org, Feature::ApiAccess).await?;
     // Marked at most once a minute: a busy integration should not write on every call.
-    sqlx::query(
+    sqlx::query!(
         "update api_tokens set last_used_at = now()
           where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')",
+        token_id
     )
-    .bind(token_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -127,19 +127,19 @@ pub async fn attach(
     let mut tx = db.scoped_tx(org).await?;
     let ticket = id_of(&mut tx, number).await?;
     let id = Uuid::now_v7();
-    let created_at: time::OffsetDateTime = sqlx::query_scalar(
+    let created_at = sqlx::query_scalar!(
         "insert into attachments (organisation_id, id, ticket_id, uploader_id, filename, content_type, size_bytes, sha256)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          returning created_at",
+        org.0,
+        id,
+        ticket,
+        viewer.user_id.0,
+        &filename,
+        content_type,
+        incoming.size as i64,
+        &sha256,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(ticket)
-    .bind(viewer.user_id.0)
-    .bind(&filename)
-    .bind(content_type)
-    .bind(incoming.size as i64)
-    .bind(&sha256)
     .fetch_one(&mut *tx)
     .await?;
     touch(&mut tx, ticket).await?;
@@ -184,25 +184,25 @@ pub async fn open(
 ) -> Result<(Attachment, tokio::fs::File), AppError> {
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
-    let row: Option<(String, String, i64, time::OffsetDateTime)> = sqlx::query_as(
+    let row = sqlx::query!(
         "select filename, content_type, size_bytes, created_at from attachments where id = $1",
+        id
     )
-    .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
-    let (filename, content_type, size_bytes, created_at) = row.ok_or(AppError::NotFound)?;
+    let row = row.ok_or(AppError::NotFound)?;
     let file = tokio::fs::File::open(store.path(org, id))
         .await
         .map_err(|e| failure::internal(format!("attachment {id} has no file: {e}")))?;
     Ok((
         Attachment {
             id,
-            filename,
-            content_type,
-            size_bytes,
+            filename: row.filename,
+            content_type: row.content_type,
+            size_bytes: row.size_bytes,
             uploader: None,
-            created_at,
+            created_at: row.created_at,
         },
         file,
     ))

@@ -34,7 +34,6 @@ pub async fn record(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
 struct EntryRow {
     id: Uuid,
     at: time::OffsetDateTime,
@@ -57,16 +56,16 @@ pub async fn page(
 ) -> Result<crate::model::audit::AuditPage, sqlx::Error> {
     use crate::model::audit::{AuditEntry, AuditPage};
     let mut tx = db.scoped_tx(organisation).await?;
-    let rows: Vec<EntryRow> = sqlx::query_as(
-        "select a.id, a.created_at as at,
-                u.name as actor_name, u.email as actor_email, a.action, a.target_type, a.target_id,
-                a.ip, a.detail
-           from audit_log a left join users u on u.id = a.actor_user_id
-          where ($1::uuid is null or a.id < $1)
-          order by a.id desc limit $2",
+    let rows = sqlx::query_as!(
+        EntryRow,
+        r#"select a.id, a.created_at as at, u.name as "actor_name?", u.email as "actor_email?",
+                  a.action, a.target_type, a.target_id, a.ip, a.detail
+             from audit_log a left join users u on u.id = a.actor_user_id
+            where ($1::uuid is null or a.id < $1)
+            order by a.id desc limit $2"#,
+        before,
+        limit + 1
     )
-    .bind(before)
-    .bind(limit + 1)
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -36,34 +36,42 @@ pub async fn resolve(
     if host == base_domain || host == "localhost" || host.parse::<std::net::IpAddr>().is_ok() {
         return Ok(Some(HostTenant::Platform));
     }
-    let row: Option<(Uuid, String, String)> = match host
+    struct Row {
+        id: Uuid,
+        slug: String,
+        name: String,
+    }
+    let row: Option<Row> = match host
         .strip_suffix(base_domain)
         .and_then(|s| s.strip_suffix('.'))
     {
         Some(slug) if !slug.contains('.') => {
-            sqlx::query_as("select id, slug, name from organisations where slug = $1")
-                .bind(slug)
-                .fetch_optional(db.pool())
-                .await?
+            sqlx::query_as!(
+                Row,
+                "select id, slug, name from organisations where slug = $1",
+                slug
+            )
+            .fetch_optional(db.pool())
+            .await?
         }
         _ => {
             let mut tx = db.pool().begin().await?;
-            sqlx::query("select set_config('app.host', $1, true)")
-                .bind(host)
-                .execute(&mut *tx)
+            sqlx::query_scalar!("select set_config('app.host', $1, true)", host)
+                .fetch_one(&mut *tx)
                 .await?;
-            let row = sqlx::query_as(
+            let row = sqlx::query_as!(
+                Row,
                 "select o.id, o.slug, o.name from org_domains d join organisations o on o.id = d.organisation_id
                   where d.hostname = $1 and d.verified_at is not null",
+                host
             )
-            .bind(host)
             .fetch_optional(&mut *tx)
             .await?;
             tx.commit().await?;
             row
         }
     };
-    Ok(row.map(|(id, slug, name)| HostTenant::Organisation {
+    Ok(row.map(|Row { id, slug, name }| HostTenant::Organisation {
         id: OrganisationId(id),
         slug,
         name,
@@ -91,18 +99,17 @@ pub async fn site_url(
         .map(|(_, p)| format!(":{p}"))
         .unwrap_or_default();
     // Runs inside the caller's tenant-scoped transaction, so RLS shows only its own domains.
-    let custom: Option<String> = sqlx::query_scalar(
+    let custom = sqlx::query_scalar!(
         "select hostname from org_domains
           where organisation_id = $1 and verified_at is not null order by created_at limit 1",
+        org.0
     )
-    .bind(org.0)
     .fetch_optional(&mut **tx)
     .await?;
     let host = match custom {
         Some(h) => h,
         None => {
-            let slug: String = sqlx::query_scalar("select slug from organisations where id = $1")
-                .bind(org.0)
+            let slug = sqlx::query_scalar!("select slug from organisations where id = $1", org.0)
                 .fetch_one(&mut **tx)
                 .await?;
             format!("{slug}.{base_domain}")
