@@ -404,12 +404,12 @@ pub enum LoginOutcome {
 }
 
 impl LoginOutcome {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "succeeded" => Some(Self::Succeeded),
-            "failed" => Some(Self::Failed),
-            "throttled" => Some(Self::Throttled),
-            _ => None,
+    /// The name the database keeps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Throttled => "throttled",
         }
     }
 

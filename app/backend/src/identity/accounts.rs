@@ -46,7 +46,15 @@ pub async fn sign_in(
         return Err(AppError::validation("password", "Enter your password."));
     }
     if let Some(retry_after_secs) = throttled(db, &email, client).await? {
-        record_login(db, None, Some(&email), "throttled", client, false).await?;
+        record_login(
+            db,
+            None,
+            Some(&email),
+            LoginOutcome::Throttled,
+            client,
+            false,
+        )
+        .await?;
         return Err(AppError::RateLimited { retry_after_secs });
     }
 
@@ -68,7 +76,15 @@ pub async fn sign_in(
     let Some((id, _, name, status)) = account.filter(|_| password_ok) else {
         // Recorded against the account when there is one, so its owner (and their admins)
         // see the attempt.
-        record_login(db, known_user, Some(&email), "failed", client, false).await?;
+        record_login(
+            db,
+            known_user,
+            Some(&email),
+            LoginOutcome::Failed,
+            client,
+            false,
+        )
+        .await?;
         if let Some(user) = known_user {
             audit_everywhere(db, user, AuditAction::SessionSignInFailed, client).await?;
         }
@@ -76,7 +92,15 @@ pub async fn sign_in(
     };
     let user_id = UserId(id);
     if status != "active" {
-        record_login(db, Some(user_id), Some(&email), "failed", client, false).await?;
+        record_login(
+            db,
+            Some(user_id),
+            Some(&email),
+            LoginOutcome::Failed,
+            client,
+            false,
+        )
+        .await?;
         return Err(wrong());
     }
 
@@ -86,7 +110,15 @@ pub async fn sign_in(
         None => memberships.into_iter().next(),
     };
     let Some((organisation_id, organisation_name, role)) = chosen else {
-        record_login(db, Some(user_id), Some(&email), "failed", client, false).await?;
+        record_login(
+            db,
+            Some(user_id),
+            Some(&email),
+            LoginOutcome::Failed,
+            client,
+            false,
+        )
+        .await?;
         return Err(wrong());
     };
     let viewer = Viewer {
@@ -172,7 +204,7 @@ pub(super) async fn start_session(
         db,
         Some(viewer.user_id),
         Some(&Email::try_from(viewer.email.clone()).map_err(internal)?),
-        "succeeded",
+        LoginOutcome::Succeeded,
         client,
         new_device,
     )

@@ -40,17 +40,17 @@ pub async fn create(
     ttl: Duration,
 ) -> Result<RefreshToken, sqlx::Error> {
     let token = RefreshToken::generate(Uuid::now_v7());
-    sqlx::query(
+    sqlx::query!(
         "insert into sessions (id, user_id, active_organisation_id, secret_hash, ip, user_agent, expires_at)
          values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))",
+        token.session_id,
+        user.0,
+        organisation.0,
+        token.secret_hash(),
+        client.ip.map(ip_network),
+        client.user_agent.as_deref(),
+        ttl.as_secs_f64(),
     )
-    .bind(token.session_id)
-    .bind(user.0)
-    .bind(organisation.0)
-    .bind(token.secret_hash())
-    .bind(client.ip.map(ip_network))
-    .bind(client.user_agent.as_deref())
-    .bind(ttl.as_secs_f64())
     .execute(pool)
     .await?;
     Ok(token)
@@ -58,17 +58,17 @@ pub async fn create(
 
 /// The session if it is live and its user is active; `None` once revoked, expired or disabled.
 pub async fn active(pool: &PgPool, id: Uuid) -> Result<Option<ActiveSession>, sqlx::Error> {
-    let row: Option<(Uuid, Uuid)> = sqlx::query_as(
+    let row = sqlx::query!(
         "select s.user_id, s.active_organisation_id from sessions s join users u on u.id = s.user_id
           where s.id = $1 and s.revoked_at is null and s.expires_at > now() and u.status = 'active'",
+        id
     )
-    .bind(id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(user, org)| ActiveSession {
+    Ok(row.map(|s| ActiveSession {
         id,
-        user_id: UserId(user),
-        organisation_id: OrganisationId(org),
+        user_id: UserId(s.user_id),
+        organisation_id: OrganisationId(s.active_organisation_id),
     }))
 }
 
@@ -79,50 +79,50 @@ pub async fn rotate(
     presented: &RefreshToken,
 ) -> Result<RefreshOutcome, sqlx::Error> {
     let next = RefreshToken::generate(presented.session_id);
-    let rotated: Option<(Uuid, Uuid)> = sqlx::query_as(
+    let rotated = sqlx::query!(
         "update sessions s set previous_secret_hash = s.secret_hash, secret_hash = $3, last_seen_at = now()
            from users u
           where s.id = $1 and s.secret_hash = $2 and s.revoked_at is null and s.expires_at > now()
             and u.id = s.user_id and u.status = 'active'
           returning s.user_id, s.active_organisation_id",
+        presented.session_id,
+        presented.secret_hash(),
+        next.secret_hash(),
     )
-    .bind(presented.session_id)
-    .bind(presented.secret_hash())
-    .bind(next.secret_hash())
     .fetch_optional(pool)
     .await?;
-    if let Some((user, org)) = rotated {
+    if let Some(s) = rotated {
         let session = ActiveSession {
             id: presented.session_id,
-            user_id: UserId(user),
-            organisation_id: OrganisationId(org),
+            user_id: UserId(s.user_id),
+            organisation_id: OrganisationId(s.active_organisation_id),
         };
         return Ok(RefreshOutcome::Rotated(session, next));
     }
-    let raced: Option<(Uuid, Uuid)> = sqlx::query_as(
+    let raced = sqlx::query!(
         "select s.user_id, s.active_organisation_id from sessions s join users u on u.id = s.user_id
           where s.id = $1 and s.previous_secret_hash = $2 and s.revoked_at is null
             and s.expires_at > now() and u.status = 'active'
             and s.last_seen_at > now() - make_interval(secs => $3)",
+        presented.session_id,
+        presented.secret_hash(),
+        ROTATION_GRACE_SECS,
     )
-    .bind(presented.session_id)
-    .bind(presented.secret_hash())
-    .bind(ROTATION_GRACE_SECS)
     .fetch_optional(pool)
     .await?;
-    if let Some((user, org)) = raced {
+    if let Some(s) = raced {
         return Ok(RefreshOutcome::Raced(ActiveSession {
             id: presented.session_id,
-            user_id: UserId(user),
-            organisation_id: OrganisationId(org),
+            user_id: UserId(s.user_id),
+            organisation_id: OrganisationId(s.active_organisation_id),
         }));
     }
-    let replayed = sqlx::query(
+    let replayed = sqlx::query!(
         "update sessions set revoked_at = now()
           where id = $1 and previous_secret_hash = $2 and revoked_at is null",
+        presented.session_id,
+        presented.secret_hash(),
     )
-    .bind(presented.session_id)
-    .bind(presented.secret_hash())
     .execute(pool)
     .await?
     .rows_affected();
@@ -135,11 +135,11 @@ pub async fn rotate(
 }
 
 pub async fn revoke(pool: &PgPool, user: UserId, id: Uuid) -> Result<bool, sqlx::Error> {
-    let n = sqlx::query(
+    let n = sqlx::query!(
         "update sessions set revoked_at = now() where id = $1 and user_id = $2 and revoked_at is null",
+        id,
+        user.0
     )
-    .bind(id)
-    .bind(user.0)
     .execute(pool)
     .await?
     .rows_affected();
@@ -147,10 +147,10 @@ pub async fn revoke(pool: &PgPool, user: UserId, id: Uuid) -> Result<bool, sqlx:
 }
 
 pub async fn revoke_all(pool: &PgPool, user: UserId) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "update sessions set revoked_at = now() where user_id = $1 and revoked_at is null",
+        user.0
     )
-    .bind(user.0)
     .execute(pool)
     .await?
     .rows_affected())
@@ -161,7 +161,6 @@ pub(crate) fn ip_network(ip: std::net::IpAddr) -> sqlx::types::ipnetwork::IpNetw
 }
 
 /// id, ip, user agent, created, last seen (RFC 3339).
-#[derive(sqlx::FromRow)]
 struct SessionRow {
     id: Uuid,
     ip: Option<sqlx::types::ipnetwork::IpNetwork>,
@@ -177,13 +176,14 @@ pub async fn list(
     current: Option<Uuid>,
 ) -> Result<Vec<crate::model::identity::SessionSummary>, sqlx::Error> {
     use crate::model::identity::{describe_device, SessionSummary};
-    let rows: Vec<SessionRow> = sqlx::query_as(
+    let rows = sqlx::query_as!(
+        SessionRow,
         "select id, ip, user_agent, created_at, last_seen_at
            from sessions
           where user_id = $1 and revoked_at is null and expires_at > now()
           order by last_seen_at desc",
+        user.0
     )
-    .bind(user.0)
     .fetch_all(pool)
     .await?;
     Ok(rows

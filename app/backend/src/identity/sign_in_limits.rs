@@ -5,7 +5,7 @@
 use super::{password, sessions, ClientInfo};
 use crate::db::Db;
 use crate::model::error::AppError;
-use crate::model::identity::{Email, UserId, Viewer};
+use crate::model::identity::{Email, LoginOutcome, UserId, Viewer};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -26,31 +26,37 @@ pub(super) async fn throttled(
 ) -> Result<Option<u32>, AppError> {
     let window = THROTTLE_WINDOW.as_secs_f64();
     let trusted = trusted_device(db, email, client).await?;
-    let (by_account, account_oldest): (i64, Option<f64>) = sqlx::query_as(
-        "select count(*), extract(epoch from min(created_at) + make_interval(secs => $2) - now())::float8
-           from login_events
-          where email = $1 and outcome = 'failed' and created_at > now() - make_interval(secs => $2)
-            and trusted_device = $3",
+    let by_account = sqlx::query!(
+        r#"select count(*) as "failures!",
+                  extract(epoch from min(created_at) + make_interval(secs => $2) - now())::float8
+                    as "oldest_left_secs"
+             from login_events
+            where email = $1 and outcome = 'failed' and created_at > now() - make_interval(secs => $2)
+              and trusted_device = $3"#,
+        email.as_str(),
+        window,
+        trusted,
     )
-    .bind(email.as_str())
-    .bind(window)
-    .bind(trusted)
     .fetch_one(db.pool())
     .await?;
+    let (by_account, account_oldest) = (by_account.failures, by_account.oldest_left_secs);
     if by_account >= MAX_FAILURES_PER_ACCOUNT {
         return Ok(Some(account_oldest.unwrap_or(window).ceil().max(1.0) as u32));
     }
     if let (Some(ip), false) = (client.ip, trusted) {
-        let (by_ip, ip_oldest): (i64, Option<f64>) = sqlx::query_as(
-            "select count(*), extract(epoch from min(created_at) + make_interval(secs => $2) - now())::float8
-               from login_events
-              where ip = $1 and outcome = 'failed' and created_at > now() - make_interval(secs => $2)
-                and not trusted_device",
+        let by_ip = sqlx::query!(
+            r#"select count(*) as "failures!",
+                      extract(epoch from min(created_at) + make_interval(secs => $2) - now())::float8
+                        as "oldest_left_secs"
+                 from login_events
+                where ip = $1 and outcome = 'failed' and created_at > now() - make_interval(secs => $2)
+                  and not trusted_device"#,
+            sessions::ip_network(ip),
+            window,
         )
-        .bind(sessions::ip_network(ip))
-        .bind(window)
         .fetch_one(db.pool())
         .await?;
+        let (by_ip, ip_oldest) = (by_ip.failures, by_ip.oldest_left_secs);
         if by_ip >= MAX_FAILURES_PER_IP {
             return Ok(Some(ip_oldest.unwrap_or(window).ceil().max(1.0) as u32));
         }
@@ -63,8 +69,7 @@ async fn trusted_device(db: &Db, email: &Email, client: &ClientInfo) -> Result<b
     let Some(device_user) = client.known_device else {
         return Ok(false);
     };
-    let owner: Option<Uuid> = sqlx::query_scalar("select id from users where email = $1")
-        .bind(email.as_str())
+    let owner = sqlx::query_scalar!("select id from users where email = $1", email.as_str())
         .fetch_optional(db.pool())
         .await?;
     Ok(owner == Some(device_user.0))
@@ -74,22 +79,22 @@ pub(super) async fn record_login(
     db: &Db,
     user: Option<UserId>,
     email: Option<&Email>,
-    outcome: &str,
+    outcome: LoginOutcome,
     client: &ClientInfo,
     new_device: bool,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "insert into login_events (id, user_id, email, outcome, ip, user_agent, new_device, trusted_device)
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        Uuid::now_v7(),
+        user.map(|u| u.0),
+        email.map(Email::as_str),
+        outcome.as_str(),
+        client.ip.map(sessions::ip_network),
+        client.user_agent.as_deref(),
+        new_device,
+        user.is_some() && user == client.known_device,
     )
-    .bind(Uuid::now_v7())
-    .bind(user.map(|u| u.0))
-    .bind(email.map(Email::as_str))
-    .bind(outcome)
-    .bind(client.ip.map(sessions::ip_network))
-    .bind(client.user_agent.as_deref())
-    .bind(new_device)
-    .bind(user.is_some() && user == client.known_device)
     .execute(db.pool())
     .await?;
     Ok(())
@@ -110,18 +115,19 @@ pub async fn reconfirm_password(
             db,
             Some(viewer.user_id),
             Some(&email),
-            "throttled",
+            LoginOutcome::Throttled,
             client,
             false,
         )
         .await?;
         return Err(AppError::RateLimited { retry_after_secs });
     }
-    let stored: Option<String> =
-        sqlx::query_scalar("select password_hash from users where id = $1")
-            .bind(viewer.user_id.0)
-            .fetch_optional(db.pool())
-            .await?;
+    let stored = sqlx::query_scalar!(
+        "select password_hash from users where id = $1",
+        viewer.user_id.0
+    )
+    .fetch_optional(db.pool())
+    .await?;
     if attempt.len() <= 1024 && password::verify(stored, attempt).await? {
         return Ok(());
     }
@@ -129,7 +135,7 @@ pub async fn reconfirm_password(
         db,
         Some(viewer.user_id),
         Some(&email),
-        "failed",
+        LoginOutcome::Failed,
         client,
         false,
     )
