@@ -12,7 +12,6 @@ use crate::model::identity::{
 };
 use crate::model::tenancy::OrganisationId;
 use crate::{audit, mail, outbox, tenancy, AppContext};
-use uuid::Uuid;
 
 /// Where a right password leads: a session, or a wait for the second factor (the token goes
 /// into a short-lived cookie).
@@ -58,11 +57,13 @@ pub async fn sign_in(
         return Err(AppError::RateLimited { retry_after_secs });
     }
 
-    let account: Option<(Uuid, String, String, String)> =
-        sqlx::query_as("select id, password_hash, name, status from users where email = $1")
-            .bind(email.as_str())
-            .fetch_optional(db.pool())
-            .await?;
+    let account = sqlx::query!(
+        "select id, password_hash, name, status from users where email = $1",
+        email.as_str()
+    )
+    .fetch_optional(db.pool())
+    .await?
+    .map(|a| (a.id, a.password_hash, a.name, a.status));
     let stored = account.as_ref().map(|(_, hash, _, _)| hash.clone());
     let password_ok = password::verify(stored, password_attempt).await?;
     let wrong = || {
@@ -271,19 +272,19 @@ pub async fn active_memberships(
     user: UserId,
 ) -> Result<Vec<(OrganisationId, String, Role)>, AppError> {
     let mut tx = db.user_tx(user).await?;
-    let rows: Vec<(Uuid, String, Role)> = sqlx::query_as(
-        "select m.organisation_id, o.name, m.role from memberships m
-           join organisations o on o.id = m.organisation_id
-          where m.user_id = $1 and m.status = 'active'
-          order by m.created_at desc",
+    let rows = sqlx::query!(
+        r#"select m.organisation_id, o.name, m.role as "role: Role" from memberships m
+             join organisations o on o.id = m.organisation_id
+            where m.user_id = $1 and m.status = 'active'
+            order by m.created_at desc"#,
+        user.0
     )
-    .bind(user.0)
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()
-        .map(|(org, name, role)| (OrganisationId(org), name, role))
+        .map(|m| (OrganisationId(m.organisation_id), m.name, m.role))
         .collect())
 }
 
@@ -300,35 +301,37 @@ pub async fn viewer_in(
     organisation: OrganisationId,
 ) -> Result<Option<Viewer>, AppError> {
     let mut tx = db.scoped_tx(organisation).await?;
-    let row: Option<(String, String, String, Role)> = sqlx::query_as(
-        "select u.name, u.email, o.name, m.role from memberships m
-           join users u on u.id = m.user_id
-           join organisations o on o.id = m.organisation_id
-          where m.user_id = $1 and m.status = 'active' and u.status = 'active'",
+    let row = sqlx::query!(
+        r#"select u.name, u.email, o.name as organisation_name, m.role as "role: Role"
+             from memberships m
+             join users u on u.id = m.user_id
+             join organisations o on o.id = m.organisation_id
+            where m.user_id = $1 and m.status = 'active' and u.status = 'active'"#,
+        user.0
     )
-    .bind(user.0)
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(row.map(|(name, email, organisation_name, role)| Viewer {
+    Ok(row.map(|v| Viewer {
         user_id: user,
-        name,
-        email,
+        name: v.name,
+        email: v.email,
         organisation_id: organisation,
-        organisation_name,
-        role,
+        organisation_name: v.organisation_name,
+        role: v.role,
     }))
 }
 
 async fn known_device(db: &Db, user: UserId, client: &ClientInfo) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar(
-        "select exists (select 1 from login_events
-                         where user_id = $1 and outcome = 'succeeded'
-                           and ip is not distinct from $2 and user_agent is not distinct from $3)",
+    Ok(sqlx::query_scalar!(
+        r#"select exists (select 1 from login_events
+                           where user_id = $1 and outcome = 'succeeded'
+                             and ip is not distinct from $2 and user_agent is not distinct from $3)
+                  as "known!""#,
+        user.0,
+        client.ip.map(sessions::ip_network),
+        client.user_agent.as_deref(),
     )
-    .bind(user.0)
-    .bind(client.ip.map(sessions::ip_network))
-    .bind(client.user_agent.as_deref())
     .fetch_one(db.pool())
     .await?)
 }
@@ -349,13 +352,13 @@ pub async fn switch_organisation(
     if !belongs {
         return Err(AppError::NotFound);
     }
-    let moved = sqlx::query(
+    let moved = sqlx::query!(
         "update sessions set active_organisation_id = $1, last_seen_at = now()
           where id = $2 and user_id = $3 and revoked_at is null",
+        to.0,
+        principal.session_id,
+        principal.user_id.0,
     )
-    .bind(to.0)
-    .bind(principal.session_id)
-    .bind(principal.user_id.0)
     .execute(db.pool())
     .await?
     .rows_affected();
@@ -400,7 +403,6 @@ pub async fn organisation_choices(
         .collect())
 }
 
-#[derive(sqlx::FromRow)]
 struct LoginRow {
     at: time::OffsetDateTime,
     outcome: LoginOutcome,
@@ -415,12 +417,13 @@ pub async fn login_activity(
     user: UserId,
     limit: i64,
 ) -> Result<Vec<LoginActivity>, AppError> {
-    let rows: Vec<LoginRow> = sqlx::query_as(
-        "select created_at as at, outcome, user_agent, ip, new_device
-           from login_events where user_id = $1 order by created_at desc limit $2",
+    let rows = sqlx::query_as!(
+        LoginRow,
+        r#"select created_at as at, outcome as "outcome: LoginOutcome", user_agent, ip, new_device
+             from login_events where user_id = $1 order by created_at desc limit $2"#,
+        user.0,
+        limit
     )
-    .bind(user.0)
-    .bind(limit)
     .fetch_all(db.pool())
     .await?;
     Ok(rows

@@ -26,19 +26,21 @@ pub async fn request(
 ) -> Result<(), AppError> {
     let email = Email::try_from(email.to_string()).map_err(|m| AppError::validation("email", m))?;
     let db = &ctx.db;
-    let account: Option<(Uuid, String, i64)> = sqlx::query_as(
-        "select u.id, u.name,
-                (select count(*) from password_resets r
-                  where r.user_id = u.id and r.created_at > now() - make_interval(secs => $2))
-           from users u where u.email = $1 and u.status = 'active'",
+    let account = sqlx::query!(
+        r#"select u.id, u.name,
+                  (select count(*) from password_resets r
+                    where r.user_id = u.id and r.created_at > now() - make_interval(secs => $2))
+                    as "recent!"
+             from users u where u.email = $1 and u.status = 'active'"#,
+        email.as_str(),
+        LINK_TTL.as_secs_f64(),
     )
-    .bind(email.as_str())
-    .bind(LINK_TTL.as_secs_f64())
     .fetch_optional(db.pool())
     .await?;
-    let Some((user_id, name, recent)) = account else {
+    let Some(account) = account else {
         return Ok(());
     };
+    let (user_id, name, recent) = (account.id, account.name, account.recent);
     if recent >= MAX_LINKS {
         tracing::info!("password reset not sent: too many recent links for this account");
         return Ok(());
@@ -54,15 +56,15 @@ pub async fn request(
 
     let token = SecretToken::generate();
     let mut tx = db.pool().begin().await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into password_resets (id, user_id, token_hash, ip, expires_at)
          values ($1, $2, $3, $4, now() + make_interval(secs => $5))",
+        Uuid::now_v7(),
+        user_id,
+        token.hash(),
+        client.ip.map(sessions::ip_network),
+        LINK_TTL.as_secs_f64(),
     )
-    .bind(Uuid::now_v7())
-    .bind(user_id)
-    .bind(token.hash())
-    .bind(client.ip.map(sessions::ip_network))
-    .bind(LINK_TTL.as_secs_f64())
     .execute(&mut *tx)
     .await?;
     let message = |site: &str| {
@@ -98,11 +100,12 @@ pub async fn is_usable(db: &Db, token: &str) -> Result<bool, AppError> {
     let Some(token) = SecretToken::parse(token) else {
         return Ok(false);
     };
-    Ok(sqlx::query_scalar(
-        "select exists (select 1 from password_resets
-                         where token_hash = $1 and used_at is null and expires_at > now())",
+    Ok(sqlx::query_scalar!(
+        r#"select exists (select 1 from password_resets
+                           where token_hash = $1 and used_at is null and expires_at > now())
+                  as "open!""#,
+        token.hash()
     )
-    .bind(token.hash())
     .fetch_one(db.pool())
     .await?)
 }
@@ -117,38 +120,43 @@ pub async fn complete(
 ) -> Result<(), AppError> {
     let token = SecretToken::parse(token).ok_or_else(link_error)?;
     let mut tx = db.pool().begin().await?;
-    let row: Option<(Uuid, Uuid, String, String)> = sqlx::query_as(
-        "select r.id, u.id, u.email, u.name from password_resets r join users u on u.id = r.user_id
+    let row = sqlx::query!(
+        "select u.id, u.email, u.name from password_resets r join users u on u.id = r.user_id
           where r.token_hash = $1 and r.used_at is null and r.expires_at > now()
           for update of r",
+        token.hash()
     )
-    .bind(token.hash())
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((_, user_id, email, name)) = row else {
+    let Some(row) = row else {
         return Err(link_error());
     };
+    let (user_id, email, name) = (row.id, row.email, row.name);
     let email = Email::try_from(email).map_err(crate::failure::internal)?;
     let new_password = NewPassword::parse(new_password, Some(&email))
         .map_err(|m| AppError::validation("password", m))?;
     let hash = password::hash(new_password.expose()).await?;
     let user = UserId(user_id);
 
-    sqlx::query("update users set password_hash = $2, updated_at = now() where id = $1")
-        .bind(user_id)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "update password_resets set used_at = now() where user_id = $1 and used_at is null",
+    sqlx::query!(
+        "update users set password_hash = $2, updated_at = now() where id = $1",
+        user_id,
+        &hash
     )
-    .bind(user_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("update sessions set revoked_at = now() where user_id = $1 and revoked_at is null")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update password_resets set used_at = now() where user_id = $1 and used_at is null",
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update sessions set revoked_at = now() where user_id = $1 and revoked_at is null",
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
     outbox::enqueue_platform_email(&mut tx, &mail::password_changed(email.as_str(), &name)).await?;
     tx.commit().await?;
 
