@@ -31,14 +31,15 @@ pub async fn request(
     // Hashed on both paths, so neither answers sooner.
     let password_hash = password::hash(form.password.expose()).await?;
     let mut tx = db.pool().begin().await?;
-    let (recent, owner): (i64, Option<String>) = sqlx::query_as(
-        "select (select count(*) from sign_up_requests
-                  where email = $1 and created_at > now() - interval '1 hour'),
-                (select name from users where email = $1)",
+    let found = sqlx::query!(
+        r#"select (select count(*) from sign_up_requests
+                    where email = $1 and created_at > now() - interval '1 hour') as "recent!",
+                  (select name from users where email = $1) as "owner?""#,
+        form.email.as_str()
     )
-    .bind(form.email.as_str())
     .fetch_one(&mut *tx)
     .await?;
+    let (recent, owner) = (found.recent, found.owner);
     if recent >= MAX_PER_HOUR {
         tracing::info!("sign-up mail not sent: too many recent sign-ups for this address");
         return Ok(());
@@ -67,19 +68,19 @@ pub async fn request(
         }
     };
     let with_link = token.is_some();
-    sqlx::query(
+    sqlx::query!(
         "insert into sign_up_requests
              (id, email, token_hash, name, organisation_name, password_hash, ip, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))",
+        Uuid::now_v7(),
+        form.email.as_str(),
+        token.as_ref().map(SecretToken::hash),
+        with_link.then_some(form.name.as_str()),
+        with_link.then_some(form.organisation_name.as_str()),
+        with_link.then_some(password_hash.as_str()),
+        client.ip.map(sessions::ip_network),
+        LINK_TTL.as_secs_f64(),
     )
-    .bind(Uuid::now_v7())
-    .bind(form.email.as_str())
-    .bind(token.as_ref().map(SecretToken::hash))
-    .bind(with_link.then_some(form.name.as_str()))
-    .bind(with_link.then_some(form.organisation_name.as_str()))
-    .bind(with_link.then_some(password_hash.as_str()))
-    .bind(client.ip.map(sessions::ip_network))
-    .bind(LINK_TTL.as_secs_f64())
     .execute(&mut *tx)
     .await?;
     outbox::enqueue_platform_email(&mut tx, &message).await?;
@@ -99,17 +100,16 @@ pub async fn pending(db: &Db, token: &str) -> Result<Option<PendingSignUp>, AppE
     let Some(token) = SecretToken::parse(token) else {
         return Ok(None);
     };
-    let row: Option<(String, String)> = sqlx::query_as(
-        "select email, organisation_name from sign_up_requests
-          where token_hash = $1 and used_at is null and expires_at > now()",
+    // A request with a link always has the names and the hash (only the notice to an
+    // existing account has none), hence `!`.
+    Ok(sqlx::query_as!(
+        PendingSignUp,
+        r#"select email, organisation_name as "organisation_name!" from sign_up_requests
+            where token_hash = $1 and used_at is null and expires_at > now()"#,
+        token.hash()
     )
-    .bind(token.hash())
     .fetch_optional(db.pool())
-    .await?;
-    Ok(row.map(|(email, organisation_name)| PendingSignUp {
-        email,
-        organisation_name,
-    }))
+    .await?)
 }
 
 /// Opens a sign-up link: makes the user, the organisation and the admin membership, stops every
@@ -122,31 +122,41 @@ pub async fn confirm(
     let token = SecretToken::parse(token).ok_or_else(link_error)?;
     let db = &ctx.db;
     let mut tx = db.pool().begin().await?;
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "select email, name, organisation_name, password_hash from sign_up_requests
-          where token_hash = $1 and used_at is null and expires_at > now()
-          for update",
+    let row = sqlx::query!(
+        r#"select email, name as "name!", organisation_name as "organisation_name!",
+                  password_hash as "password_hash!"
+             from sign_up_requests
+            where token_hash = $1 and used_at is null and expires_at > now()
+            for update"#,
+        token.hash()
     )
-    .bind(token.hash())
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((email, name, organisation_name, password_hash)) = row else {
+    let Some(row) = row else {
         return Err(link_error());
     };
-    sqlx::query("update sign_up_requests set used_at = now() where email = $1 and used_at is null")
-        .bind(&email)
-        .execute(&mut *tx)
-        .await?;
+    let (email, name, organisation_name, password_hash) = (
+        row.email,
+        row.name,
+        row.organisation_name,
+        row.password_hash,
+    );
+    sqlx::query!(
+        "update sign_up_requests set used_at = now() where email = $1 and used_at is null",
+        &email
+    )
+    .execute(&mut *tx)
+    .await?;
 
     let user_id = UserId(Uuid::now_v7());
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into users (id, email, name, password_hash) values ($1, $2, $3, $4)
          on conflict (email) do nothing",
+        user_id.0,
+        &email,
+        &name,
+        &password_hash,
     )
-    .bind(user_id.0)
-    .bind(&email)
-    .bind(&name)
-    .bind(&password_hash)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -162,12 +172,12 @@ pub async fn confirm(
 
     let mut tx = TenantTx::enter(tx, org_id).await?;
     let membership_id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into memberships (organisation_id, id, user_id, role) values ($1, $2, $3, 'admin')",
+        org_id.0,
+        membership_id,
+        user_id.0,
     )
-    .bind(org_id.0)
-    .bind(membership_id)
-    .bind(user_id.0)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -223,12 +233,12 @@ async fn create_organisation(
         } else {
             format!("{}-{n}", base.as_str())
         };
-        let won = sqlx::query(
+        let won = sqlx::query!(
             "insert into organisations (id, slug, name) values ($1, $2, $3) on conflict (slug) do nothing",
+            org_id.0,
+            &candidate,
+            name,
         )
-        .bind(org_id.0)
-        .bind(&candidate)
-        .bind(name)
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -241,11 +251,13 @@ async fn create_organisation(
         base.as_str(),
         &Uuid::now_v7().simple().to_string()[24..]
     );
-    sqlx::query("insert into organisations (id, slug, name) values ($1, $2, $3)")
-        .bind(org_id.0)
-        .bind(&candidate)
-        .bind(name)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query!(
+        "insert into organisations (id, slug, name) values ($1, $2, $3)",
+        org_id.0,
+        &candidate,
+        name,
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(org_id)
 }
