@@ -208,7 +208,7 @@ export SQLX_OFFLINE=true
 # the migrations applied: the macros describe each query there and save what they found. The
 # backend is checked in a target directory of its own, cleaned first, so every macro runs.
 prepare_query_data() {
-  local out="$1" db=wd_sqlx_prepare
+  local out="$1" db="wd_sqlx_prepare_$$"
   PGOPTIONS="-c client_min_messages=warning" psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
   psql "$ADMIN_URL" -qc "CREATE DATABASE $db OWNER $OWNER_ROLE"
   local url; url="$(role_url "$OWNER_ROLE" "$db")"

@@ -67,22 +67,25 @@ struct State {
 }
 
 async fn state(tx: &mut TenantTx, org: OrganisationId) -> Result<State, AppError> {
-    type Row = (
-        Plan,
-        SubscriptionStatus,
-        Option<i32>,
-        Option<i64>,
-        Option<i64>,
-        i64,
-    );
-    let row: Option<Row> = sqlx::query_as(
-        "select plan, status, included_seats,
-                extract(epoch from trial_ends_at)::bigint, extract(epoch from grace_ends_at)::bigint,
-                extract(epoch from now())::bigint
-           from subscriptions",
+    let row = sqlx::query!(
+        r#"select plan as "plan: Plan", status as "status: SubscriptionStatus", included_seats,
+                  extract(epoch from trial_ends_at)::bigint as trial_ends_at,
+                  extract(epoch from grace_ends_at)::bigint as grace_ends_at,
+                  extract(epoch from now())::bigint as "now!"
+             from subscriptions"#
     )
     .fetch_optional(&mut **tx)
-    .await?;
+    .await?
+    .map(|s| {
+        (
+            s.plan,
+            s.status,
+            s.included_seats,
+            s.trial_ends_at,
+            s.grace_ends_at,
+            s.now,
+        )
+    });
     if let Some((plan, status, included_seats, trial_ends_at, grace_ends_at, now)) = row {
         return Ok(State {
             plan,
@@ -93,15 +96,16 @@ async fn state(tx: &mut TenantTx, org: OrganisationId) -> Result<State, AppError
             now,
         });
     }
-    let (trial_ends_at, now): (i64, i64) = sqlx::query_as(
-        "select extract(epoch from created_at + make_interval(days => $2))::bigint,
-                extract(epoch from now())::bigint
-           from organisations where id = $1",
+    let trial = sqlx::query!(
+        r#"select extract(epoch from created_at + make_interval(days => $2))::bigint as "ends_at!",
+                  extract(epoch from now())::bigint as "now!"
+             from organisations where id = $1"#,
+        org.0,
+        TRIAL_DAYS as i32,
     )
-    .bind(org.0)
-    .bind(TRIAL_DAYS as i32)
     .fetch_one(&mut **tx)
     .await?;
+    let (trial_ends_at, now) = (trial.ends_at, trial.now);
     Ok(State {
         plan: TRIAL_PLAN,
         status: SubscriptionStatus::Trialing,
@@ -114,10 +118,11 @@ async fn state(tx: &mut TenantTx, org: OrganisationId) -> Result<State, AppError
 
 /// Members plus open invitations, in the transaction's organisation.
 async fn seats_used(tx: &mut TenantTx) -> Result<u32, sqlx::Error> {
-    let used: i64 = sqlx::query_scalar(
-        "select (select count(*) from memberships where status = 'active')
-              + (select count(*) from invitations
-                  where accepted_at is null and revoked_at is null and expires_at > now())",
+    let used = sqlx::query_scalar!(
+        r#"select (select count(*) from memberships where status = 'active')
+                + (select count(*) from invitations
+                    where accepted_at is null and revoked_at is null and expires_at > now())
+                  as "used!""#
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -169,10 +174,12 @@ pub async fn require_now(
 /// Serialises seat changes in one organisation, so two invitations sent at once cannot both
 /// take the last included seat. Held until the transaction ends.
 async fn lock_seats(tx: &mut TenantTx, org: OrganisationId) -> Result<(), sqlx::Error> {
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended('seats:' || $1::text, 0))")
-        .bind(org.0)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended('seats:' || $1, 0))",
+        org.0.to_string()
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -203,8 +210,8 @@ pub async fn admit_seat(
 /// Notes, in the transaction that changes them, that the seat count moved; `sync_seats` after
 /// the commit tells Stripe, and a failure leaves the mark for the next attempt.
 pub async fn seats_changed(tx: &mut TenantTx) -> Result<(), AppError> {
-    sqlx::query(
-        "update subscriptions set seat_sync_pending = true where stripe_subscription_id is not null",
+    sqlx::query!(
+        "update subscriptions set seat_sync_pending = true where stripe_subscription_id is not null"
     )
     .execute(&mut **tx)
     .await?;
@@ -232,13 +239,23 @@ pub async fn sync_seats(ctx: &AppContext, org: OrganisationId) -> Result<(), App
         return Ok(());
     };
     let mut tx = ctx.db.scoped_tx(org).await?;
-    type Row = (Plan, Option<i32>, String, Option<String>, i32);
-    let row: Option<Row> = sqlx::query_as(
-        "select plan, included_seats, stripe_subscription_id, stripe_seat_item_id, stripe_seat_quantity
-           from subscriptions where stripe_subscription_id is not null for update",
+    let row = sqlx::query!(
+        r#"select plan as "plan: Plan", included_seats,
+                  stripe_subscription_id as "stripe_subscription_id!", stripe_seat_item_id,
+                  stripe_seat_quantity
+             from subscriptions where stripe_subscription_id is not null for update"#
     )
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|s| {
+        (
+            s.plan,
+            s.included_seats,
+            s.stripe_subscription_id,
+            s.stripe_seat_item_id,
+            s.stripe_seat_quantity,
+        )
+    });
     let Some((plan, included, subscription, item, held)) = row else {
         return Ok(());
     };
@@ -254,18 +271,18 @@ pub async fn sync_seats(ctx: &AppContext, org: OrganisationId) -> Result<(), App
             .await
         {
             Ok((item, quantity)) => {
-                sqlx::query(
+                sqlx::query!(
                     "update subscriptions set stripe_seat_item_id = $1, stripe_seat_quantity = $2,
                             seat_sync_pending = false, updated_at = now()",
+                    item,
+                    i32::try_from(quantity).unwrap_or(i32::MAX),
                 )
-                .bind(item)
-                .bind(i32::try_from(quantity).unwrap_or(i32::MAX))
                 .execute(&mut *tx)
                 .await?;
             }
             Err(e) => {
                 tracing::warn!(organisation = %org, error = %e, "seat count not sent to Stripe; will retry");
-                sqlx::query("update subscriptions set seat_sync_pending = true")
+                sqlx::query!("update subscriptions set seat_sync_pending = true")
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -273,7 +290,7 @@ pub async fn sync_seats(ctx: &AppContext, org: OrganisationId) -> Result<(), App
             }
         }
     } else {
-        sqlx::query("update subscriptions set seat_sync_pending = false")
+        sqlx::query!("update subscriptions set seat_sync_pending = false")
             .execute(&mut *tx)
             .await?;
     }
@@ -290,7 +307,7 @@ pub async fn after_seat_change(ctx: &AppContext, org: OrganisationId) {
 pub async fn overview(ctx: &AppContext, viewer: &Viewer) -> Result<BillingOverview, AppError> {
     let org = viewer.organisation_id;
     let mut tx = ctx.db.scoped_tx(org).await?;
-    let pending: Option<bool> = sqlx::query_scalar("select seat_sync_pending from subscriptions")
+    let pending = sqlx::query_scalar!("select seat_sync_pending from subscriptions")
         .fetch_optional(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -302,13 +319,14 @@ pub async fn overview(ctx: &AppContext, viewer: &Viewer) -> Result<BillingOvervi
     let s = state(&mut tx, org).await?;
     let status = s.status;
     let e = entitlements_of(s, seats_used(&mut tx).await?);
-    type Row = (Option<time::OffsetDateTime>, bool);
-    let (renews_at, seat_sync_pending): Row = sqlx::query_as(
-        "select s.current_period_end, coalesce(s.seat_sync_pending, false)
-           from (select 1) one left join subscriptions s on true",
+    let subscription = sqlx::query!(
+        r#"select s.current_period_end as "renews_at?",
+                  coalesce(s.seat_sync_pending, false) as "seat_sync_pending!"
+             from (select 1) one left join subscriptions s on true"#
     )
     .fetch_one(&mut *tx)
     .await?;
+    let (renews_at, seat_sync_pending) = (subscription.renews_at, subscription.seat_sync_pending);
     let invoices = invoices(&mut tx, 24).await?;
     tx.commit().await?;
     let extra = e.extra_seats();
@@ -325,48 +343,47 @@ pub async fn overview(ctx: &AppContext, viewer: &Viewer) -> Result<BillingOvervi
 }
 
 async fn invoices(tx: &mut TenantTx, limit: i64) -> Result<Vec<Invoice>, AppError> {
-    type Row = (
-        String,
-        String,
-        String,
-        i64,
-        i64,
-        time::OffsetDateTime,
-        Option<String>,
-    );
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows = sqlx::query!(
         "select number, status, currency, amount_due, amount_paid, created_at, hosted_url
            from invoices order by created_at desc limit $1",
+        limit
     )
-    .bind(limit)
     .fetch_all(&mut **tx)
-    .await?;
-    rows.into_iter()
-        .map(
-            |(number, status, currency, due, paid, created_at, hosted_url)| {
-                let currency =
-                    crate::model::billing::Currency::parse(&currency).ok_or_else(|| {
-                        super::failure::internal(format!(
-                            "invoice in unknown currency {currency:?}"
-                        ))
-                    })?;
-                Ok(Invoice {
-                    number,
-                    status,
-                    amount_due: Money {
-                        minor: due,
-                        currency,
-                    },
-                    amount_paid: Money {
-                        minor: paid,
-                        currency,
-                    },
-                    created_at,
-                    hosted_url,
-                })
-            },
+    .await?
+    .into_iter()
+    .map(|i| {
+        (
+            i.number,
+            i.status,
+            i.currency,
+            i.amount_due,
+            i.amount_paid,
+            i.created_at,
+            i.hosted_url,
         )
-        .collect()
+    });
+    rows.map(
+        |(number, status, currency, due, paid, created_at, hosted_url)| {
+            let currency = crate::model::billing::Currency::parse(&currency).ok_or_else(|| {
+                super::failure::internal(format!("invoice in unknown currency {currency:?}"))
+            })?;
+            Ok(Invoice {
+                number,
+                status,
+                amount_due: Money {
+                    minor: due,
+                    currency,
+                },
+                amount_paid: Money {
+                    minor: paid,
+                    currency,
+                },
+                created_at,
+                hosted_url,
+            })
+        },
+    )
+    .collect()
 }
 
 /// Billing history as CSV, newest first.
@@ -405,11 +422,12 @@ async fn customer(
     name: &str,
     email: &str,
 ) -> Result<String, AppError> {
-    let existing: Option<String> =
-        sqlx::query_scalar("select stripe_customer_id from organisations where id = $1")
-            .bind(org.0)
-            .fetch_one(ctx.db.pool())
-            .await?;
+    let existing = sqlx::query_scalar!(
+        "select stripe_customer_id from organisations where id = $1",
+        org.0
+    )
+    .fetch_one(ctx.db.pool())
+    .await?;
     if let Some(id) = existing {
         return Ok(id);
     }
@@ -421,12 +439,12 @@ async fn customer(
             tracing::warn!(organisation = %org, error = %e, "Stripe customer not created");
             AppError::Unavailable
         })?;
-    let stored: String = sqlx::query_scalar(
-        "update organisations set stripe_customer_id = coalesce(stripe_customer_id, $2)
-          where id = $1 returning stripe_customer_id",
+    let stored = sqlx::query_scalar!(
+        r#"update organisations set stripe_customer_id = coalesce(stripe_customer_id, $2)
+            where id = $1 returning stripe_customer_id as "stripe_customer_id!""#,
+        org.0,
+        &created,
     )
-    .bind(org.0)
-    .bind(&created)
     .fetch_one(ctx.db.pool())
     .await?;
     Ok(stored)
@@ -465,9 +483,9 @@ pub async fn choose_plan(
     let e = entitlements(&mut tx, org).await?;
     e.change_to(plan)?;
     let billing_url = billing_url(ctx, &mut tx, on_org_host).await?;
-    let subscribed: Option<String> = sqlx::query_scalar(
-        "select stripe_subscription_id from subscriptions
-          where stripe_subscription_id is not null and status <> 'canceled'",
+    let subscribed = sqlx::query_scalar!(
+        r#"select stripe_subscription_id as "stripe_subscription_id!" from subscriptions
+            where stripe_subscription_id is not null and status <> 'canceled'"#
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -485,7 +503,7 @@ pub async fn choose_plan(
     )
     .await?;
     let Some(stripe) = ctx.billing.stripe() else {
-        sqlx::query(
+        sqlx::query!(
             "insert into subscriptions as s (organisation_id, plan, status, current_period_end)
              values ($1, $2, 'active', now() + interval '1 month')
              on conflict (organisation_id) do update
@@ -493,9 +511,9 @@ pub async fn choose_plan(
                     grace_ends_at = null,
                     current_period_end = coalesce(s.current_period_end, excluded.current_period_end),
                     updated_at = now()",
+            org.0,
+            plan.as_str(),
         )
-        .bind(org.0)
-        .bind(plan.as_str())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -18,7 +18,6 @@ use uuid::Uuid;
 
 pub const INVITATION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
-#[derive(sqlx::FromRow)]
 struct MemberRow {
     membership_id: Uuid,
     user_id: Uuid,
@@ -28,7 +27,6 @@ struct MemberRow {
     status: MemberStatus,
 }
 
-#[derive(sqlx::FromRow)]
 struct InvitationRow {
     id: Uuid,
     email: String,
@@ -39,22 +37,23 @@ struct InvitationRow {
 
 pub async fn list(ctx: &AppContext, viewer: &Viewer) -> Result<MemberList, AppError> {
     let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
-    let members: Vec<MemberRow> = sqlx::query_as(
-        "select m.id as membership_id, u.id as user_id, u.name, u.email, m.role, m.status
-           from memberships m
-           join users u on u.id = m.user_id
-          where m.status in ('active', 'disabled')
-          order by m.status, lower(u.name)",
+    let members = sqlx::query_as!(
+        MemberRow,
+        r#"select m.id as membership_id, u.id as user_id, u.name, u.email, m.role as "role: Role",
+                  m.status as "status: MemberStatus"
+             from memberships m
+             join users u on u.id = m.user_id
+            where m.status in ('active', 'disabled')
+            order by m.status, lower(u.name)"#
     )
     .fetch_all(&mut *tx)
     .await?;
-    let invitations: Vec<InvitationRow> = sqlx::query_as(
-        "select id, email, role,
-                created_at as invited_at,
-                expires_at as expires_at
-           from invitations
-          where accepted_at is null and revoked_at is null and expires_at > now()
-          order by created_at desc",
+    let invitations = sqlx::query_as!(
+        InvitationRow,
+        r#"select id, email, role as "role: Role", created_at as invited_at, expires_at
+             from invitations
+            where accepted_at is null and revoked_at is null and expires_at > now()
+            order by created_at desc"#
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -99,10 +98,10 @@ pub async fn invite(
     let email = Email::try_from(email.to_string()).map_err(|m| AppError::validation("email", m))?;
     let role = Role::parse(role).ok_or_else(|| AppError::validation("role", "Choose a role."))?;
     let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
-    let already: Option<String> = sqlx::query_scalar(
+    let already = sqlx::query_scalar!(
         "select m.status from memberships m join users u on u.id = m.user_id where u.email = $1",
+        email.as_str()
     )
-    .bind(email.as_str())
     .fetch_optional(&mut *tx)
     .await?;
     match already.as_deref() {
@@ -120,28 +119,28 @@ pub async fn invite(
         }
         _ => {}
     }
-    sqlx::query(
+    sqlx::query!(
         "update invitations set revoked_at = now()
           where email = $1 and accepted_at is null and revoked_at is null",
+        email.as_str()
     )
-    .bind(email.as_str())
     .execute(&mut *tx)
     .await?;
     // After revoking a resent invitation's old copy, so a resend needs no new seat.
     billing::admit_seat(&mut tx, viewer.organisation_id, extra_seat_confirmed).await?;
     let id = Uuid::now_v7();
     let token = SecretToken::generate();
-    sqlx::query(
+    sqlx::query!(
         "insert into invitations (organisation_id, id, email, role, token_hash, invited_by, expires_at)
          values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))",
+        viewer.organisation_id.0,
+        id,
+        email.as_str(),
+        role.as_str(),
+        token.hash(),
+        viewer.user_id.0,
+        INVITATION_TTL.as_secs_f64(),
     )
-    .bind(viewer.organisation_id.0)
-    .bind(id)
-    .bind(email.as_str())
-    .bind(role.as_str())
-    .bind(token.hash())
-    .bind(viewer.user_id.0)
-    .bind(INVITATION_TTL.as_secs_f64())
     .execute(&mut *tx)
     .await?;
     let site = tenancy::site_url(&mut tx, &ctx.public_url, &ctx.base_domain).await?;
@@ -175,11 +174,11 @@ pub async fn revoke_invitation(
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
-    let revoked = sqlx::query(
+    let revoked = sqlx::query!(
         "update invitations set revoked_at = now()
           where id = $1 and accepted_at is null and revoked_at is null",
+        id
     )
-    .bind(id)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -220,20 +219,22 @@ pub async fn change(
 ) -> Result<(), AppError> {
     let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
     // Locks every admin row too, so two admins demoting each other at once cannot leave none.
-    let admins: Vec<Uuid> = sqlx::query_scalar(
-        "select id from memberships where role = 'admin' and status = 'active' for update",
+    let admins = sqlx::query_scalar!(
+        "select id from memberships where role = 'admin' and status = 'active' for update"
     )
     .fetch_all(&mut *tx)
     .await?;
-    let row: Option<(Uuid, String, String)> =
-        sqlx::query_as("select user_id, role, status from memberships where id = $1 for update")
-            .bind(membership_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((user_id, role, status)) = row else {
+    let row = sqlx::query!(
+        r#"select user_id, role as "role: Role", status from memberships where id = $1 for update"#,
+        membership_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
         return Err(AppError::NotFound);
     };
-    let was_active_admin = role == "admin" && status == "active";
+    let (user_id, role, status) = (row.user_id, row.role, row.status);
+    let was_active_admin = role == Role::Admin && status == "active";
     let leaves_admins = match change {
         Change::Role(r) => r != Role::Admin,
         Change::Disable => true,
@@ -264,27 +265,29 @@ pub async fn change(
         Change::Disable => ("disabled", role.as_str()),
         Change::Enable => ("active", role.as_str()),
     };
-    sqlx::query("update memberships set status = $2, role = $3, updated_at = now() where id = $1")
-        .bind(membership_id)
-        .bind(status_after)
-        .bind(role_after)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update memberships set status = $2, role = $3, updated_at = now() where id = $1",
+        membership_id,
+        status_after,
+        role_after,
+    )
+    .execute(&mut *tx)
+    .await?;
     let (action, detail) = match change {
         Change::Role(r) => (
             AuditAction::MemberRoleChanged,
-            serde_json::json!({ "from": role, "to": r.as_str() }),
+            serde_json::json!({ "from": role.as_str(), "to": r.as_str() }),
         ),
         Change::Disable => (AuditAction::MemberDisabled, serde_json::json!({})),
         Change::Enable => (AuditAction::MemberEnabled, serde_json::json!({})),
     };
     if change == Change::Disable {
-        sqlx::query(
+        sqlx::query!(
             "update sessions set revoked_at = now()
               where user_id = $1 and active_organisation_id = $2 and revoked_at is null",
+            user_id,
+            viewer.organisation_id.0,
         )
-        .bind(user_id)
-        .bind(viewer.organisation_id.0)
         .execute(&mut *tx)
         .await?;
     }
@@ -314,34 +317,45 @@ async fn open_invitation(
     };
     let mut tx = ctx.db.pool().begin().await?;
     // The one look-up before a tenant is known: the by_token policy shows this row only.
-    sqlx::query("select set_config('app.invitation', encode($1, 'hex'), true)")
-        .bind(token.hash())
-        .execute(&mut *tx)
-        .await?;
-    let found: Option<(Uuid, Uuid)> = sqlx::query_as(
-        "select organisation_id, id from invitations
-          where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > now()",
+    sqlx::query_scalar!(
+        "select set_config('app.invitation', encode($1, 'hex'), true)",
+        token.hash()
     )
-    .bind(token.hash())
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((org, id)) = found else {
-        return Ok(None);
-    };
-    let organisation = OrganisationId(org);
-    let mut tx = TenantTx::enter(tx, organisation).await?;
-    let (email, role, organisation_name): (String, Role, String) = sqlx::query_as(
-        "select i.email, i.role, o.name from invitations i join organisations o on o.id = i.organisation_id
-          where i.id = $1 for update of i",
-    )
-    .bind(id)
     .fetch_one(&mut *tx)
     .await?;
-    let account: Option<(Uuid, String)> =
-        sqlx::query_as("select id, password_hash from users where email = $1")
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let found = sqlx::query!(
+        "select organisation_id, id from invitations
+          where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > now()",
+        token.hash()
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let (org, id) = (found.organisation_id, found.id);
+    let organisation = OrganisationId(org);
+    let mut tx = TenantTx::enter(tx, organisation).await?;
+    let invitation = sqlx::query!(
+        r#"select i.email, i.role as "role: Role", o.name as organisation_name
+             from invitations i join organisations o on o.id = i.organisation_id
+            where i.id = $1 for update of i"#,
+        id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (email, role, organisation_name) = (
+        invitation.email,
+        invitation.role,
+        invitation.organisation_name,
+    );
+    let account = sqlx::query!(
+        "select id, password_hash from users where email = $1",
+        &email
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|a| (a.id, a.password_hash));
     Ok(Some((
         tx,
         OpenInvitation {
@@ -434,14 +448,14 @@ pub async fn accept(
             };
             let hash = password::hash(password.expose()).await?;
             let id = UserId(Uuid::now_v7());
-            let created = sqlx::query(
+            let created = sqlx::query!(
                 "insert into users (id, email, name, password_hash) values ($1, $2, $3, $4)
                  on conflict (email) do nothing",
+                id.0,
+                email.as_str(),
+                &name,
+                &hash,
             )
-            .bind(id.0)
-            .bind(email.as_str())
-            .bind(&name)
-            .bind(&hash)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -456,20 +470,22 @@ pub async fn accept(
         }
     };
     let membership_id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into memberships (organisation_id, id, user_id, role) values ($1, $2, $3, $4)
          on conflict (organisation_id, user_id) do nothing",
+        invitation.organisation.0,
+        membership_id,
+        user_id.0,
+        invitation.role.as_str(),
     )
-    .bind(invitation.organisation.0)
-    .bind(membership_id)
-    .bind(user_id.0)
-    .bind(invitation.role.as_str())
     .execute(&mut *tx)
     .await?;
-    sqlx::query("update invitations set accepted_at = now() where id = $1")
-        .bind(invitation.id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update invitations set accepted_at = now() where id = $1",
+        invitation.id
+    )
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         Some(user_id),

@@ -46,17 +46,17 @@ pub(super) async fn count_wrong_code(
 ) -> Result<bool, AppError> {
     let failures = account.failures + 1;
     let locks = failures >= throttle::LOCK_AFTER;
-    sqlx::query(
+    sqlx::query!(
         "update users set second_factor_failed_at = now(),
                 second_factor_failures = case when $2 then 0 else $3 end,
                 second_factor_locked_until = case when $2 then now() + make_interval(secs => $4)
                                                   else second_factor_locked_until end
           where id = $1",
+        user.0,
+        locks,
+        failures,
+        f64::from(throttle::LOCK_SECS),
     )
-    .bind(user.0)
-    .bind(locks)
-    .bind(failures)
-    .bind(f64::from(throttle::LOCK_SECS))
     .execute(&mut **tx)
     .await?;
     audit::record(
@@ -93,29 +93,17 @@ pub(super) async fn account_throttle(
     tx: &mut PgConnection,
     user: UserId,
 ) -> Result<AccountThrottle, AppError> {
-    let (failures, since_failure, locked_for, email, name): (
-        i32,
-        Option<f64>,
-        Option<f64>,
-        String,
-        String,
-    ) = sqlx::query_as(
-        "select case when second_factor_failed_at > now() - make_interval(secs => $2)
-                         then second_factor_failures else 0 end,
-                    extract(epoch from now() - second_factor_failed_at)::float8,
-                    extract(epoch from second_factor_locked_until - now())::float8,
-                    email, name
-               from users where id = $1 for update",
+    Ok(sqlx::query_as!(
+        AccountThrottle,
+        r#"select case when second_factor_failed_at > now() - make_interval(secs => $2)
+                       then second_factor_failures else 0 end as "failures!",
+                  extract(epoch from now() - second_factor_failed_at)::float8 as since_failure,
+                  extract(epoch from second_factor_locked_until - now())::float8 as locked_for,
+                  email, name
+             from users where id = $1 for update"#,
+        user.0,
+        f64::from(throttle::FORGET_SECS),
     )
-    .bind(user.0)
-    .bind(f64::from(throttle::FORGET_SECS))
     .fetch_one(&mut *tx)
-    .await?;
-    Ok(AccountThrottle {
-        failures,
-        since_failure,
-        locked_for,
-        email,
-        name,
-    })
+    .await?)
 }

@@ -83,17 +83,18 @@ fn matching_step(totp: &TOTP, code: &str, last_step: i64) -> Option<i64> {
 }
 
 pub async fn status(db: &Db, user: UserId) -> Result<SecondFactorStatus, AppError> {
-    let (method, left): (Option<Method>, i64) = sqlx::query_as(
-        "select u.second_factor,
-                (select count(*) from backup_codes b where b.user_id = u.id and b.used_at is null)
-           from users u where u.id = $1",
+    let row = sqlx::query!(
+        r#"select u.second_factor as "method: Method",
+                  (select count(*) from backup_codes b where b.user_id = u.id and b.used_at is null)
+                    as "left!"
+             from users u where u.id = $1"#,
+        user.0
     )
-    .bind(user.0)
     .fetch_one(db.pool())
     .await?;
     Ok(SecondFactorStatus {
-        method,
-        backup_codes_left: left as u32,
+        method: row.method,
+        backup_codes_left: row.left as u32,
     })
 }
 
@@ -120,18 +121,18 @@ async fn insert_challenge(
     token: &SecretToken,
     code: Option<&str>,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "insert into mfa_challenges (id, user_id, enters_organisation_id, token_hash, purpose, method, code_hash, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))",
+        Uuid::now_v7(),
+        viewer.user_id.0,
+        viewer.organisation_id.0,
+        token.hash(),
+        purpose,
+        method.as_str(),
+        code.map(digest),
+        CODE_TTL.as_secs_f64(),
     )
-    .bind(Uuid::now_v7())
-    .bind(viewer.user_id.0)
-    .bind(viewer.organisation_id.0)
-    .bind(token.hash())
-    .bind(purpose)
-    .bind(method.as_str())
-    .bind(code.map(digest))
-    .bind(CODE_TTL.as_secs_f64())
     .execute(&mut **tx)
     .await?;
     if let Some(code) = code {
@@ -144,13 +145,13 @@ async fn insert_challenge(
 
 /// The method a pending sign-in waits for, for the page that asks for the code.
 pub async fn pending_method(db: &Db, token: &SecretToken) -> Result<Option<Method>, AppError> {
-    let method: Option<Method> = sqlx::query_scalar(
-        "select method from mfa_challenges
-          where token_hash = $1 and purpose = 'sign_in' and completed_at is null
-            and expires_at > now() and attempts < $2",
+    let method = sqlx::query_scalar!(
+        r#"select method as "method: Method" from mfa_challenges
+            where token_hash = $1 and purpose = 'sign_in' and completed_at is null
+              and expires_at > now() and attempts < $2"#,
+        token.hash(),
+        MAX_ATTEMPTS
     )
-    .bind(token.hash())
-    .bind(MAX_ATTEMPTS)
     .fetch_optional(db.pool())
     .await?;
     Ok(method)
@@ -164,7 +165,6 @@ fn expired() -> AppError {
     code_error("This sign-in has expired or had too many wrong codes. Sign in again.")
 }
 
-#[derive(sqlx::FromRow)]
 struct ChallengeRow {
     id: Uuid,
     user_id: Uuid,
@@ -184,12 +184,15 @@ pub async fn complete_sign_in(
 ) -> Result<(UserId, OrganisationId), AppError> {
     let code = Code::parse(raw_code).map_err(code_error)?;
     let mut tx = db.pool().begin().await?;
-    let row: Option<ChallengeRow> = sqlx::query_as(
-        "select id, user_id, enters_organisation_id, method, code_hash, attempts from mfa_challenges
-          where token_hash = $1 and purpose = 'sign_in' and completed_at is null and expires_at > now()
-          for update",
+    let row = sqlx::query_as!(
+        ChallengeRow,
+        r#"select id, user_id, enters_organisation_id as "enters_organisation_id!",
+                  method as "method: Method", code_hash, attempts
+             from mfa_challenges
+            where token_hash = $1 and purpose = 'sign_in' and completed_at is null and expires_at > now()
+            for update"#,
+        token.hash()
     )
-    .bind(token.hash())
     .fetch_optional(&mut *tx)
     .await?;
     let Some(ChallengeRow {
@@ -222,10 +225,12 @@ pub async fn complete_sign_in(
         (Code::Backup(c), _) => use_backup_code(&mut tx, user, c).await?,
     };
     if !accepted {
-        sqlx::query("update mfa_challenges set attempts = attempts + 1 where id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "update mfa_challenges set attempts = attempts + 1 where id = $1",
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
         if count_wrong_code(&mut tx, user, &account, client, Some(attempts + 1)).await? {
             tx.commit().await?;
             return Err(AppError::RateLimited {
@@ -243,14 +248,16 @@ pub async fn complete_sign_in(
             expired()
         });
     }
-    sqlx::query("update mfa_challenges set completed_at = now() where id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "update users set second_factor_failures = 0, second_factor_failed_at = null where id = $1",
+    sqlx::query!(
+        "update mfa_challenges set completed_at = now() where id = $1",
+        id
     )
-    .bind(user.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update users set second_factor_failures = 0, second_factor_failed_at = null where id = $1",
+        user.0
+    )
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -258,24 +265,27 @@ pub async fn complete_sign_in(
 }
 
 async fn accept_totp(tx: &mut PgConnection, user: UserId, code: &str) -> Result<bool, AppError> {
-    let row: Option<(Vec<u8>, i64, String)> = sqlx::query_as(
+    let row = sqlx::query!(
         "select t.secret, t.last_step, u.email from totp_secrets t join users u on u.id = t.user_id
           where t.user_id = $1 and t.confirmed_at is not null for update of t",
+        user.0
     )
-    .bind(user.0)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((secret, last_step, email)) = row else {
+    let Some(row) = row else {
         return Ok(false);
     };
+    let (secret, last_step, email) = (row.secret, row.last_step, row.email);
     let Some(step) = matching_step(&totp(secret, &email)?, code, last_step) else {
         return Ok(false);
     };
-    sqlx::query("update totp_secrets set last_step = $2 where user_id = $1")
-        .bind(user.0)
-        .bind(step)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update totp_secrets set last_step = $2 where user_id = $1",
+        user.0,
+        step
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(true)
 }
 
@@ -285,12 +295,12 @@ async fn use_backup_code(
     compact: &str,
 ) -> Result<bool, AppError> {
     let formatted = format!("{}-{}", &compact[..4], &compact[4..]);
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "update backup_codes set used_at = now()
           where user_id = $1 and code_hash = $2 and used_at is null",
+        user.0,
+        digest(&formatted),
     )
-    .bind(user.0)
-    .bind(digest(&formatted))
     .execute(&mut *tx)
     .await?
     .rows_affected()
@@ -299,17 +309,18 @@ async fn use_backup_code(
 
 /// Replaces the user's backup codes with fresh ones, returned once in plain text.
 async fn new_backup_codes(tx: &mut PgConnection, user: UserId) -> Result<Vec<String>, AppError> {
-    sqlx::query("delete from backup_codes where user_id = $1")
-        .bind(user.0)
+    sqlx::query!("delete from backup_codes where user_id = $1", user.0)
         .execute(&mut *tx)
         .await?;
     let codes: Vec<String> = (0..BACKUP_CODES).map(|_| backup_code()).collect();
     for code in &codes {
-        sqlx::query("insert into backup_codes (user_id, code_hash) values ($1, $2)")
-            .bind(user.0)
-            .bind(digest(code))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "insert into backup_codes (user_id, code_hash) values ($1, $2)",
+            user.0,
+            digest(code),
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(codes)
 }
@@ -335,12 +346,13 @@ async fn record(
 
 /// The method the user signs in with, if any.
 pub async fn method_of(db: &Db, user: UserId) -> Result<Option<Method>, AppError> {
-    let method: Option<Method> =
-        sqlx::query_scalar("select second_factor from users where id = $1")
-            .bind(user.0)
-            .fetch_optional(db.pool())
-            .await?
-            .flatten();
+    let method = sqlx::query_scalar!(
+        r#"select second_factor as "method: Method" from users where id = $1"#,
+        user.0
+    )
+    .fetch_optional(db.pool())
+    .await?
+    .flatten();
     Ok(method)
 }
 

@@ -25,31 +25,36 @@ pub async fn confirm_email_enrolment(
         return Err(code_error("Enter the 6-digit code from the email."));
     };
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
-    let row: Option<(Uuid, Option<Vec<u8>>, i32)> = sqlx::query_as(
+    let row = sqlx::query!(
         "select id, code_hash, attempts from mfa_challenges
           where user_id = $1 and purpose = 'enrol' and completed_at is null and expires_at > now()
           order by created_at desc limit 1 for update",
+        viewer.user_id.0
     )
-    .bind(viewer.user_id.0)
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|c| (c.id, c.code_hash, c.attempts));
     let Some((id, Some(hash), _)) = row.filter(|r| r.2 < MAX_ATTEMPTS) else {
         return Err(code_error(
             "That code has expired. Send a new one and try again.",
         ));
     };
     if hash != digest(&code) {
-        sqlx::query("update mfa_challenges set attempts = attempts + 1 where id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "update mfa_challenges set attempts = attempts + 1 where id = $1",
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         return Err(code_error("That code isn't right."));
     }
-    sqlx::query("update mfa_challenges set completed_at = now() where id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update mfa_challenges set completed_at = now() where id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
     let codes = turn_on(&mut tx, viewer, Method::Email, client).await?;
     tx.commit().await?;
     Ok(codes)
@@ -81,14 +86,15 @@ async fn set_method(
     user: UserId,
     method: Option<Method>,
 ) -> Result<(), AppError> {
-    sqlx::query("update users set second_factor = $2, updated_at = now() where id = $1")
-        .bind(user.0)
-        .bind(method.map(Method::as_str))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update users set second_factor = $2, updated_at = now() where id = $1",
+        user.0,
+        method.map(Method::as_str),
+    )
+    .execute(&mut *tx)
+    .await?;
     if method != Some(Method::Totp) {
-        sqlx::query("delete from totp_secrets where user_id = $1")
-            .bind(user.0)
+        sqlx::query!("delete from totp_secrets where user_id = $1", user.0)
             .execute(&mut *tx)
             .await?;
     }
@@ -100,13 +106,13 @@ async fn set_method(
 pub async fn begin_totp(db: &Db, viewer: &Viewer) -> Result<TotpSetup, AppError> {
     let mut secret = vec![0u8; 20];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
-    let replaced = sqlx::query(
+    let replaced = sqlx::query!(
         "insert into totp_secrets (user_id, secret) values ($1, $2)
          on conflict (user_id) do update set secret = excluded.secret, created_at = now(), last_step = 0
            where totp_secrets.confirmed_at is null",
+        viewer.user_id.0,
+        &secret,
     )
-    .bind(viewer.user_id.0)
-    .bind(&secret)
     .execute(db.pool())
     .await?
     .rows_affected();
@@ -144,10 +150,10 @@ pub async fn confirm_totp(
         return Err(code_error("Enter the 6-digit code your app shows."));
     };
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
-    let secret: Option<Vec<u8>> = sqlx::query_scalar(
+    let secret = sqlx::query_scalar!(
         "select secret from totp_secrets where user_id = $1 and confirmed_at is null for update",
+        viewer.user_id.0
     )
-    .bind(viewer.user_id.0)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(secret) = secret else {
@@ -158,11 +164,13 @@ pub async fn confirm_totp(
             "That code isn't right. Check the time on your phone is set automatically.",
         ));
     };
-    sqlx::query("update totp_secrets set confirmed_at = now(), last_step = $2 where user_id = $1")
-        .bind(viewer.user_id.0)
-        .bind(step)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update totp_secrets set confirmed_at = now(), last_step = $2 where user_id = $1",
+        viewer.user_id.0,
+        step,
+    )
+    .execute(&mut *tx)
+    .await?;
     let codes = turn_on(&mut tx, viewer, Method::Totp, client).await?;
     tx.commit().await?;
     Ok(codes)
@@ -243,28 +251,29 @@ async fn confirm_change(
 
 /// The newest code emailed for confirming a change, used once.
 async fn accept_emailed(tx: &mut PgConnection, user: UserId, code: &str) -> Result<bool, AppError> {
-    let row: Option<(Uuid, Option<Vec<u8>>)> = sqlx::query_as(
+    let row = sqlx::query!(
         "select id, code_hash from mfa_challenges
           where user_id = $1 and purpose = 'confirm' and completed_at is null
             and expires_at > now() and attempts < $2
           order by created_at desc limit 1 for update",
+        user.0,
+        MAX_ATTEMPTS,
     )
-    .bind(user.0)
-    .bind(MAX_ATTEMPTS)
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|c| (c.id, c.code_hash));
     let Some((id, hash)) = row else {
         return Ok(false);
     };
     let right = hash.as_deref() == Some(&digest(code)[..]);
-    sqlx::query(
+    sqlx::query!(
         "update mfa_challenges
-            set attempts = attempts + (not $2)::int,
+            set attempts = attempts + (not $2::boolean)::int,
                 completed_at = case when $2 then now() end
           where id = $1",
+        id,
+        right,
     )
-    .bind(id)
-    .bind(right)
     .execute(&mut *tx)
     .await?;
     Ok(right)
@@ -303,10 +312,12 @@ pub async fn disable(
 ) -> Result<(), AppError> {
     let (mut tx, method) = confirm_change(db, viewer, password_attempt, code, client).await?;
     set_method(&mut tx, viewer.user_id, None).await?;
-    sqlx::query("delete from backup_codes where user_id = $1")
-        .bind(viewer.user_id.0)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "delete from backup_codes where user_id = $1",
+        viewer.user_id.0
+    )
+    .execute(&mut *tx)
+    .await?;
     record(
         &mut tx,
         viewer,
