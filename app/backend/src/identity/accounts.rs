@@ -73,19 +73,24 @@ pub async fn sign_in(
         )
     };
 
-    let known_user = account.as_ref().map(|(id, ..)| UserId(*id));
-    let Some((id, _, name, status)) = account.filter(|_| password_ok) else {
-        // Recorded against the account when there is one, so its owner (and their admins)
-        // see the attempt.
+    // Every refusal below is recorded as a failed sign-in attempt.
+    let email_ref = &email;
+    let record_failure = move |user| {
         record_login(
             db,
-            known_user,
-            Some(&email),
+            user,
+            Some(email_ref),
             LoginOutcome::Failed,
             client,
             false,
         )
-        .await?;
+    };
+
+    let known_user = account.as_ref().map(|(id, ..)| UserId(*id));
+    let Some((id, _, name, status)) = account.filter(|_| password_ok) else {
+        // Recorded against the account when there is one, so its owner (and their admins)
+        // see the attempt.
+        record_failure(known_user).await?;
         if let Some(user) = known_user {
             audit_everywhere(db, user, AuditAction::SessionSignInFailed, client).await?;
         }
@@ -93,15 +98,7 @@ pub async fn sign_in(
     };
     let user_id = UserId(id);
     if status != "active" {
-        record_login(
-            db,
-            Some(user_id),
-            Some(&email),
-            LoginOutcome::Failed,
-            client,
-            false,
-        )
-        .await?;
+        record_failure(Some(user_id)).await?;
         return Err(wrong());
     }
 
@@ -111,15 +108,7 @@ pub async fn sign_in(
         None => memberships.into_iter().next(),
     };
     let Some((organisation_id, organisation_name, role)) = chosen else {
-        record_login(
-            db,
-            Some(user_id),
-            Some(&email),
-            LoginOutcome::Failed,
-            client,
-            false,
-        )
-        .await?;
+        record_failure(Some(user_id)).await?;
         return Err(wrong());
     };
     let viewer = Viewer {
