@@ -237,7 +237,7 @@ build_release() {
   (
     flock 9 \
       && cd "$REPO" \
-      && LEPTOS_SITE_ROOT="$REPO/target/site" cargo leptos build --release \
+      && LEPTOS_SITE_ROOT="$REPO/target/site" cargo leptos build --release --split \
       && rm -rf "$DIST.new" && mkdir -p "$DIST.new" \
       && cp "$CARGO_TARGET_DIR/release/server" "$CARGO_TARGET_DIR/release/hash.txt" "$DIST.new/" \
       && cp -r "$REPO/target/site" "$DIST.new/site" \

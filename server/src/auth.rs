@@ -1,9 +1,11 @@
 //! Turns the authentication cookies into a `Principal` on the request. A valid access token
 //! whose session is still live is enough; otherwise the refresh cookie is rotated and fresh
-//! cookies go out with the response. Revoked sessions stop working on the next request.
+//! cookies go out with the response. Revoked sessions stop working on the next request: the
+//! session is read from the database on every request (with its viewer, in one round trip),
+//! never from a cache.
 
 use crate::state::AppState;
-use app::backend::identity::sessions::{self, ActiveSession, RefreshOutcome};
+use app::backend::identity::sessions::{self, ActiveSession, LiveSession, RefreshOutcome};
 use app::backend::identity::{cookies, tokens, Principal};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -32,12 +34,16 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     if let Some(claims) = cookies::read(&cookie_header, cookies::ACCESS)
         .and_then(|t| tokens::verify_access(&auth.keys, t))
     {
-        match sessions::active(pool, claims.sid).await {
-            Ok(Some(s))
-                if s.user_id == claims.user_id()
-                    && s.organisation_id == claims.organisation_id() =>
+        match sessions::live(pool, claims.sid).await {
+            Ok(Some(LiveSession { session, viewer }))
+                if session.user_id == claims.user_id()
+                    && session.organisation_id == claims.organisation_id() =>
             {
-                principal = Some(to_principal(s));
+                principal = Some(to_principal(session));
+                // Looked up in the same round trip; `request::viewer` takes it from here.
+                if let Some(viewer) = viewer {
+                    req.extensions_mut().insert(viewer);
+                }
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "session check failed"),

@@ -9,7 +9,7 @@ use axum::http::{HeaderName, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use leptos::prelude::{provide_context, use_context};
+use leptos::prelude::{provide_context, with_context};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use std::any::Any;
 use tower::ServiceBuilder;
@@ -31,8 +31,10 @@ pub fn build(state: AppState) -> Router {
             provide_context(ctx.clone());
             provide_context(app::backend::request::ViewerOnce::default());
             // The nonce the security-header middleware put in the response's CSP.
-            if let Some(nonce) = use_context::<axum::http::request::Parts>()
-                .and_then(|parts| parts.extensions.get::<CspNonce>().cloned())
+            if let Some(nonce) = with_context::<axum::http::request::Parts, _>(|parts| {
+                parts.extensions.get::<CspNonce>().cloned()
+            })
+            .flatten()
             {
                 provide_context(leptos::nonce::Nonce::from_value(nonce.0));
             }

@@ -19,10 +19,7 @@ pub async fn list_tickets(#[server(default)] filter: TicketFilter) -> Result<Tic
 pub async fn ticket_choices() -> Result<(Vec<Queue>, Vec<Assignee>), AppError> {
     use crate::backend::{request, tickets};
     let (ctx, viewer) = request::signed_in().await?;
-    Ok((
-        tickets::queues(&ctx.db, viewer.organisation_id).await?,
-        tickets::assignees(&ctx.db, viewer.organisation_id).await?,
-    ))
+    tickets::choices(&ctx.db, viewer.organisation_id).await
 }
 
 #[server(endpoint = "tickets/create")]

@@ -7,7 +7,7 @@ use super::{identity::accounts, AppContext};
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
 use http::request::Parts;
-use leptos::prelude::use_context;
+use leptos::prelude::{use_context, with_context};
 
 /// The context of the request being served. Missing context is a wiring bug, reported as an
 /// internal error rather than a panic.
@@ -16,22 +16,22 @@ pub fn context() -> Result<AppContext, AppError> {
         .ok_or_else(|| super::failure::internal("AppContext was not provided to this request"))
 }
 
-fn parts() -> Option<Parts> {
-    use_context::<Parts>()
+/// Reads the request without copying it: `use_context` would clone its headers and
+/// extensions on each call, several times per page.
+fn with_parts<R>(read: impl FnOnce(&Parts) -> Option<R>) -> Option<R> {
+    with_context::<Parts, _>(read).flatten()
 }
 
 pub fn principal() -> Option<Principal> {
-    parts().and_then(|p| p.extensions.get::<Principal>().copied())
+    with_parts(|p| p.extensions.get::<Principal>().copied())
 }
 
 pub fn host_tenant() -> HostTenant {
-    parts()
-        .and_then(|p| p.extensions.get::<HostTenant>().cloned())
-        .unwrap_or(HostTenant::Platform)
+    with_parts(|p| p.extensions.get::<HostTenant>().cloned()).unwrap_or(HostTenant::Platform)
 }
 
 pub fn client_info() -> ClientInfo {
-    parts().map(|p| client_info_of(&p)).unwrap_or_default()
+    with_parts(|p| Some(client_info_of(p))).unwrap_or_default()
 }
 
 /// Where a request came from: the peer address and the user agent.
@@ -74,6 +74,10 @@ async fn look_up_viewer(ctx: &AppContext) -> Result<Option<Viewer>, AppError> {
     {
         return Ok(None);
     }
+    // The authentication middleware read it with the session; after a refresh it did not.
+    if let Some(viewer) = with_parts(|p| p.extensions.get::<Viewer>().cloned()) {
+        return Ok(Some(viewer));
+    }
     accounts::viewer(&ctx.db, principal).await
 }
 
@@ -99,13 +103,14 @@ pub async fn permitted(
 
 /// The value of a request cookie.
 pub fn cookie(name: &str) -> Option<String> {
-    let parts = parts()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| cookies::read(h, name).map(str::to_owned))
+    with_parts(|parts| {
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|h| cookies::read(h, name).map(str::to_owned))
+    })
 }
 
 /// Sets the cookies a sign-in step leads to and sends the browser on: to the account page with

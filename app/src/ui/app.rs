@@ -12,12 +12,14 @@ use crate::model::theme::Theme;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme = requested_theme();
     provide_context(RenderedTheme(theme));
+    // For the pages' chunk preloads (chunks.rs).
+    provide_context(options.clone());
     view! {
         <!DOCTYPE html>
         <html lang="en-GB" data-theme=theme.map(Theme::as_str)>
@@ -53,26 +55,26 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <AppLayout><NotFoundPage /></AppLayout> }>
                 <ParentRoute path=path!("") view=|| view! { <AppLayout><leptos_router::components::Outlet /></AppLayout> }>
-                    <Route path=path!("") view=HomePage />
-                    <Route path=path!("status") view=StatusPage ssr=SsrMode::Async />
-                    <Route path=path!("design-system") view=DesignSystemPage />
-                    <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async />
-                    <Route path=path!("signup") view=SignUpPage />
-                    <Route path=path!("signup/confirm") view=ConfirmSignUpPage ssr=SsrMode::Async />
-                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("signin/verify") view=VerifyPage ssr=SsrMode::Async />
-                    <Route path=path!("forgot-password") view=ForgotPasswordPage />
-                    <Route path=path!("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("invitation") view=InvitationPage ssr=SsrMode::Async />
-                    <Route path=path!("members") view=MembersPage ssr=SsrMode::Async />
-                    <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("api-tokens") view=ApiTokensPage ssr=SsrMode::Async />
-                    <Route path=path!("billing") view=BillingPage ssr=SsrMode::Async />
-                    <Route path=path!("pricing") view=PricingPage />
-                    <Route path=path!("queues") view=QueuesPage ssr=SsrMode::Async />
-                    <Route path=path!("tickets") view=TicketsPage ssr=SsrMode::Async />
-                    <Route path=path!("tickets/new") view=NewTicketPage ssr=SsrMode::Async />
-                    <Route path=path!("tickets/:number") view=TicketPage ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("status") view={Lazy::<StatusRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("design-system") view={Lazy::<DesignSystemRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("signup/confirm") view={Lazy::<ConfirmSignUpRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("signin/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("pricing") view={Lazy::<PricingRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("queues") view={Lazy::<QueuesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tickets") view={Lazy::<TicketsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tickets/new") view={Lazy::<NewTicketRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tickets/:number") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async />
                     // Unknown paths are a route like any other, rendered by the same handler as
                     // every page: Leptos's fallback handler could hang or mix up statuses when
                     // several renders overlapped.
@@ -84,17 +86,68 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Each page as a lazy route: in the browser build its code is a chunk of its own
+/// (`cargo leptos build --split`), fetched beside the main bundle when the server rendered that
+/// page (Leptos adds `<link rel="preload">` for it) and on the first visit otherwise. The main
+/// bundle keeps the router, the layout and what every page shares, so it no longer grows with
+/// each page. A page's data is started by the page itself; its chunk is small, and on the
+/// page a visitor opens first the server has already sent the data with the HTML. Every page
+/// renders in `SsrMode::Async`, so the head names its chunks (chunks.rs) before the body.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                #[cfg(feature = "ssr")]
+                super::chunks::preload(stringify!($route));
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    HomeRoute => HomePage,
+    StatusRoute => StatusPage,
+    DesignSystemRoute => DesignSystemPage,
+    SignInRoute => SignInPage,
+    SignUpRoute => SignUpPage,
+    ConfirmSignUpRoute => ConfirmSignUpPage,
+    AccountRoute => AccountPage,
+    VerifyRoute => VerifyPage,
+    ForgotPasswordRoute => ForgotPasswordPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    InvitationRoute => InvitationPage,
+    MembersRoute => MembersPage,
+    AuditRoute => AuditPage,
+    ApiTokensRoute => ApiTokensPage,
+    BillingRoute => BillingPage,
+    PricingRoute => PricingPage,
+    QueuesRoute => QueuesPage,
+    TicketsRoute => TicketsPage,
+    NewTicketRoute => NewTicketPage,
+    TicketRoute => TicketPage,
+}
+
 /// The theme this render should use: the cookie on the server, the rendered page in the browser.
 fn requested_theme() -> Option<Theme> {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>().and_then(|parts| {
+        with_context::<http::request::Parts, _>(|parts| {
             parts
                 .headers
                 .get(http::header::COOKIE)
                 .and_then(|v| v.to_str().ok())
                 .and_then(Theme::from_cookie_header)
         })
+        .flatten()
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {

@@ -2,6 +2,8 @@
 
 pub mod app;
 pub mod auth;
+#[cfg(feature = "ssr")]
+mod chunks;
 pub mod components;
 pub mod layout;
 pub mod live;

@@ -337,6 +337,55 @@ async fn sign_out_revokes_the_session_even_for_a_still_valid_access_token() {
     assert!(viewer(&app, &jar).await.is_null());
 }
 
+/// The session check reads the viewer in the same round trip by setting the tenant inside
+/// `session_viewer`; a caller already scoped to a tenant must keep its own.
+#[tokio::test]
+async fn the_session_and_viewer_look_up_leaves_the_callers_tenant_alone() {
+    let app = TestApp::spawn().await;
+    let _jar = sign_up(&app, "ada@example.com", "Engines").await;
+    let mut owner = app.db.owner_connection().await;
+    let (session, organisation): (uuid::Uuid, uuid::Uuid) =
+        sqlx::query_as("select id, active_organisation_id from sessions")
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    let other = uuid::Uuid::now_v7();
+    let mut conn = app.db.app_connection().await;
+    sqlx::query("begin").execute(&mut conn).await.unwrap();
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(other.to_string())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (name, viewer_org, role): (Option<String>, uuid::Uuid, Option<String>) =
+        sqlx::query_as("select name, organisation_id, role from session_viewer($1)")
+            .bind(session)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(viewer_org, organisation);
+    assert_eq!(role.as_deref(), Some("admin"));
+    let tenant: Option<uuid::Uuid> = sqlx::query_scalar("select current_tenant_id()")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(tenant, Some(other), "the caller's tenant is put back");
+    sqlx::query("rollback").execute(&mut conn).await.unwrap();
+
+    // Revoked: no row at all, so the request is signed out.
+    sqlx::query("update sessions set revoked_at = now()")
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    let rows = sqlx::query("select * from session_viewer($1)")
+        .bind(session)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert!(rows.is_empty());
+}
+
 #[tokio::test]
 async fn sign_out_everywhere_ends_every_session() {
     let app = TestApp::spawn().await;

@@ -19,6 +19,25 @@ pub(super) async fn default_queue(tx: &mut Tx, org: OrganisationId) -> Result<Uu
 }
 
 pub async fn queues(db: &Db, org: OrganisationId) -> Result<Vec<Queue>, AppError> {
+    let mut tx = db.scoped_tx(org).await?;
+    let queues = queues_in(&mut tx, org).await?;
+    tx.commit().await?;
+    Ok(queues)
+}
+
+/// The queues and the assignable people, for a ticket form's menus: one transaction.
+pub async fn choices(
+    db: &Db,
+    org: OrganisationId,
+) -> Result<(Vec<Queue>, Vec<Assignee>), AppError> {
+    let mut tx = db.scoped_tx(org).await?;
+    let queues = queues_in(&mut tx, org).await?;
+    let assignees = assignees(&mut tx).await?;
+    tx.commit().await?;
+    Ok((queues, assignees))
+}
+
+async fn queues_in(tx: &mut Tx, org: OrganisationId) -> Result<Vec<Queue>, sqlx::Error> {
     async fn all(tx: &mut Tx) -> Result<Vec<Queue>, sqlx::Error> {
         sqlx::query_as!(
             Queue,
@@ -27,15 +46,13 @@ pub async fn queues(db: &Db, org: OrganisationId) -> Result<Vec<Queue>, AppError
         .fetch_all(&mut **tx)
         .await
     }
-    let mut tx = db.scoped_tx(org).await?;
-    let mut queues = all(&mut tx).await?;
+    let mut queues = all(tx).await?;
     // Made only when missing: every page with a queue menu reads this, and a read that
     // writes (even a no-op insert) costs every page view a WAL record.
     if !queues.iter().any(|q| q.is_default) {
-        default_queue(&mut tx, org).await?;
-        queues = all(&mut tx).await?;
+        default_queue(tx, org).await?;
+        queues = all(tx).await?;
     }
-    tx.commit().await?;
     Ok(queues)
 }
 
@@ -142,15 +159,13 @@ pub async fn change_queue(
 }
 
 /// The active members a ticket can be assigned to.
-pub async fn assignees(db: &Db, org: OrganisationId) -> Result<Vec<Assignee>, AppError> {
-    let mut tx = db.scoped_tx(org).await?;
+async fn assignees(tx: &mut Tx) -> Result<Vec<Assignee>, sqlx::Error> {
     let rows = sqlx::query!(
         "select u.id, u.name from memberships m join users u on u.id = m.user_id
           where m.status = 'active' order by lower(u.name)"
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(rows
         .into_iter()
         .map(|r| Assignee {

@@ -1,0 +1,60 @@
+import { expect, test, type Page } from "@playwright/test";
+import { openHydrated, signIn } from "./pages";
+
+/**
+ * The size budget of code splitting (issue 14): the WebAssembly a browser fetches before the
+ * first page it opens is interactive, for each entry page, measured as the browser received it
+ * (the server sends the bundle precompressed with brotli). Each page's code is a lazy route of
+ * its own, so adding pages must not move these figures; a budget in bytes, never in time.
+ */
+const BUDGET_BYTES = 300 * 1024;
+
+const ENTRY_PAGES: { name: string; path: string; signedIn: boolean }[] = [
+  { name: "sign-in", path: "/signin", signedIn: false },
+  { name: "ticket list", path: "/tickets", signedIn: true },
+  { name: "ticket page", path: "/tickets/1", signedIn: true },
+  { name: "account", path: "/account", signedIn: true },
+];
+
+/** Opens `path` in a page with an empty cache and sums the WebAssembly bytes it received
+ * until hydrated: each file once, at its encoded (transferred) size. */
+async function wasmUntilHydrated(page: Page, path: string) {
+  const files = new Map<string, Promise<number>>();
+  page.on("response", (response) => {
+    const url = new URL(response.url());
+    if (url.pathname.endsWith(".wasm") && !files.has(url.pathname)) {
+      files.set(url.pathname, response.request().sizes().then((s) => s.responseBodySize));
+    }
+  });
+  await openHydrated(page, path);
+  const sizes = await Promise.all(files.values());
+  // What the server named in the head, to be fetched beside the main bundle.
+  const preloaded = await page.locator('head link[rel="preload"][as="fetch"]').evaluateAll((links) =>
+    links.map((l) => new URL((l as HTMLLinkElement).href).pathname),
+  );
+  return { files: [...files.keys()], preloaded, bytes: sizes.reduce((a, b) => a + b, 0) };
+}
+
+for (const entry of ENTRY_PAGES) {
+  test(`the ${entry.name} page is interactive after at most 300 KB of WebAssembly`, async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    if (entry.signedIn) {
+      // Staff at Acme only, so no other test's organisation switch changes what is shown.
+      await signIn(page, "grace@acme.example", "workdesk-demo");
+      await expect(page).toHaveURL(/\/account$/);
+    }
+    // A fresh page in a context whose cache holds nothing of the bundle: a first visit.
+    const fresh = await browser.newContext({ storageState: await context.storageState() });
+    const measured = await wasmUntilHydrated(await fresh.newPage(), entry.path);
+    console.log(`${entry.name}: ${measured.bytes} bytes of WebAssembly in ${measured.files.length} files`);
+    // The main bundle and at least the page's own chunk: the split build is what is measured.
+    expect(measured.files.length).toBeGreaterThan(1);
+    // No second round of fetches: every chunk hydration needed was named in the head.
+    expect(measured.files.filter((f) => !measured.preloaded.includes(f))).toEqual([]);
+    expect(measured.bytes).toBeGreaterThan(0);
+    expect(measured.bytes).toBeLessThanOrEqual(BUDGET_BYTES);
+    await fresh.close();
+    await context.close();
+  });
+}
