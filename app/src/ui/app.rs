@@ -87,12 +87,11 @@ pub fn App() -> impl IntoView {
 }
 
 /// Each page as a lazy route: in the browser build its code is a chunk of its own
-/// (`cargo leptos build --split`), fetched beside the main bundle when the server rendered that
-/// page (Leptos adds `<link rel="preload">` for it) and on the first visit otherwise. The main
-/// bundle keeps the router, the layout and what every page shares, so it no longer grows with
-/// each page. A page's data is started by the page itself; its chunk is small, and on the
-/// page a visitor opens first the server has already sent the data with the HTML. Every page
-/// renders in `SsrMode::Async`, so the head names its chunks (chunks.rs) before the body.
+/// (`cargo leptos build --split`), loaded when the page is first shown. The main bundle keeps
+/// the router, the layout and what every page shares, so it no longer grows with each page.
+/// Every page renders in `SsrMode::Async`, so the head names the page's chunks (chunks.rs)
+/// and the browser fetches them beside the main bundle. A page starts its own data; on the
+/// page a visitor opens first, the server has already sent that data with the HTML.
 macro_rules! lazy_pages {
     ($($route:ident => $page:ident),* $(,)?) => {$(
         struct $route;

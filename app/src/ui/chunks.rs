@@ -41,8 +41,8 @@ pub fn preload(route: &str) {
     let pkg = format!("/{}", options.site_pkg_dir);
     // Rendered to register with the head (leptos_meta); they add nothing to the body, so the
     // browser's hydration walks the same nodes as before.
-    let _ = view! { <Link rel="modulepreload" href=format!("{pkg}/{}", manifest.loader) /> }
-        .to_html();
+    let _ =
+        view! { <Link rel="modulepreload" href=format!("{pkg}/{}", manifest.loader) /> }.to_html();
     for chunk in chunks {
         let _ = view! {
             <Link
@@ -61,11 +61,9 @@ fn read(options: &LeptosOptions) -> Option<Manifest> {
     let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     // With hashed file names, hash.txt (beside the binary) names this build's manifest.
     let (manifest_file, loader) = if options.hash_files {
-        let hashes = std::env::current_exe()
-            .ok()
-            .and_then(|exe| {
-                std::fs::read_to_string(exe.parent()?.join(&*options.hash_file)).ok()
-            })?;
+        let hashes = std::env::current_exe().ok().and_then(|exe| {
+            std::fs::read_to_string(exe.parent()?.join(&*options.hash_file)).ok()
+        })?;
         let hash_of = |key: &str| {
             hashes.lines().find_map(|line| {
                 let (file, hash) = line.split_once(':')?;
