@@ -47,7 +47,8 @@ function observe() {
     if (!window.__metrics.hydratedAt && document.documentElement.getAttribute("data-hydrated") === "true") {
       window.__metrics.hydratedAt = performance.now();
     }
-  }).observe(document.documentElement, { attributes: true });
+  // The document, not its element: init scripts run before the parser has made <html>.
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-hydrated"] });
 }
 
 async function freshPage(signedIn) {
@@ -119,10 +120,21 @@ if (lighthouse) {
     const args = [base + route, "--quiet", "--only-categories=performance", "--output=json",
       `--chrome-flags=--headless=new ${ARGS.join(" ")}`];
     if (signedIn) args.push(`--extra-headers=${JSON.stringify({ Cookie: cookie })}`);
-    const report = JSON.parse(execFileSync(lighthouse, args, {
-      env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
-      maxBuffer: 64 * 1024 * 1024,
-    }));
+    let out;
+    try {
+      out = execFileSync(lighthouse, args, {
+        env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+    } catch (e) {
+      out = e.stdout; // a page Lighthouse could not load still comes with a report
+    }
+    const report = JSON.parse(out);
+    if (report.runtimeError) {
+      console.log(`| ${name} | ${report.runtimeError.code} | | |`);
+      continue;
+    }
     const audit = (id) => report.audits[id]?.numericValue ?? NaN;
     console.log(`| ${name} | ${Math.round(report.categories.performance.score * 100)} | ${audit("largest-contentful-paint").toFixed(0)} | ${audit("total-blocking-time").toFixed(0)} |`);
   }
