@@ -12,42 +12,37 @@ use leptos_meta::Link;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The split build's manifest: the split loader's file and each lazy route's chunks.
-struct Manifest {
+/// The split build's preload links, made once from its manifest: for each lazy route (keyed
+/// by its split point's name, `__{route in snake case}_view_{hash}`, as `#[lazy_route]` names
+/// it, less the hash) the URLs of its chunks, and the split loader's URL. A render only looks
+/// its route up; it used to scan the manifest and format each chunk's URL on every page.
+struct Preloads {
     loader: String,
     routes: HashMap<String, Vec<String>>,
 }
 
-static MANIFEST: OnceLock<Option<Manifest>> = OnceLock::new();
+static PRELOADS: OnceLock<Option<Preloads>> = OnceLock::new();
 
 /// Registers preload links for the chunks of `route` (the route type's name, as
 /// `lazy_pages!` gives it) with the page's head. Nothing happens without a split build.
 pub fn preload(route: &str) {
-    let Some(options) = use_context::<LeptosOptions>() else {
-        return;
-    };
-    let Some(manifest) = MANIFEST.get_or_init(|| read(&options)).as_ref() else {
-        return;
-    };
-    // `#[lazy_route]` names a route's split point `__{route in snake case}_view_{hash}`.
-    let prefix = format!("__{}_view_", snake_case(route));
-    let Some(chunks) = manifest
-        .routes
-        .iter()
-        .find_map(|(name, chunks)| name.starts_with(&prefix).then_some(chunks))
+    let Some(preloads) = PRELOADS
+        .get_or_init(|| use_context::<LeptosOptions>().and_then(|options| read(&options)))
+        .as_ref()
     else {
         return;
     };
-    let pkg = format!("/{}", options.site_pkg_dir);
+    let Some(chunks) = preloads.routes.get(&snake_case(route)) else {
+        return;
+    };
     // Rendered to register with the head (leptos_meta); they add nothing to the body, so the
     // browser's hydration walks the same nodes as before.
-    let _ =
-        view! { <Link rel="modulepreload" href=format!("{pkg}/{}", manifest.loader) /> }.to_html();
-    for chunk in chunks {
+    let _ = view! { <Link rel="modulepreload" href=preloads.loader.clone() /> }.to_html();
+    for href in chunks {
         let _ = view! {
             <Link
                 rel="preload"
-                href=format!("{pkg}/{chunk}.wasm")
+                href=href.clone()
                 as_="fetch"
                 type_="application/wasm"
                 crossorigin="anonymous"
@@ -57,7 +52,7 @@ pub fn preload(route: &str) {
     }
 }
 
-fn read(options: &LeptosOptions) -> Option<Manifest> {
+fn read(options: &LeptosOptions) -> Option<Preloads> {
     let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     // With hashed file names, hash.txt (beside the binary) names this build's manifest.
     let (manifest_file, loader) = if options.hash_files {
@@ -81,13 +76,26 @@ fn read(options: &LeptosOptions) -> Option<Manifest> {
         )
     };
     let text = std::fs::read_to_string(pkg.join(manifest_file)).ok()?;
-    match serde_json::from_str(&text) {
-        Ok(routes) => Some(Manifest { loader, routes }),
+    let manifest: HashMap<String, Vec<String>> = match serde_json::from_str(&text) {
+        Ok(manifest) => manifest,
         Err(e) => {
             tracing::error!(error = %e, "the split build's manifest does not parse");
-            None
+            return None;
         }
-    }
+    };
+    let url = format!("/{}", options.site_pkg_dir);
+    let routes = manifest
+        .into_iter()
+        .filter_map(|(split_point, chunks)| {
+            let route = split_point.strip_prefix("__")?.rsplit_once("_view_")?.0;
+            let hrefs = chunks.iter().map(|c| format!("{url}/{c}.wasm")).collect();
+            Some((route.to_string(), hrefs))
+        })
+        .collect();
+    Some(Preloads {
+        loader: format!("{url}/{loader}"),
+        routes,
+    })
 }
 
 fn snake_case(name: &str) -> String {
@@ -109,6 +117,12 @@ fn snake_case(name: &str) -> String {
 mod tests {
     #[test]
     fn route_names_become_the_split_points_names() {
+        // As `read` keys them: the split point's name less its leading `__` and `_view_{hash}`.
+        let split_point = "__api_tokens_route_view_2032624981641922068";
+        let key = split_point
+            .strip_prefix("__")
+            .and_then(|s| s.rsplit_once("_view_"));
+        assert_eq!(key.map(|k| k.0), Some("api_tokens_route"));
         assert_eq!(super::snake_case("TicketsRoute"), "tickets_route");
         assert_eq!(super::snake_case("ApiTokensRoute"), "api_tokens_route");
     }

@@ -8,13 +8,22 @@ use leptos::prelude::*;
 /// reader's time zone, with the zone's name (the browser knows it, the server never does).
 #[component]
 pub fn Instant(at: time::OffsetDateTime) -> impl IntoView {
-    let text = RwSignal::new(readable_utc(at));
-    Effect::new(move |_| {
-        if let Some(local) = in_local_time(at) {
-            text.set(local);
-        }
-    });
-    view! { <time datetime=rfc3339(at)>{move || text.get()}</time> }
+    let utc = readable_utc(at);
+    // Only the browser rewrites the text; the server writes it once, without a signal and an
+    // effect for each instant on the page (fifty on a ticket list).
+    #[cfg(feature = "hydrate")]
+    let text = {
+        let text = RwSignal::new(utc);
+        Effect::new(move |_| {
+            if let Some(local) = in_local_time(at) {
+                text.set(local);
+            }
+        });
+        move || text.get()
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let text = utc;
+    view! { <time datetime=rfc3339(at)>{text}</time> }
 }
 
 #[cfg(feature = "hydrate")]
@@ -37,9 +46,4 @@ fn in_local_time(at: time::OffsetDateTime) -> Option<String> {
     }
     let text = Date::new(&JsValue::from_f64(millis)).to_locale_string("en-GB", &options);
     text.as_string()
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn in_local_time(_: time::OffsetDateTime) -> Option<String> {
-    None
 }

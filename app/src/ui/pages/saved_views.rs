@@ -2,21 +2,48 @@
 //! screen under a name, deleting.
 
 use crate::api::tickets::{list_saved_views, DeleteView, SaveView};
+use crate::model::error::AppError;
 use crate::model::tickets::{SavedView, TicketFilter, VIEW_NAME_MAX};
 use crate::ui::components::{action_error, field_error, Button, FormError, TextField};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// The member's saved views and the actions that change them. Made by the page, outside the
+/// signed-in gate: Leptos walks a `Suspense`'s children up to three times when rendering on
+/// the server, and a resource made inside them was fetched once per walk (three transactions
+/// per ticket list page; issue 14).
+#[derive(Clone, Copy)]
+pub struct SavedViewsData {
+    save: ServerAction<SaveView>,
+    delete: ServerAction<DeleteView>,
+    views: Resource<Result<Vec<SavedView>, AppError>>,
+}
+
+impl SavedViewsData {
+    pub fn new() -> Self {
+        let save = ServerAction::<SaveView>::new();
+        let delete = ServerAction::<DeleteView>::new();
+        let views = Resource::new(
+            move || (save.version().get(), delete.version().get()),
+            |_| list_saved_views(),
+        );
+        Self {
+            save,
+            delete,
+            views,
+        }
+    }
+}
+
 #[component]
-pub fn SavedViews(filter: Memo<TicketFilter>) -> impl IntoView {
-    let save = ServerAction::<SaveView>::new();
-    let delete = ServerAction::<DeleteView>::new();
+pub fn SavedViews(filter: Memo<TicketFilter>, data: SavedViewsData) -> impl IntoView {
+    let SavedViewsData {
+        save,
+        delete,
+        views,
+    } = data;
     let error = action_error(save.value());
-    let views = Resource::new(
-        move || (save.version().get(), delete.version().get()),
-        |_| list_saved_views(),
-    );
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     view! {
         <section aria-labelledby="saved-views-heading" class="mt-6 flex flex-col gap-3">

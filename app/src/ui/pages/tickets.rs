@@ -2,7 +2,7 @@
 //! and the new-ticket form.
 
 use super::bulk_edit::BulkEdit;
-use super::saved_views::SavedViews;
+use super::saved_views::{SavedViews, SavedViewsData};
 use crate::api::tickets::{list_tickets, ticket_choices, BulkUpdateTickets, CreateTicket};
 use crate::model::billing::Feature;
 use crate::model::error::AppError;
@@ -87,6 +87,7 @@ pub fn TicketsPage() -> impl IntoView {
         |(filter, _)| list_tickets(filter),
     );
     let choices: Choices = Resource::new(|| (), |_| ticket_choices());
+    let saved_views = SavedViewsData::new();
     // Any change in the organisation may move rows in or out of this page: re-read it.
     crate::ui::live::subscribe(move |_| page.refetch());
     let render = move |page: TicketPage| {
@@ -151,7 +152,10 @@ pub fn TicketsPage() -> impl IntoView {
                                 </td>
                                 <td class="px-3 py-2">{format!("#{}", t.number)}</td>
                                 <td class="px-3 py-2">
-                                    <A href=href attr:class="font-medium text-primary underline">{t.title}</A>
+                                    // A plain link: the router still follows it in the page, and
+                                    // a row needs none of `A`'s active-link tracking (fifty
+                                    // memos per render; issue 14's profile).
+                                    <a href=href class="font-medium text-primary underline">{t.title}</a>
                                 </td>
                                 <td class="px-3 py-2">{t.status.label()}</td>
                                 <td class="px-3 py-2">{t.priority.label()}</td>
@@ -197,7 +201,7 @@ pub fn TicketsPage() -> impl IntoView {
             </div>
         </div>
         <SignedInOnly>
-            <SavedViews filter />
+            <SavedViews filter data=saved_views />
             <FilterForm filter choices />
             <BulkEdit selected action=bulk choices />
             <ResourceSection id="ticket-list-heading" title="Results" resource=page render />
