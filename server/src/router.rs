@@ -94,11 +94,12 @@ pub fn build(state: AppState) -> Router {
                 .layer(TraceLayer::new_for_http())
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(CatchPanicLayer::custom(panic_response))
-                // Pages and JSON are compressed per response, so cheaply: gzip at level 4.
-                // Brotli's default (quality 11) cost milliseconds per page, and even quality
-                // 4 cost a tenth of the list page's throughput for a few percent of size. The
-                // bundle is precompressed with brotli when built (tools/lib.sh) and sent as
-                // it is by ServeDir, which this layer leaves alone.
+                // Pages and JSON are compressed per response, so cheaply, at level 4: zstd
+                // where accepted (current browsers), else gzip (flate2 on zlib-rs; see
+                // server/Cargo.toml). Brotli's default (quality 11) cost milliseconds per
+                // page, and even quality 4 cost a tenth of the list page's throughput for a
+                // few percent of size. The bundle is precompressed with brotli when built
+                // (tools/lib.sh) and sent as it is by ServeDir, which this layer leaves alone.
                 .layer(
                     CompressionLayer::new()
                         .no_br()
