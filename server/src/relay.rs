@@ -4,10 +4,11 @@
 //! committing sends that message again.
 
 use crate::config::Config;
+use app::backend::db::Db;
 use app::backend::mail::OutgoingEmail;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use sqlx::postgres::PgListener;
 use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -20,7 +21,7 @@ pub const MAX_ATTEMPTS: i32 = 8;
 const POLL: Duration = Duration::from_secs(5);
 
 pub struct Relay {
-    pool: PgPool,
+    db: Db,
     mailer: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
 }
@@ -50,12 +51,9 @@ impl Relay {
         let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
             .timeout(Some(Duration::from_secs(20)))
             .build();
-        let pool = PgPoolOptions::new()
-            .max_connections(2)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_lazy_with(config.worker_connect_options()?);
+        let db = Db::connect_lazy(config.worker_connect_options()?, 2, Duration::from_secs(10));
         Ok(Some(Self {
-            pool,
+            db,
             mailer,
             from: config.mail_from.parse()?,
         }))
@@ -71,7 +69,7 @@ impl Relay {
                 break;
             }
             if listener.is_none() {
-                listener = match PgListener::connect_with(&self.pool).await {
+                listener = match PgListener::connect_with(self.db.pool()).await {
                     Ok(mut l) => match l.listen("outbox").await {
                         Ok(()) => Some(l),
                         Err(e) => {
@@ -113,7 +111,7 @@ impl Relay {
 
     /// One batch: returns how many rows it handled.
     pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.begin().await?;
         let rows: Vec<(Uuid, String, serde_json::Value, i32)> = sqlx::query_as(
             "select id, topic, payload, attempts from outbox
               where status = 'pending' and next_attempt_at <= now()

@@ -146,7 +146,7 @@ pub async fn authenticate(db: &Db, presented: &str) -> Result<Option<TokenCaller
     let Some(secret) = presented.strip_prefix(PREFIX).and_then(SecretToken::parse) else {
         return Ok(None);
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     // The one look-up before a tenant is known: the by_token policy shows this row only.
     sqlx::query_scalar!(
         "select set_config('app.api_token', encode($1, 'hex'), true)",

@@ -24,7 +24,6 @@ impl Db {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
-            .after_release(|conn, _| Box::pin(not_left_in_a_transaction(conn)))
             .connect_lazy_with(options);
         Self { pool }
     }
@@ -57,8 +56,41 @@ impl Db {
             "BEGIN; SELECT set_config('app.tenant_id', '{}', true)",
             tenant.0
         );
-        let tx = self.pool.begin_with(AssertSqlSafe(begin)).await?;
+        let tx = self.begin_with(Some(begin)).await?;
         Ok(TenantTx { tx, tenant })
+    }
+
+    /// A transaction on the pool, for work before a tenant is known (signing up, signing in,
+    /// webhooks). Every transaction begins here or in `scoped_tx`; clippy refuses the pool's
+    /// own `begin` (clippy.toml), which a cancelled request can leave half-open (below).
+    pub async fn begin(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.begin_with(None).await
+    }
+
+    /// Begins a transaction in a task of its own, which a cancelled caller cannot stop halfway.
+    /// sqlx (0.9) counts a transaction only once BEGIN's answer is read, so a request cancelled
+    /// in between (a client hanging up) gave back a connection with a transaction open on the
+    /// server that sqlx knew nothing of: the next borrower ran inside it, with the cancelled
+    /// request's tenant still set (seen under the benchmark's load as "there is already a
+    /// transaction in progress"). Run to completion, the BEGIN is counted, and a transaction
+    /// nobody awaits any more is dropped, which queues its ROLLBACK before the connection is
+    /// lent again. This replaced a check on every release (a round trip each, six per list
+    /// page, 4.4 % of its CPU: issue 14's profile).
+    async fn begin_with(
+        &self,
+        statement: Option<String>,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        let pool = self.pool.clone();
+        #[allow(clippy::disallowed_methods)] // the one place allowed: see above
+        let begin = async move {
+            match statement {
+                Some(statement) => pool.begin_with(AssertSqlSafe(statement)).await,
+                None => pool.begin().await,
+            }
+        };
+        tokio::spawn(begin)
+            .await
+            .map_err(|_| sqlx::Error::WorkerCrashed)?
     }
 }
 
@@ -112,23 +144,6 @@ impl std::ops::DerefMut for TenantTx {
     }
 }
 
-/// Whether a connection coming back to the pool may be lent again: not if the server still
-/// has a transaction open on it. sqlx (0.9) counts a transaction only once BEGIN's answer is
-/// read, so a request cancelled in between (a client hanging up) left one open that the next
-/// borrower silently ran inside, with the cancelled request's tenant still set; seen as
-/// "there is already a transaction in progress" under the benchmark's load. Such a connection
-/// is closed instead, which rolls it back. Inside an explicit transaction the transaction
-/// began before this statement; outside one, a simple query is its own transaction and the
-/// two times are equal. (Not so in the extended protocol, whose Execute message comes after
-/// the Parse that began the implicit transaction: that check closed every connection.)
-async fn not_left_in_a_transaction(conn: &mut sqlx::PgConnection) -> Result<bool, sqlx::Error> {
-    use sqlx::Row;
-    let row = sqlx::raw_sql("select transaction_timestamp() <> statement_timestamp()")
-        .fetch_one(conn)
-        .await?;
-    Ok(!row.try_get::<bool, _>(0)?)
-}
-
 impl Db {
     /// A transaction that may read one user's own memberships across organisations (and
     /// nothing else tenant-owned): for signing in and switching organisation.
@@ -136,7 +151,7 @@ impl Db {
         &self,
         user: crate::model::identity::UserId,
     ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("select set_config('app.user_id', $1, true)")
             .bind(user.0.to_string())
             .execute(&mut *tx)

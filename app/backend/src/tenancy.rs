@@ -55,7 +55,7 @@ pub async fn resolve(
             .await?
         }
         _ => {
-            let mut tx = db.pool().begin().await?;
+            let mut tx = db.begin().await?;
             sqlx::query_scalar!("select set_config('app.host', $1, true)", host)
                 .fetch_one(&mut *tx)
                 .await?;

@@ -1,3 +1,5 @@
+#[cfg(feature = "ssr")]
+use super::assets::Stylesheet;
 use super::auth::provide_auth;
 use super::components::theme_toggle::RenderedTheme;
 use super::components::{provide_toaster, ToastRegion};
@@ -10,15 +12,16 @@ use super::pages::{
 };
 use crate::model::theme::Theme;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The HTML document around the app, rendered only on the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme = requested_theme();
     provide_context(RenderedTheme(theme));
-    // For the pages' chunk preloads (chunks.rs).
+    // For the pages' chunk preloads and the stylesheet (assets.rs).
     provide_context(options.clone());
     view! {
         <!DOCTYPE html>
@@ -29,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HashedStylesheet options=options.clone() id="leptos" />
+                <Stylesheet options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -89,7 +92,7 @@ pub fn App() -> impl IntoView {
 /// Each page as a lazy route: in the browser build its code is a chunk of its own
 /// (`cargo leptos build --split`), loaded when the page is first shown. The main bundle keeps
 /// the router, the layout and what every page shares, so it no longer grows with each page.
-/// Every page renders in `SsrMode::Async`, so the head names the page's chunks (chunks.rs)
+/// Every page renders in `SsrMode::Async`, so the head names the page's chunks (assets.rs)
 /// and the browser fetches them beside the main bundle. A page starts its own data; on the
 /// page a visitor opens first, the server has already sent that data with the HTML.
 macro_rules! lazy_pages {
@@ -105,7 +108,7 @@ macro_rules! lazy_pages {
             fn view(this: Self) -> AnyView {
                 let _ = this;
                 #[cfg(feature = "ssr")]
-                super::chunks::preload(stringify!($route));
+                super::assets::preload(stringify!($route));
                 view! { <$page /> }.into_any()
             }
         }

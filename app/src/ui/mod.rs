@@ -1,9 +1,9 @@
 //! Components (the design system) and pages (routes).
 
 pub mod app;
-pub mod auth;
 #[cfg(feature = "ssr")]
-mod chunks;
+mod assets;
+pub mod auth;
 pub mod components;
 pub mod layout;
 pub mod live;

@@ -47,6 +47,7 @@ fn message(to: &str, n: usize) -> OutgoingEmail {
 }
 
 async fn enqueue(s: &Setup, email: &OutgoingEmail, commit: bool) {
+    #[allow(clippy::disallowed_methods)] // a test, awaited to the end
     let mut tx = s.app.pool().begin().await.unwrap();
     outbox::enqueue_platform_email(&mut tx, email)
         .await

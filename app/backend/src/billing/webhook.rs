@@ -293,7 +293,7 @@ pub async fn handle(
     // sees the first.
     let outcome = match organisation {
         None => {
-            let mut tx = db.pool().begin().await?;
+            let mut tx = db.begin().await?;
             if already_handled(&mut tx, &key).await? {
                 tx.commit().await?;
                 return Ok(Outcome::Duplicate);
@@ -374,7 +374,7 @@ async fn record(
 
 /// Records a delivery billing cannot apply, once.
 async fn record_rejected(db: &Db, key: &str, kind: &str) -> Result<Outcome, WebhookError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     if already_handled(&mut tx, key).await? {
         tx.commit().await?;
         return Ok(Outcome::Duplicate);

@@ -315,7 +315,7 @@ async fn open_invitation(
     let Some(token) = SecretToken::parse(token) else {
         return Ok(None);
     };
-    let mut tx = ctx.db.pool().begin().await?;
+    let mut tx = ctx.db.begin().await?;
     // The one look-up before a tenant is known: the by_token policy shows this row only.
     sqlx::query_scalar!(
         "select set_config('app.invitation', encode($1, 'hex'), true)",

@@ -55,7 +55,7 @@ pub async fn request(
     };
 
     let token = SecretToken::generate();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query!(
         "insert into password_resets (id, user_id, token_hash, ip, expires_at)
          values ($1, $2, $3, $4, now() + make_interval(secs => $5))",
@@ -119,7 +119,7 @@ pub async fn complete(
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     let token = SecretToken::parse(token).ok_or_else(link_error)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query!(
         "select u.id, u.email, u.name from password_resets r join users u on u.id = r.user_id
           where r.token_hash = $1 and r.used_at is null and r.expires_at > now()

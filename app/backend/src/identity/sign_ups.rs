@@ -30,7 +30,7 @@ pub async fn request(
     let db = &ctx.db;
     // Hashed on both paths, so neither answers sooner.
     let password_hash = password::hash(form.password.expose()).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let found = sqlx::query!(
         r#"select (select count(*) from sign_up_requests
                     where email = $1 and created_at > now() - interval '1 hour') as "recent!",
@@ -121,7 +121,7 @@ pub async fn confirm(
 ) -> Result<SignedIn, AppError> {
     let token = SecretToken::parse(token).ok_or_else(link_error)?;
     let db = &ctx.db;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query!(
         r#"select email, name as "name!", organisation_name as "organisation_name!",
                   password_hash as "password_hash!"

@@ -183,7 +183,7 @@ pub async fn complete_sign_in(
     client: &ClientInfo,
 ) -> Result<(UserId, OrganisationId), AppError> {
     let code = Code::parse(raw_code).map_err(code_error)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query_as!(
         ChallengeRow,
         r#"select id, user_id, enters_organisation_id as "enters_organisation_id!",
