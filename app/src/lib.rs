@@ -14,4 +14,6 @@ pub mod backend {
 pub use ::model;
 pub mod ui;
 
-pub use ui::app::{shell, App};
+#[cfg(feature = "ssr")]
+pub use ui::app::shell;
+pub use ui::app::App;
