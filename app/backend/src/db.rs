@@ -69,10 +69,10 @@ impl Db {
 
     /// Begins a transaction in a task of its own, which a cancelled caller cannot stop halfway.
     /// sqlx (0.9) counts a transaction only once BEGIN's answer is read, so a request cancelled
-    /// in between (a client hanging up) gave back a connection with a transaction open on the
-    /// server that sqlx knew nothing of: the next borrower ran inside it, with the cancelled
-    /// request's tenant still set (seen under the benchmark's load as "there is already a
-    /// transaction in progress"). Run to completion, the BEGIN is counted, and a transaction
+    /// before then (a client hanging up) could give back a connection with a transaction open
+    /// on the server that sqlx knew nothing of: the next borrower ran inside it, with the
+    /// cancelled request's tenant still set (seen under the benchmark's load as "there is
+    /// already a transaction in progress"). Run to completion, the BEGIN is counted, and a transaction
     /// nobody awaits any more is dropped, which queues its ROLLBACK before the connection is
     /// lent again. This replaced a check on every release (a round trip each, six per list
     /// page, 4.4 % of its CPU: issue 14's profile).
