@@ -8,6 +8,7 @@ pub mod billing;
 pub mod error;
 pub mod identity;
 pub mod members;
+pub mod navigation;
 pub mod permission;
 pub mod second_factor;
 pub mod system;

@@ -82,7 +82,13 @@ pub async fn confirm_sign_up(token: String) -> Result<(), AppError> {
 
 /// With a second factor on, the password step leads to /signin/verify instead of a session.
 #[server(endpoint = "auth/sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
+/// `next`: the page that sent the person to sign in, returned to afterwards if it is a page
+/// of this site (`ReturnPath`).
+pub async fn sign_in(
+    email: String,
+    password: String,
+    #[server(default)] next: String,
+) -> Result<SignInStep, AppError> {
     use crate::backend::identity::accounts;
     use crate::backend::request;
 
@@ -100,7 +106,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
             return Err(e);
         }
     };
-    Ok(request::finish_sign_in(&ctx.auth, attempt))
+    Ok(request::finish_sign_in(&ctx.auth, attempt, &next))
 }
 
 /// The second factor a pending sign-in waits for; `None` when there is none (or it expired).
@@ -117,7 +123,10 @@ pub async fn get_pending_challenge() -> Result<Option<Method>, AppError> {
 }
 
 #[server(endpoint = "auth/verify")]
-pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
+pub async fn verify_second_factor(
+    code: String,
+    #[server(default)] next: String,
+) -> Result<(), AppError> {
     use crate::backend::identity::{accounts, cookies, tokens::SecretToken};
     use crate::backend::request;
 
@@ -129,7 +138,9 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
         accounts::complete_second_factor(&ctx, &token, &code, &request::client_info()).await?;
     request::clear_challenge_cookie(&ctx.auth);
     request::set_session_cookies(&ctx.auth, &signed_in);
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect(&crate::model::navigation::ReturnPath::or_landing(Some(
+        &next,
+    )));
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub async fn invite_member(
     email: String,
     role: String,
     extra_seat_confirmed: Option<bool>,
+    #[server(default)] form_token: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::{identity::members, request};
     let (ctx, viewer) =
@@ -30,6 +31,7 @@ pub async fn invite_member(
         &role,
         extra_seat_confirmed.unwrap_or(false),
         &request::client_info(),
+        request::form_key(&viewer, form_token, "members/invite").as_ref(),
     )
     .await
 }
@@ -107,5 +109,5 @@ pub async fn accept_invitation(
         &request::client_info(),
     )
     .await?;
-    Ok(request::finish_sign_in(&ctx.auth, attempt))
+    Ok(request::finish_sign_in(&ctx.auth, attempt, ""))
 }

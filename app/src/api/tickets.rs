@@ -32,14 +32,22 @@ pub async fn create_ticket(
     #[server(default)] queue: String,
     #[server(default)] assignee: String,
     #[server(default)] due: String,
+    #[server(default)] form_token: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::backend::{request, tickets};
     use crate::model::tickets::NewTicket;
     let (ctx, viewer) = request::signed_in().await?;
     let new = NewTicket::parse(&title, &description, &priority, &queue, &assignee, &due)?;
-    let number = tickets::create(&ctx.db, &viewer, new, &request::client_info(), None)
-        .await?
-        .number;
+    let once = request::form_key(&viewer, form_token, "tickets/create");
+    let number = tickets::create(
+        &ctx.db,
+        &viewer,
+        new,
+        &request::client_info(),
+        once.as_ref(),
+    )
+    .await?
+    .number;
     leptos_axum::redirect(&format!("/tickets/{number}"));
     Ok(number)
 }
@@ -101,13 +109,15 @@ pub async fn add_comment(
     ticket_id: Uuid,
     body: String,
     #[server(default)] internal: bool,
+    #[server(default)] form_token: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::{request, tickets};
     use crate::model::tickets::parse_comment;
     let (ctx, viewer) = request::signed_in().await?;
     let body = parse_comment(&body)?;
     let ticket = tickets::TicketRef::Id(ticket_id);
-    tickets::comment(&ctx.db, &viewer, ticket, body, internal, None).await?;
+    let once = request::form_key(&viewer, form_token, "tickets/comment");
+    tickets::comment(&ctx.db, &viewer, ticket, body, internal, once.as_ref()).await?;
     Ok(())
 }
 
@@ -118,28 +128,44 @@ pub async fn add_inspection(
     cause: String,
     recommendation: String,
     hours: String,
+    #[server(default)] form_token: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::{request, tickets};
     use crate::model::tickets::NewInspection;
     let (ctx, viewer) = request::signed_in().await?;
     let inspection = NewInspection::parse(&summary, &cause, &recommendation, &hours)?;
+    let once = request::form_key(&viewer, form_token, "tickets/inspect");
     tickets::inspect(
         &ctx.db,
         &viewer,
         ticket_id,
         inspection,
         &request::client_info(),
+        once.as_ref(),
     )
     .await
 }
 
 #[server(endpoint = "tickets/request_approval")]
-pub async fn request_approval(ticket_id: Uuid, note: String) -> Result<(), AppError> {
+pub async fn request_approval(
+    ticket_id: Uuid,
+    note: String,
+    #[server(default)] form_token: Option<String>,
+) -> Result<(), AppError> {
     use crate::backend::{request, tickets};
     use crate::model::tickets::parse_approval_text;
     let (ctx, viewer) = request::signed_in().await?;
     let note = parse_approval_text(&note, "note", true)?;
-    tickets::request_approval(&ctx.db, &viewer, ticket_id, note, &request::client_info()).await
+    let once = request::form_key(&viewer, form_token, "tickets/request_approval");
+    tickets::request_approval(
+        &ctx.db,
+        &viewer,
+        ticket_id,
+        note,
+        &request::client_info(),
+        once.as_ref(),
+    )
+    .await
 }
 
 #[server(endpoint = "tickets/decide_approval")]
@@ -240,13 +266,24 @@ pub async fn list_queues() -> Result<Vec<Queue>, AppError> {
 }
 
 #[server(endpoint = "tickets/queues/create")]
-pub async fn create_queue(name: String) -> Result<(), AppError> {
+pub async fn create_queue(
+    name: String,
+    #[server(default)] form_token: Option<String>,
+) -> Result<(), AppError> {
     use crate::backend::request;
     use crate::backend::tickets::{self, QueueChange};
     use crate::model::tickets::parse_queue_name;
     let (ctx, viewer) = request::signed_in().await?;
     let change = QueueChange::Create(parse_queue_name(&name)?);
-    tickets::change_queue(&ctx.db, &viewer, change, &request::client_info()).await
+    let once = request::form_key(&viewer, form_token, "tickets/queues/create");
+    tickets::change_queue(
+        &ctx.db,
+        &viewer,
+        change,
+        &request::client_info(),
+        once.as_ref(),
+    )
+    .await
 }
 
 #[server(endpoint = "tickets/queues/rename")]
@@ -256,7 +293,7 @@ pub async fn rename_queue(id: Uuid, name: String) -> Result<(), AppError> {
     use crate::model::tickets::parse_queue_name;
     let (ctx, viewer) = request::signed_in().await?;
     let change = QueueChange::Rename(id, parse_queue_name(&name)?);
-    tickets::change_queue(&ctx.db, &viewer, change, &request::client_info()).await
+    tickets::change_queue(&ctx.db, &viewer, change, &request::client_info(), None).await
 }
 
 #[server(endpoint = "tickets/queues/make_default")]
@@ -269,6 +306,7 @@ pub async fn make_default_queue(id: Uuid) -> Result<(), AppError> {
         &viewer,
         QueueChange::MakeDefault(id),
         &request::client_info(),
+        None,
     )
     .await
 }

@@ -115,20 +115,27 @@ pub fn cookie(name: &str) -> Option<String> {
 
 /// Sets the cookies a sign-in step leads to and sends the browser on: to the account page with
 /// a session, or to the code page while a second factor is awaited.
+/// `next` is where the person was going; the second step keeps it.
 pub fn finish_sign_in(
     auth: &AuthSettings,
     attempt: accounts::SignInAttempt,
+    next: &str,
 ) -> crate::model::second_factor::SignInStep {
+    use crate::model::navigation::ReturnPath;
     use crate::model::second_factor::SignInStep;
     match attempt {
         accounts::SignInAttempt::SignedIn(signed_in) => {
             set_session_cookies(auth, &signed_in);
-            leptos_axum::redirect("/account");
+            leptos_axum::redirect(&ReturnPath::or_landing(Some(next)));
             SignInStep::SignedIn
         }
         accounts::SignInAttempt::SecondFactor { token, method } => {
             set_challenge_cookie(auth, &token);
-            leptos_axum::redirect("/signin/verify");
+            let verify = ReturnPath::parse(next).map_or_else(
+                || "/signin/verify".to_string(),
+                |next| next.through("/signin/verify"),
+            );
+            leptos_axum::redirect(&verify);
             SignInStep::SecondFactor(method)
         }
     }
@@ -200,4 +207,20 @@ fn append_cookie(cookie: String) {
     ) {
         response.append_header(http::header::SET_COOKIE, value);
     }
+}
+
+/// The idempotency key of a submitted form: its token (one per rendered form, see
+/// `ui::components::form_token`) held by the member who sent it. A missing or malformed token
+/// (a script posting to the server function) means no deduplication, nothing else.
+pub fn form_key(
+    viewer: &Viewer,
+    token: Option<String>,
+    operation: &str,
+) -> Option<super::idempotency::RequestKey> {
+    let token = uuid::Uuid::parse_str(token?.trim()).ok()?;
+    Some(super::idempotency::RequestKey::form(
+        viewer.user_id,
+        token,
+        operation,
+    ))
 }

@@ -7,6 +7,7 @@ use crate::api::auth::{
 use crate::api::members::AcceptInvitation;
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
+use crate::model::navigation::ReturnPath;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -80,12 +81,26 @@ pub fn SignedInOnly(children: ChildrenFn) -> impl IntoView {
 
 #[component]
 fn SignedOut() -> impl IntoView {
+    // Back here after signing in: the page and its query (a filtered list, a ticket).
+    let location = leptos_router::hooks::use_location();
+    let here = {
+        let search = location.search.get_untracked();
+        let search = search.trim_start_matches('?');
+        let path = location.pathname.get_untracked();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+    let sign_in =
+        ReturnPath::parse(&here).map_or_else(|| "/signin".to_string(), |p| p.sign_in_url());
     #[cfg(feature = "ssr")]
-    leptos_axum::redirect("/signin");
+    leptos_axum::redirect(&sign_in);
     view! {
         <p class="mt-6">
             "You're signed out. "
-            <leptos_router::components::A href="/signin" attr:class="font-medium text-primary underline">
+            <leptos_router::components::A href=sign_in attr:class="font-medium text-primary underline">
                 "Sign in"
             </leptos_router::components::A>
             " to continue."

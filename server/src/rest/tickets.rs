@@ -132,7 +132,7 @@ pub async fn create(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let once = idempotency::key(&headers, caller.token, "POST /api/v1/tickets", &bytes)?;
+    let once = idempotency::key(&headers, &caller, "POST /api/v1/tickets", &bytes)?;
     let new: NewTicketBody = body(&headers, &bytes)?;
     let id_text = |id: Option<Uuid>| id.map(|i| i.to_string()).unwrap_or_default();
     let parsed = NewTicket::parse(
@@ -341,7 +341,7 @@ pub async fn add_comment(
 ) -> Result<Response, ApiError> {
     let n = number(&raw)?;
     let operation = format!("POST /api/v1/tickets/{n}/comments");
-    let once = idempotency::key(&headers, caller.token, &operation, &bytes)?;
+    let once = idempotency::key(&headers, &caller, &operation, &bytes)?;
     let new: NewCommentBody = body(&headers, &bytes)?;
     let text = parse_comment(&new.body)?;
     let comments = tickets::comment(

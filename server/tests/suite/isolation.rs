@@ -233,6 +233,8 @@ fn probes(a: &Member) -> Vec<Probe> {
     };
     let s = String::from;
     let no_code = || s("000000");
+    // Each form submit carries its own token, as the rendered forms do.
+    let token = || Some(uuid::Uuid::now_v7().to_string());
     vec![
         // Who is signed in, and their own account.
         call(GetViewer {}),
@@ -249,9 +251,13 @@ fn probes(a: &Member) -> Vec<Probe> {
         call(SignIn {
             email: s("ada@acme.example"),
             password: s("not the password"),
+            next: s("/tickets"),
         }),
         call(GetPendingChallenge {}),
-        call(VerifySecondFactor { code: no_code() }),
+        call(VerifySecondFactor {
+            code: no_code(),
+            next: s(""),
+        }),
         call(RequestPasswordReset {
             email: s("nobody@example.net"),
         }),
@@ -303,6 +309,7 @@ fn probes(a: &Member) -> Vec<Probe> {
             email: s("new.person@example.net"),
             role: s("staff"),
             extra_seat_confirmed: None,
+            form_token: token(),
         }),
         call(RevokeInvitation {
             id: a.invitation_id,
@@ -334,6 +341,7 @@ fn probes(a: &Member) -> Vec<Probe> {
             queue: s(""),
             assignee: s(""),
             due: s(""),
+            form_token: token(),
         }),
         call(GetTicket { number: 1 }),
         call(UpdateTicket {
@@ -349,6 +357,7 @@ fn probes(a: &Member) -> Vec<Probe> {
             ticket_id: a.ticket_id,
             body: s("hello"),
             internal: false,
+            form_token: token(),
         }),
         call(AddInspection {
             ticket_id: a.ticket_id,
@@ -356,10 +365,12 @@ fn probes(a: &Member) -> Vec<Probe> {
             cause: s(""),
             recommendation: s(""),
             hours: s(""),
+            form_token: token(),
         }),
         call(RequestApproval {
             ticket_id: a.ticket_id,
             note: s("please"),
+            form_token: token(),
         }),
         call(DecideApproval {
             approval_id: a.approval_id,
@@ -381,6 +392,7 @@ fn probes(a: &Member) -> Vec<Probe> {
         call(ListQueues {}),
         call(CreateQueue {
             name: s("B's queue"),
+            form_token: token(),
         }),
         call(RenameQueue {
             id: a.queue_id,

@@ -828,3 +828,98 @@ async fn a_stored_status_this_build_does_not_know_is_an_error_not_a_missing_row(
     let r = call(&app, "/api/tickets/get", &ada, &[("number", "2")]).await;
     assert_eq!(r.status(), 500);
 }
+
+/// A rendered form carries a token; the same token sent again (a double-click, Enter twice, a
+/// resend after a slow answer) gets the first result, not a second ticket, comment or queue.
+#[tokio::test]
+async fn a_form_sent_twice_makes_one_of_anything() {
+    let app = TestApp::spawn().await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let bob = crate::common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
+    let token = uuid::Uuid::now_v7().to_string();
+    let ticket_form = |title: &'static str, token: String| {
+        vec![
+            ("title", title.to_string()),
+            ("priority", "medium".to_string()),
+            ("form_token", token),
+        ]
+    };
+    let send = |jar: &str, path: &'static str, form: Vec<(&'static str, String)>| {
+        let (app, jar) = (&app, jar.to_string());
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            json(app, path, &jar, &form).await
+        }
+    };
+    // Both requests at once, so the second arrives while the first is still being made.
+    let (first, second) = futures::join!(
+        send(
+            &ada,
+            "/api/tickets/create",
+            ticket_form("Printer", token.clone())
+        ),
+        send(
+            &ada,
+            "/api/tickets/create",
+            ticket_form("Printer", token.clone())
+        ),
+    );
+    assert_eq!(first, second, "the repeat answers with the first ticket");
+    assert_eq!(numbers(&list(&app, &ada, &[]).await), vec![1]);
+    // The same token belongs to Ada alone: Bob's form with it is a form of his own.
+    let bob_made = send(
+        &bob,
+        "/api/tickets/create",
+        ticket_form("Bob's", token.clone()),
+    )
+    .await;
+    assert_eq!(bob_made.as_i64(), Some(1), "Bob's first ticket in Globex");
+    // A new form (a new token) is a new ticket.
+    let fresh = uuid::Uuid::now_v7().to_string();
+    send(&ada, "/api/tickets/create", ticket_form("Scanner", fresh)).await;
+    assert_eq!(numbers(&list(&app, &ada, &[]).await), vec![2, 1]);
+
+    let ticket = json(&app, "/api/tickets/get", &ada, &[("number", "1")]).await;
+    let id = ticket["id"].as_str().expect("id").to_string();
+    let comment_token = uuid::Uuid::now_v7().to_string();
+    let comment = vec![
+        ("ticket_id", id.clone()),
+        ("body", "On it".to_string()),
+        ("form_token", comment_token),
+    ];
+    futures::join!(
+        send(&ada, "/api/tickets/comment", comment.clone()),
+        send(&ada, "/api/tickets/comment", comment.clone()),
+    );
+    let ticket = json(&app, "/api/tickets/get", &ada, &[("number", "1")]).await;
+    let comments = ticket["comments"].as_array().expect("comments");
+    assert_eq!(comments.len(), 1, "one comment: {comments:?}");
+
+    // A queue's second submit used to read as "already a queue called Field"; now it is the
+    // same success.
+    let queue = vec![
+        ("name", "Field".to_string()),
+        ("form_token", uuid::Uuid::now_v7().to_string()),
+    ];
+    send(&ada, "/api/tickets/queues/create", queue.clone()).await;
+    send(&ada, "/api/tickets/queues/create", queue).await;
+    let queues = json(&app, "/api/tickets/queues/list", &ada, &[]).await;
+    let fields = queues
+        .as_array()
+        .expect("queues")
+        .iter()
+        .filter(|q| q["name"] == "Field")
+        .count();
+    assert_eq!(fields, 1);
+
+    // Without a token (a script posting by hand) each submit is its own.
+    let untokened = vec![
+        ("title", "Loose".to_string()),
+        ("priority", "low".to_string()),
+    ];
+    send(&ada, "/api/tickets/create", untokened.clone()).await;
+    send(&ada, "/api/tickets/create", untokened).await;
+    let mut made = numbers(&list(&app, &ada, &[]).await);
+    made.sort();
+    assert_eq!(made, vec![1, 2, 3, 4]);
+}

@@ -5,6 +5,7 @@ use super::accounts::{self, SignInAttempt};
 use super::tokens::SecretToken;
 use super::{password, ClientInfo};
 use crate::db::TenantTx;
+use crate::idempotency::{self, RequestKey};
 use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::{display_name, Email, NewPassword, Role, UserId, Viewer};
@@ -94,10 +95,14 @@ pub async fn invite(
     role: &str,
     extra_seat_confirmed: bool,
     client: &ClientInfo,
+    once: Option<&RequestKey>,
 ) -> Result<(), AppError> {
     let email = Email::try_from(email.to_string()).map_err(|m| AppError::validation("email", m))?;
     let role = Role::parse(role).ok_or_else(|| AppError::validation("role", "Choose a role."))?;
     let mut tx = ctx.db.scoped_tx(viewer.organisation_id).await?;
+    if let Some(first) = idempotency::recall(&mut tx, once).await? {
+        return Ok(first);
+    }
     let already = sqlx::query_scalar!(
         "select m.status from memberships m join users u on u.id = m.user_id where u.email = $1",
         email.as_str()
@@ -162,6 +167,7 @@ pub async fn invite(
         serde_json::json!({ "email": email.as_str(), "role": role.as_str() }),
     )
     .await?;
+    idempotency::remember(&mut tx, once, &()).await?;
     tx.commit().await?;
     billing::after_seat_change(ctx, viewer.organisation_id).await;
     Ok(())

@@ -47,9 +47,13 @@ pub async fn inspect(
     ticket: Uuid,
     inspection: NewInspection,
     client: &ClientInfo,
+    once: Option<&RequestKey>,
 ) -> Result<(), AppError> {
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
+    if let Some(first) = idempotency::recall(&mut tx, once).await? {
+        return Ok(first);
+    }
     touch(&mut tx, ticket).await?;
     let id = Uuid::now_v7();
     sqlx::query!(
@@ -76,6 +80,7 @@ pub async fn inspect(
         serde_json::json!({ "ticket": ticket }),
     )
     .await?;
+    idempotency::remember(&mut tx, once, &()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -71,10 +71,14 @@ pub async fn change_queue(
     viewer: &Viewer,
     change: QueueChange,
     client: &ClientInfo,
+    once: Option<&RequestKey>,
 ) -> Result<(), AppError> {
     viewer.require(crate::model::permission::Permission::ArrangeQueues)?;
     let org = viewer.organisation_id;
     let mut tx = db.scoped_tx(org).await?;
+    if let Some(first) = idempotency::recall(&mut tx, once).await? {
+        return Ok(first);
+    }
     default_queue(&mut tx, org).await?;
     let taken = |name: &str| {
         AppError::validation("name", format!("There is already a queue called {name}."))
@@ -154,6 +158,7 @@ pub async fn change_queue(
         detail,
     )
     .await?;
+    idempotency::remember(&mut tx, once, &()).await?;
     tx.commit().await?;
     Ok(())
 }

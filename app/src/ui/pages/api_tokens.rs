@@ -92,7 +92,7 @@ fn CreateForm(action: ServerAction<CreateApiToken>) -> impl IntoView {
                 <FormError error fields=&["name", "role"] />
                 <TextField label="Name" name="name" required=true max_length=NAME_MAX hint="What uses it, for example \"Monitoring\"." error=field_error(error, "name") />
                 <Select label="Role" name="role" id="token-role" options=role_options() selected="staff".to_string() />
-                <Button submit=true disabled=action.pending()>"Make token"</Button>
+                <Button submit=true pending=action.pending()>"Make token"</Button>
             </ActionForm>
             <div role="status">
                 {move || {

@@ -99,7 +99,7 @@ fn Overview(
         <div class="flex flex-wrap gap-3">
             {(!offline).then(|| view! {
                 <ActionForm action=portal>
-                    <Button submit=true variant=ButtonVariant::Secondary disabled=portal.pending()>
+                    <Button submit=true variant=ButtonVariant::Secondary pending=portal.pending()>
                         "Manage payment details"
                     </Button>
                 </ActionForm>
@@ -237,7 +237,7 @@ fn PlanAction(
     view! {
         <ActionForm action=choose attr:class="mt-auto">
             <input type="hidden" name="plan" value=plan.as_str() />
-            <Button submit=true disabled=choose.pending()>{format!("{verb} {}", plan.label())}</Button>
+            <Button submit=true pending=choose.pending()>{format!("{verb} {}", plan.label())}</Button>
         </ActionForm>
     }
     .into_any()

@@ -88,7 +88,7 @@ fn AcceptForm(preview: InvitationPreview, token: String) -> impl IntoView {
                 }
                     .into_any()
             }}
-            <Button submit=true disabled=action.pending()>"Accept and join"</Button>
+            <Button submit=true pending=action.pending()>"Accept and join"</Button>
         </ActionForm>
     }
 }

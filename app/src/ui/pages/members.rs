@@ -11,7 +11,7 @@ use crate::model::members::{Member, MemberList, MemberStatus, PendingInvitation}
 use crate::ui::auth::{use_auth, SignedInOnly};
 use crate::ui::components::Instant;
 use crate::ui::components::{
-    field_error, Button, ButtonVariant, EmailField, FormError, ResourceSection, Select,
+    field_error, Button, ButtonVariant, EmailField, FormError, FormToken, ResourceSection, Select,
     SelectOption, Table,
 };
 use leptos::form::ActionForm;
@@ -120,7 +120,7 @@ fn InviteForm(
             .map(|q| q.decision)
     };
     let refused = Signal::derive(move || matches!(decision(), Some(SeatDecision::Refused(_))));
-    let busy = Signal::derive(move || action.pending().get() || refused.get());
+    let form = NodeRef::new();
     view! {
         <section aria-labelledby="invite-heading" class="mt-6 flex max-w-md flex-col gap-4">
             <h2 id="invite-heading" class="text-xl font-semibold">"Invite someone"</h2>
@@ -130,7 +130,8 @@ fn InviteForm(
                     Err(e) => view! { <crate::ui::components::ErrorNotice error=e /> }.into_any(),
                 })}
             </Transition>
-            <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Invite someone" attr:novalidate=true>
+            <ActionForm action node_ref=form attr:class="flex flex-col gap-4" attr:aria-label="Invite someone" attr:novalidate=true>
+                <FormToken action form />
                 <FormError error fields=&["email", "role"] />
                 <EmailField label="Their email" error=field_error(error, "email") />
                 <Select label="Role" name="role" id="invite-role" options=role_options() selected="staff".to_string() />
@@ -150,7 +151,7 @@ fn InviteForm(
                         _ => ().into_any(),
                     }}
                 </Transition>
-                <Button submit=true disabled=busy>"Send invitation"</Button>
+                <Button submit=true disabled=refused pending=action.pending()>"Send invitation"</Button>
             </ActionForm>
             <div role="status">
                 {move || sent().then(|| view! { <p data-testid="invitation-sent">"Invitation sent. It works for 7 days."</p> })}

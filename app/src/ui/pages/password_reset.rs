@@ -23,7 +23,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Reset your password" attr:novalidate=true>
                 <FormError error fields=&["email"] />
                 <EmailField autocomplete="username" error=field_error(error, "email") />
-                <Button submit=true disabled=pending>"Send the link"</Button>
+                <Button submit=true pending=pending>"Send the link"</Button>
             </ActionForm>
             <div role="status">
                 {move || {
@@ -74,7 +74,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                             max_length=NewPassword::MAX_LEN
                                             error=field_error(error, "password")
                                         />
-                                        <Button submit=true disabled=pending>"Set the new password"</Button>
+                                        <Button submit=true pending=pending>"Set the new password"</Button>
                                     </ActionForm>
                                 }
                                     .into_any()

@@ -5,7 +5,7 @@ use crate::api::tickets::{list_queues, CreateQueue, MakeDefaultQueue, RenameQueu
 use crate::model::tickets::{Queue, QUEUE_NAME_MAX};
 use crate::ui::auth::{use_auth, SignedInOnly};
 use crate::ui::components::{
-    action_error, field_error, Button, FormError, ResourceSection, Table, TextField,
+    action_error, field_error, Button, FormError, FormToken, ResourceSection, Table, TextField,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -56,6 +56,7 @@ pub fn QueuesPage() -> impl IntoView {
         }
     };
     let create_error = action_error(actions.create.value());
+    let form = NodeRef::new();
     view! {
         <Title text="Queues" />
         <h1 class="text-2xl font-bold">"Queues"</h1>
@@ -65,10 +66,11 @@ pub fn QueuesPage() -> impl IntoView {
             <Show when=move || manages.get()>
                 <section aria-labelledby="new-queue-heading" class="mt-6 flex max-w-md flex-col gap-3">
                     <h2 id="new-queue-heading" class="text-xl font-semibold">"Add a queue"</h2>
-                    <ActionForm action=actions.create attr:class="flex flex-col gap-3" attr:aria-label="Add a queue" attr:novalidate=true>
+                    <ActionForm action=actions.create node_ref=form attr:class="flex flex-col gap-3" attr:aria-label="Add a queue" attr:novalidate=true>
+                        <FormToken action=actions.create form />
                         <FormError error=create_error fields=&["name"] />
                         <TextField label="Queue name" name="name" id="new-queue-name" required=true max_length=QUEUE_NAME_MAX error=field_error(create_error, "name") />
-                        <Button submit=true>"Add queue"</Button>
+                        <Button submit=true pending=actions.create.pending()>"Add queue"</Button>
                     </ActionForm>
                 </section>
             </Show>
@@ -99,7 +101,7 @@ fn queue_row(q: Queue, actions: Actions, manages: bool) -> impl IntoView {
                                 maxlength=QUEUE_NAME_MAX
                                 class="rounded-md border border-border bg-surface-raised px-3 py-2 text-fg"
                             />
-                            <Button submit=true>"Rename"</Button>
+                            <Button submit=true pending=actions.rename.pending()>"Rename"</Button>
                         </ActionForm>
                         {(!q.is_default)
                             .then(|| {

@@ -71,7 +71,7 @@ pub fn SavedViews(filter: Memo<TicketFilter>, data: SavedViewsData) -> impl Into
                 <FormError error fields=&["name"] />
                 <input type="hidden" name="query" value=move || filter.get().to_query() />
                 <TextField label="View name" name="name" id="view-name" required=true max_length=VIEW_NAME_MAX error=field_error(error, "name") />
-                <Button submit=true disabled=save.pending()>"Save view"</Button>
+                <Button submit=true pending=save.pending()>"Save view"</Button>
                 <p role="status" class="text-sm text-success">{move || saved().then_some("View saved.")}</p>
             </ActionForm>
         </section>

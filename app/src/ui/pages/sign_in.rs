@@ -1,4 +1,5 @@
 use crate::api::auth::get_sign_in_context;
+use crate::model::navigation::NEXT;
 use crate::ui::auth::use_auth;
 use crate::ui::components::{field_error, Button, EmailField, FormError, TextField};
 use leptos::form::ActionForm;
@@ -15,6 +16,8 @@ pub fn SignInPage() -> impl IntoView {
     let pending = auth.sign_in.pending();
     let query = use_query_map();
     let just_reset = move || query.read().get("reset").as_deref() == Some("done");
+    // Where to go afterwards; the server checks it is a page of this site.
+    let next = move || query.read().get(NEXT).unwrap_or_default();
     view! {
         <Title text="Sign in" />
         <div class="mx-auto flex max-w-md flex-col gap-6">
@@ -60,6 +63,7 @@ pub fn SignInPage() -> impl IntoView {
             </div>
             <ActionForm action=auth.sign_in attr:class="flex flex-col gap-4" attr:aria-label="Sign in" attr:novalidate=true>
                 <FormError error=error fields=&["email", "password"] />
+                <input type="hidden" name=NEXT value=next />
                 <EmailField autocomplete="username" error=field_error(error, "email") />
                 <TextField
                     label="Password"
@@ -69,7 +73,7 @@ pub fn SignInPage() -> impl IntoView {
                     required=true
                     error=field_error(error, "password")
                 />
-                <Button submit=true disabled=pending>
+                <Button submit=true pending=pending>
                     {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                 </Button>
             </ActionForm>

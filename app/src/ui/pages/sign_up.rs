@@ -46,7 +46,7 @@ pub fn SignUpPage() -> impl IntoView {
                     max_length=200
                     error=field_error(error, "organisation")
                 />
-                <Button submit=true disabled=pending>
+                <Button submit=true pending=pending>
                     {move || if pending.get() { "Sending…" } else { "Create organisation" }}
                 </Button>
             </ActionForm>
@@ -93,7 +93,7 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
                                     <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Finish creating your organisation">
                                         <FormError error fields=&["token"] />
                                         <input type="hidden" name="token" value=token() />
-                                        <Button submit=true disabled=pending>
+                                        <Button submit=true pending=pending>
                                             {move || if pending.get() { "Creating…" } else { "Create organisation" }}
                                         </Button>
                                     </ActionForm>

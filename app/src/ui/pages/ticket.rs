@@ -15,7 +15,8 @@ use crate::model::timeline::TimelineEvent;
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;
 use crate::ui::components::{
-    action_error, field_error, Button, ErrorNotice, FormError, Select, TextArea, TextField,
+    action_error, field_error, Button, ErrorNotice, FormError, FormToken, Select, TextArea,
+    TextField,
 };
 use crate::ui::live::LiveSignal;
 use leptos::form::ActionForm;
@@ -133,6 +134,7 @@ fn TicketView(
     let (status, priority, queue_id) = (t.status, t.priority, t.queue_id);
     let assignee_id = t.assignee_id.map(|a| a.0.to_string()).unwrap_or_default();
     let due = t.due_on.map(|d| d.to_string()).unwrap_or_default();
+    let comment_form = NodeRef::new();
     view! {
         <div class="flex flex-col gap-6" on:input=move |_| edits.dirty.set(true) on:change=move |_| edits.dirty.set(true)>
         <h1 class="text-2xl font-bold" data-testid="ticket-title">{format!("#{} {}", t.number, t.title)}</h1>
@@ -171,7 +173,7 @@ fn TicketView(
                     }}
                 </Transition>
                 <TextField label="Due date" name="due" input_type="date" value=due error=field_error(update_error, "due") />
-                <Button submit=true>"Save changes"</Button>
+                <Button submit=true pending=update.pending()>"Save changes"</Button>
             </ActionForm>
             {move || field_error(update_error, "status").get().map(|m| view! { <p class="text-danger" role="alert">{m}</p> })}
         </section>
@@ -196,7 +198,8 @@ fn TicketView(
                     })
                     .collect_view()}
             </ol>
-            <ActionForm action=comment attr:class="flex max-w-2xl flex-col gap-3" attr:aria-label="Add a comment" attr:novalidate=true>
+            <ActionForm action=comment node_ref=comment_form attr:class="flex max-w-2xl flex-col gap-3" attr:aria-label="Add a comment" attr:novalidate=true>
+                <FormToken action=comment form=comment_form />
                 <FormError error=comment_error fields=&["body"] />
                 <input type="hidden" name="ticket_id" value=comment_on />
                 <TextArea label="Comment" name="body" rows=4 required=true max_length=crate::model::tickets::COMMENT_MAX hint="Markdown works." error=field_error(comment_error, "body") />
@@ -204,7 +207,7 @@ fn TicketView(
                     <input type="checkbox" name="internal" value="true" class="h-4 w-4" />
                     "Internal note (only members see it)"
                 </label>
-                <Button submit=true>"Add comment"</Button>
+                <Button submit=true pending=comment.pending()>"Add comment"</Button>
             </ActionForm>
         </section>
 
@@ -317,6 +320,7 @@ fn Inspections(
     action: ServerAction<AddInspection>,
 ) -> impl IntoView {
     let error = action_error(action.value());
+    let form = NodeRef::new();
     view! {
         <section aria-labelledby="inspections-heading" class="flex flex-col gap-3">
             <h2 id="inspections-heading" class="text-xl font-semibold">"Inspections"</h2>
@@ -346,14 +350,15 @@ fn Inspections(
             </ol>
             <details class="max-w-2xl">
                 <summary class="cursor-pointer font-medium">"Record an inspection"</summary>
-                <ActionForm action attr:class="mt-3 flex flex-col gap-3" attr:aria-label="Record an inspection" attr:novalidate=true>
+                <ActionForm action node_ref=form attr:class="mt-3 flex flex-col gap-3" attr:aria-label="Record an inspection" attr:novalidate=true>
+                    <FormToken action form />
                     <FormError error fields=&["summary", "cause", "recommendation", "hours"] />
                     <input type="hidden" name="ticket_id" value=ticket_id.to_string() />
                     <TextArea label="What you found" name="summary" rows=3 required=true max_length=crate::model::tickets::INSPECTION_TEXT_MAX error=field_error(error, "summary") />
                     <TextArea label="Cause" name="cause" rows=2 max_length=crate::model::tickets::INSPECTION_TEXT_MAX error=field_error(error, "cause") />
                     <TextArea label="Recommendation" name="recommendation" rows=2 max_length=crate::model::tickets::INSPECTION_TEXT_MAX error=field_error(error, "recommendation") />
                     <crate::ui::components::TextField label="Estimated hours" name="hours" hint="For example 1.5" max_length=10 error=field_error(error, "hours") />
-                    <Button submit=true>"Save inspection"</Button>
+                    <Button submit=true pending=action.pending()>"Save inspection"</Button>
                 </ActionForm>
             </details>
         </section>
@@ -369,6 +374,7 @@ fn Approvals(
 ) -> impl IntoView {
     let request_error = action_error(request.value());
     let decide_error = action_error(decide.value());
+    let request_form = NodeRef::new();
     view! {
         <section aria-labelledby="approvals-heading" class="flex flex-col gap-3">
             <h2 id="approvals-heading" class="text-xl font-semibold">"Approvals"</h2>
@@ -408,7 +414,7 @@ fn Approvals(
                                                         "Reject"
                                                     </label>
                                                 </fieldset>
-                                                <Button submit=true>"Record decision"</Button>
+                                                <Button submit=true pending=decide.pending()>"Record decision"</Button>
                                             </ActionForm>
                                         }
                                     })}
@@ -417,11 +423,12 @@ fn Approvals(
                     })
                     .collect_view()}
             </ol>
-            <ActionForm action=request attr:class="flex max-w-2xl flex-col gap-3" attr:aria-label="Ask for approval" attr:novalidate=true>
+            <ActionForm action=request node_ref=request_form attr:class="flex max-w-2xl flex-col gap-3" attr:aria-label="Ask for approval" attr:novalidate=true>
+                <FormToken action=request form=request_form />
                 <FormError error=request_error fields=&["note"] />
                 <input type="hidden" name="ticket_id" value=ticket_id.to_string() />
                 <TextArea label="What needs approving" name="note" rows=2 required=true max_length=crate::model::tickets::APPROVAL_TEXT_MAX error=field_error(request_error, "note") />
-                <Button submit=true>"Ask for approval"</Button>
+                <Button submit=true pending=request.pending()>"Ask for approval"</Button>
             </ActionForm>
         </section>
     }

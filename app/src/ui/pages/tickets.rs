@@ -13,7 +13,7 @@ use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;
 use crate::ui::components::PlanGate;
 use crate::ui::components::{
-    action_error, field_error, Button, EmptyState, FormError, ResourceSection, Select,
+    action_error, field_error, Button, EmptyState, FormError, FormToken, ResourceSection, Select,
     SelectOption, Table, TextArea, TextField,
 };
 use leptos::form::ActionForm;
@@ -247,11 +247,13 @@ pub fn NewTicketPage() -> impl IntoView {
     let create = ServerAction::<CreateTicket>::new();
     let choices: Choices = Resource::new(|| (), |_| ticket_choices());
     let error = action_error(create.value());
+    let form = NodeRef::new();
     view! {
         <Title text="New ticket" />
         <h1 class="text-2xl font-bold">"New ticket"</h1>
         <SignedInOnly>
-            <ActionForm action=create attr:class="mt-6 flex max-w-2xl flex-col gap-4" attr:aria-label="New ticket" attr:novalidate=true>
+            <ActionForm action=create node_ref=form attr:class="mt-6 flex max-w-2xl flex-col gap-4" attr:aria-label="New ticket" attr:novalidate=true>
+                <FormToken action=create form />
                 <FormError error fields=&["title", "description", "priority", "queue", "assignee", "due"] />
                 <TextField label="Title" name="title" required=true max_length=crate::model::tickets::TITLE_MAX error=field_error(error, "title") />
                 <TextArea
@@ -279,7 +281,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     }}
                 </Transition>
                 <TextField label="Due date" name="due" input_type="date" hint="Optional." error=field_error(error, "due") />
-                <Button submit=true disabled=create.pending()>"Create ticket"</Button>
+                <Button submit=true pending=create.pending()>"Create ticket"</Button>
             </ActionForm>
         </SignedInOnly>
     }

@@ -1,6 +1,7 @@
 //! The second step of signing in: the code from the authenticator app or the email.
 
 use crate::api::auth::get_pending_challenge;
+use crate::model::navigation::NEXT;
 use crate::model::second_factor::Method;
 use crate::ui::auth::use_auth;
 use crate::ui::components::{field_error, Button, CodeField, ErrorNotice, FormError};
@@ -16,6 +17,8 @@ pub fn VerifyPage() -> impl IntoView {
     let action = auth.verify;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let pending = action.pending();
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || query.read().get(NEXT).unwrap_or_default();
     view! {
         <Title text="Enter your sign-in code" />
         <div class="mx-auto flex max-w-md flex-col gap-6">
@@ -33,8 +36,9 @@ pub fn VerifyPage() -> impl IntoView {
                                 view! {
                                     <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Enter your sign-in code" attr:novalidate=true>
                                         <FormError error fields=&["code"] />
+                                        <input type="hidden" name=NEXT value=next />
                                         <CodeField label="Code" id="sign-in-code" hint=hint error=field_error(error, "code") />
-                                        <Button submit=true disabled=pending>"Continue"</Button>
+                                        <Button submit=true pending=pending>"Continue"</Button>
                                     </ActionForm>
                                     <p class="text-sm text-muted">
                                         "Lost your phone or can't get the email? Enter one of your backup codes instead."
