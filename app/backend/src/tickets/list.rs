@@ -16,15 +16,14 @@ pub(super) fn push_filters(q: &mut QueryBuilder<sqlx::Postgres>, filter: &Ticket
     if let Some(a) = filter.assignee {
         q.push(" and t.assignee_id = ").push_bind(a);
     }
-    if let Some(text) = filter
+    if let Some(query) = filter
         .text
         .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+        .and_then(crate::model::tickets::prefix_search)
     {
-        // Title, description and comments (migration 12).
-        q.push(" and t.document @@ websearch_to_tsquery('simple', ")
-            .push_bind(text.to_string())
+        // Title, description and comments (migration 12); the GIN index answers prefixes too.
+        q.push(" and t.document @@ to_tsquery('simple', ")
+            .push_bind(query)
             .push(")");
     }
 }
@@ -39,6 +38,7 @@ pub(super) struct SummaryRow {
     queue: String,
     assignee: Option<String>,
     due_on: Option<time::Date>,
+    overdue: bool,
     updated_at: time::OffsetDateTime,
     sort_key: i64,
 }
@@ -58,6 +58,7 @@ pub async fn list(
     let mut q: QueryBuilder<sqlx::Postgres> = QueryBuilder::new(format!(
         "select t.id, t.number, t.title, t.status, t.priority, qu.name as queue, u.name as assignee,
                 t.due_on, t.updated_at as updated_at,
+                coalesce(t.due_on < current_date and t.status not in ('resolved', 'closed'), false) as overdue,
                 (extract(epoch from t.{column}) * 1000000)::bigint as sort_key
            from tickets t
            join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
@@ -115,6 +116,7 @@ pub async fn list(
                 queue: r.queue,
                 assignee: r.assignee,
                 due_on: r.due_on,
+                overdue: r.overdue,
                 updated_at: r.updated_at,
             })
             .collect(),

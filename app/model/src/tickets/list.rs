@@ -147,6 +147,24 @@ impl TicketFilter {
         Self::from_query(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
     }
 
+    /// The list's address for this filter, continuing after `after` if given: no empty or
+    /// default parameters, so the URL reads as what is on screen.
+    pub fn href(&self, after: Option<&str>) -> String {
+        let mut query = self.to_query();
+        if let Some(after) = after {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str("after=");
+            query.push_str(&urlencode(after));
+        }
+        if query.is_empty() {
+            "/tickets".to_string()
+        } else {
+            format!("/tickets?{query}")
+        }
+    }
+
     pub fn to_query(&self) -> String {
         let mut parts = Vec::new();
         let mut add = |k: &str, v: &str| parts.push(format!("{k}={}", urlencode(v)));
@@ -165,7 +183,10 @@ impl TicketFilter {
         if let Some(t) = &self.text {
             add("q", t);
         }
-        add("sort", self.sort.as_str());
+        // The default order goes unsaid: a clean URL for the list as it first opens.
+        if self.sort != TicketSort::default() {
+            add("sort", self.sort.as_str());
+        }
         parts.join("&")
     }
 }
@@ -194,6 +215,19 @@ fn urldecode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The search as a PostgreSQL text query in which every word also matches words it begins
+/// ("invo" finds "Invoice"), so the list can follow a search as it is typed. Only letters and
+/// digits pass: nothing a person types can be read as query syntax. `None` when no word is left.
+pub fn prefix_search(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("{}:*", w.to_lowercase()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" & "))
 }
 
 fn urlencode(s: &str) -> String {
@@ -256,6 +290,10 @@ pub struct TicketSummary {
     pub queue: String,
     pub assignee: Option<String>,
     pub due_on: Option<time::Date>,
+    /// Due before today (UTC) and not yet resolved or closed. Worked out by the server, so
+    /// the browser needs no clock to show it and both renders agree.
+    #[serde(default)]
+    pub overdue: bool,
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
     pub updated_at: time::OffsetDateTime,

@@ -44,6 +44,21 @@ fn nul_characters_are_refused_in_text_and_dropped_from_searches() {
 }
 
 #[test]
+fn searches_match_word_beginnings_and_carry_no_query_syntax() {
+    assert_eq!(prefix_search("invo").as_deref(), Some("invo:*"));
+    assert_eq!(
+        prefix_search("Printer, room 4!").as_deref(),
+        Some("printer:* & room:* & 4:*")
+    );
+    assert_eq!(
+        prefix_search("a:* | !b & (c)").as_deref(),
+        Some("a:* & b:* & c:*")
+    );
+    assert_eq!(prefix_search("Café").as_deref(), Some("café:*"));
+    assert_eq!(prefix_search(" -- "), None);
+}
+
+#[test]
 fn filters_round_trip_through_their_query_string() {
     let f = TicketFilter {
         status: Some(TicketStatus::Pending),
@@ -196,6 +211,15 @@ fn filters_survive_a_round_trip_through_the_url() {
     let back =
         TicketFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
     assert_eq!(back, f);
+    assert_eq!(TicketFilter::default().href(None), "/tickets");
+    assert_eq!(
+        TicketFilter {
+            status: Some(TicketStatus::Open),
+            ..TicketFilter::default()
+        }
+        .href(Some("17_ab")),
+        "/tickets?status=open&after=17_ab"
+    );
     assert_eq!(
         TicketFilter::from_query(|_| Some("junk".into())).sort,
         TicketSort::RecentlyUpdated

@@ -1,6 +1,7 @@
 //! The design system: every page builds from these, so keyboard use, focus rings, labels and
 //! colours from tokens are solved once.
 
+pub mod badge;
 pub mod button;
 pub mod dialog;
 pub mod empty_state;
@@ -17,6 +18,7 @@ pub mod text_field;
 pub mod theme_toggle;
 pub mod toast;
 
+pub use badge::{Badge, PriorityBadge, StatusBadge, Tone};
 pub use button::{Button, ButtonVariant};
 pub use dialog::Dialog;
 pub use empty_state::EmptyState;
@@ -27,7 +29,7 @@ pub use instant::Instant;
 pub use plan_gate::PlanGate;
 pub use resource_section::ResourceSection;
 pub use select::{Select, SelectOption};
-pub use table::Table;
+pub use table::{Column, SortDirection, Table};
 pub use text_area::TextArea;
 pub use text_field::{CodeField, EmailField, TextField};
 pub use theme_toggle::ThemeToggle;

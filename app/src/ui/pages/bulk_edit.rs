@@ -1,4 +1,5 @@
-//! Changing status, priority or assignee of the selected tickets at once.
+//! Changing status, priority or assignee of the selected tickets at once. The form appears
+//! once something is selected; what the last change did stays said after it goes.
 
 use super::tickets::{assignee_options, priority_options, status_options, Choices};
 use crate::api::tickets::BulkUpdateTickets;
@@ -25,6 +26,7 @@ pub fn BulkEdit(
         }
     });
     view! {
+        <Show when=move || count() != 0>
         <ActionForm action attr:class="mt-4 flex flex-wrap items-end gap-3 rounded-md border border-border p-3" attr:aria-label="Change selected tickets" attr:novalidate=true>
             <FormError error fields=&["ids", "status", "priority", "assignee"] />
             <input type="hidden" name="ids" value=ids />
@@ -48,12 +50,13 @@ pub fn BulkEdit(
                         })
                 }}
             </Transition>
-            <Button submit=true disabled=Signal::derive(move || count() == 0 || action.pending().get())>
+            <Button submit=true pending=action.pending()>
                 "Apply to selected"
             </Button>
-            <p role="status" class="basis-full text-sm" data-testid="bulk-result">
-                {move || action.value().get().and_then(Result::ok).map(|r| r.summary())}
-            </p>
         </ActionForm>
+        </Show>
+        <p role="status" class="mt-2 text-sm" data-testid="bulk-result">
+            {move || action.value().get().and_then(Result::ok).map(|r| r.summary())}
+        </p>
     }
 }

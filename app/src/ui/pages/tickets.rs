@@ -13,8 +13,9 @@ use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;
 use crate::ui::components::PlanGate;
 use crate::ui::components::{
-    action_error, field_error, Button, EmptyState, FormError, FormToken, ResourceSection, Select,
-    SelectOption, Table, TextArea, TextField,
+    action_error, field_error, Badge, Button, Column, EmptyState, FormError, FormToken,
+    PriorityBadge, ResourceSection, Select, SelectOption, SortDirection, StatusBadge, Table,
+    TextArea, TextField, Tone,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -71,9 +72,35 @@ pub fn assignee_options(none: &str, people: &[Assignee]) -> Vec<SelectOption> {
         .collect()
 }
 
-/// The list's URL for `filter` continuing after `after`.
-fn page_href(filter: &TicketFilter, after: &str) -> String {
-    format!("/tickets?{}&after={after}", filter.to_query())
+/// The headings, the number and the last update ordering the list from a link.
+fn columns(filter: &TicketFilter) -> Vec<Column> {
+    let sorted = |sort: TicketSort| {
+        TicketFilter {
+            sort,
+            after: None,
+            ..filter.clone()
+        }
+        .href(None)
+    };
+    // Numbers are given in order, so newest and oldest are the number column's two ways.
+    let (number_next, number_now) = match filter.sort {
+        TicketSort::Newest => (TicketSort::Oldest, Some(SortDirection::Descending)),
+        TicketSort::Oldest => (TicketSort::Newest, Some(SortDirection::Ascending)),
+        TicketSort::RecentlyUpdated => (TicketSort::Newest, None),
+    };
+    let updated_now =
+        (filter.sort == TicketSort::RecentlyUpdated).then_some(SortDirection::Descending);
+    vec![
+        Column::plain("Select"),
+        Column::sortable("Number", sorted(number_next), number_now),
+        Column::plain("Title"),
+        Column::plain("Status"),
+        Column::plain("Priority"),
+        Column::plain("Queue"),
+        Column::plain("Assignee"),
+        Column::plain("Due"),
+        Column::sortable("Updated", sorted(TicketSort::RecentlyUpdated), updated_now),
+    ]
 }
 
 #[component]
@@ -101,7 +128,7 @@ pub fn TicketsPage() -> impl IntoView {
         }
         let next = page
             .next
-            .map(|after| page_href(&filter.get_untracked(), &after));
+            .map(|after| filter.with_untracked(|f| f.href(Some(&after))));
         let on_page: Vec<uuid::Uuid> = page.tickets.iter().map(|t| t.id).collect();
         let all_selected = {
             let on_page = on_page.clone();
@@ -123,7 +150,7 @@ pub fn TicketsPage() -> impl IntoView {
             <button type="button" on:click=toggle_all class="self-start rounded-md border border-border px-3 py-1 text-sm text-fg hover:bg-surface">
                 {move || if all_selected() { "Clear selection" } else { "Select all on this page" }}
             </button>
-            <Table caption="Tickets" headers=vec!["Select", "Number", "Title", "Status", "Priority", "Queue", "Assignee", "Due", "Updated"]>
+            <Table caption="Tickets" headers=filter.with_untracked(columns)>
                 {page
                     .tickets
                     .into_iter()
@@ -157,11 +184,14 @@ pub fn TicketsPage() -> impl IntoView {
                                     // memos per render; issue 14's profile).
                                     <a href=href class="font-medium text-primary underline">{t.title}</a>
                                 </td>
-                                <td class="px-3 py-2">{t.status.label()}</td>
-                                <td class="px-3 py-2">{t.priority.label()}</td>
+                                <td class="px-3 py-2"><StatusBadge status=t.status /></td>
+                                <td class="px-3 py-2"><PriorityBadge priority=t.priority /></td>
                                 <td class="px-3 py-2">{t.queue}</td>
                                 <td class="px-3 py-2">{t.assignee.unwrap_or_else(|| "Unassigned".into())}</td>
-                                <td class="px-3 py-2 whitespace-nowrap">{t.due_on.map(|d| d.to_string()).unwrap_or_else(|| "–".into())}</td>
+                                <td class="px-3 py-2 whitespace-nowrap">
+                                    {t.due_on.map(|d| d.to_string()).unwrap_or_else(|| "–".into())}
+                                    {t.overdue.then(|| view! { " " <Badge tone=Tone::Warning label="Overdue" /> })}
+                                </td>
                                 <td class="px-3 py-2 whitespace-nowrap"><Instant at=t.updated_at /></td>
                             </tr>
                         }
@@ -209,12 +239,69 @@ pub fn TicketsPage() -> impl IntoView {
     }
 }
 
+/// The filters, applied as they change (the search as you pause typing), each change a clean
+/// URL of its own so Back steps through them. Without script the form is an ordinary GET
+/// form with an Apply button.
 #[component]
 fn FilterForm(filter: Memo<TicketFilter>, choices: Choices) -> impl IntoView {
     let f = filter.get_untracked();
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    #[cfg(feature = "hydrate")]
+    let (on_change, on_input, on_submit) = {
+        let navigate = leptos_router::hooks::use_navigate();
+        let typed = StoredValue::new(0u32);
+        let (n1, n2, n3) = (navigate.clone(), navigate.clone(), navigate);
+        (
+            move |ev: leptos::ev::Event| {
+                if let Some(form) = form_of(&ev) {
+                    apply(&form, false, &n1);
+                }
+            },
+            move |ev: leptos::ev::Event| {
+                // Selects say `change` as well; only the search waits for a pause.
+                if !is_search(&ev) {
+                    return;
+                }
+                let Some(form) = form_of(&ev) else { return };
+                let turn = typed.get_value().wrapping_add(1);
+                typed.set_value(turn);
+                let navigate = n2.clone();
+                set_timeout(
+                    move || {
+                        if typed.get_value() == turn {
+                            apply(&form, true, &navigate);
+                        }
+                    },
+                    std::time::Duration::from_millis(250),
+                );
+            },
+            move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if let Some(form) = form_of(&ev) {
+                    apply(&form, false, &n3);
+                }
+            },
+        )
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let (on_change, on_input, on_submit) = (
+        |_: leptos::ev::Event| {},
+        |_: leptos::ev::Event| {},
+        |_: leptos::ev::SubmitEvent| {},
+    );
     view! {
-        <form method="get" action="/tickets" aria-label="Filter tickets" class="mt-6 flex flex-wrap items-end gap-3">
-            <TextField label="Search" name="q" input_type="search" value=f.text.clone().unwrap_or_default() max_length=200 />
+        <form
+            method="get"
+            action="/tickets"
+            role="search"
+            aria-label="Filter tickets"
+            class="mt-4 flex flex-wrap items-end gap-3"
+            on:change=on_change
+            on:input=on_input
+            on:submit=on_submit
+        >
+            <TextField label="Search" name="q" input_type="search" value=f.text.clone().unwrap_or_default() max_length=200 hint="Words or their beginnings" />
             <Select label="Status" name="status" options=status_options(Some("Any status"), &TicketStatus::ALL) selected=f.status.map(|s| s.as_str().to_string()).unwrap_or_default() />
             <Select label="Priority" name="priority" options=priority_options(Some("Any priority")) selected=f.priority.map(|p| p.as_str().to_string()).unwrap_or_default() />
             <Transition>
@@ -231,15 +318,50 @@ fn FilterForm(filter: Memo<TicketFilter>, choices: Choices) -> impl IntoView {
                         })
                 }}
             </Transition>
-            <Select
-                label="Sort"
-                name="sort"
-                options=TicketSort::ALL.iter().map(|s| SelectOption::new(s.as_str(), s.label())).collect()
-                selected=f.sort.as_str().to_string()
-            />
-            <Button submit=true>"Apply"</Button>
+            // The order comes from the column headings; the form keeps it.
+            <input type="hidden" name="sort" value=move || filter.get().sort.as_str() />
+            <Show when=move || !scripted.get()>
+                <Button submit=true>"Apply"</Button>
+            </Show>
         </form>
     }
+}
+
+#[cfg(feature = "hydrate")]
+fn is_search(ev: &web_sys::Event) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|input| input.type_() == "search")
+}
+
+#[cfg(feature = "hydrate")]
+fn form_of(ev: &web_sys::Event) -> Option<web_sys::HtmlFormElement> {
+    use wasm_bindgen::JsCast;
+    ev.current_target()?.dyn_into().ok()
+}
+
+/// Opens the list for what `form` now shows; `replace` for typing, so Back skips the
+/// half-typed words.
+#[cfg(feature = "hydrate")]
+fn apply(
+    form: &web_sys::HtmlFormElement,
+    replace: bool,
+    navigate: &impl Fn(&str, leptos_router::NavigateOptions),
+) {
+    let Ok(data) = web_sys::FormData::new_with_form(form) else {
+        return;
+    };
+    let filter =
+        TicketFilter::from_query(|k| data.get(k).as_string().filter(|v| !v.trim().is_empty()));
+    navigate(
+        &filter.href(None),
+        leptos_router::NavigateOptions {
+            replace,
+            scroll: false,
+            ..Default::default()
+        },
+    );
 }
 
 #[component]
