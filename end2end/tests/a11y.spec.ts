@@ -66,6 +66,10 @@ for (const theme of ["light", "dark"] as const) {
     await expect(page.getByTestId("billing-trial")).toBeVisible();
     await expectNoViolations(page);
     await page.getByRole("button", { name: "Downgrade to Individual" }).click();
+    // The confirmation dialog itself is checked too.
+    await expect(page.getByRole("dialog", { name: "Move to Individual?" })).toBeVisible();
+    await expectNoViolations(page);
+    await page.getByRole("dialog").getByRole("button", { name: "Downgrade to Individual" }).click();
     await expect(page.getByTestId("billing-plan")).toHaveText("Individual");
     await expectNoViolations(page);
     await openHydrated(page, "/api-tokens");

@@ -32,6 +32,7 @@ test("an admin makes an API token, a program uses it, and revoking it stops it",
   await openHydrated(page, "/api-tokens");
   await expect(row).not.toContainText("Never");
   await row.getByRole("button", { name: "Revoke Monitoring" }).click();
+  await page.getByRole("dialog", { name: "Revoke Monitoring?" }).getByRole("button", { name: "Revoke Monitoring" }).click();
   await expect(row).toContainText("Revoked");
   const refused = await page.request.get("/api/v1/tickets", { headers: auth });
   expect(refused.status()).toBe(401);

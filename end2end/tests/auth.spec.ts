@@ -104,6 +104,7 @@ test("another device can be signed out from the account page, and everywhere at 
   await signIn(other, person.email);
   await expect(other).toHaveURL(/\/account$/);
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await page.getByRole("dialog", { name: "Sign out everywhere?" }).getByRole("button", { name: "Sign out every device" }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await other.goto("/account");
   await expect(other).toHaveURL(/\/signin$/);

@@ -31,6 +31,8 @@ test("an admin changes plan, is shown an extra seat's price before inviting, and
 
   // Individual: one person, no API access; both explained where they would be used.
   await page.getByRole("button", { name: "Downgrade to Individual" }).click();
+  await expect(page.getByRole("dialog", { name: "Move to Individual?" })).toContainText("locked");
+  await page.getByRole("dialog").getByRole("button", { name: "Downgrade to Individual" }).click();
   await expect(page.getByTestId("billing-plan")).toHaveText("Individual");
   await expect(page.getByTestId("billing-total")).toHaveText("£15.00");
   await expect(page.getByTestId("billing-trial")).toHaveCount(0);

@@ -159,6 +159,14 @@ test("an admin invites a colleague, who joins; the admin changes their role and 
   await expect(page.getByText("at least one active admin")).toBeVisible();
 
   await row.getByRole("button", { name: `Disable ${colleague.name}` }).click();
+  // It asks first, naming what happens; Cancel changes nothing.
+  const confirm = page.getByRole("dialog", { name: `Disable ${colleague.name}?` });
+  await expect(confirm).toContainText("can't sign in here");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(row).toContainText("Active");
+  await row.getByRole("button", { name: `Disable ${colleague.name}` }).click();
+  await confirm.getByRole("button", { name: `Disable ${colleague.name}` }).click();
   await expect(row).toContainText("Disabled");
   await invitee.goto(new URL("/account", link).toString());
   await expect(invitee).toHaveURL(/\/signin$/);

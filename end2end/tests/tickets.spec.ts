@@ -12,12 +12,15 @@ test("a ticket is created, found in the list, changed and discussed", async ({ p
   await page.getByRole("button", { name: "Create ticket" }).click();
   await expect(page.getByRole("textbox", { name: "Title" })).toHaveAttribute("aria-invalid", "true");
   await page.getByRole("textbox", { name: "Title" }).fill("Printer on fire");
-  await page.getByLabel("Description").fill("The **printer** in room 4 is smoking.\n\n<script>alert(1)</script>");
+  await page.getByLabel("Description").fill("The **printer** in room 4 is smoking.\n\n- tray 1\n- tray 2\n\n<script>alert(1)</script>");
   await page.getByLabel("Priority").selectOption("urgent");
   await page.getByRole("button", { name: "Create ticket" }).click();
   await expect(page).toHaveURL(/\/tickets\/1$/);
   await expect(page.getByTestId("ticket-title")).toHaveText("#1 Printer on fire");
   await expect(page.getByTestId("ticket-description").locator("strong")).toHaveText("printer");
+  // Rendered Markdown keeps its shape: bold is bold, a list has its bullets.
+  await expect(page.getByTestId("ticket-description").locator("strong")).toHaveCSS("font-weight", "600");
+  await expect(page.getByTestId("ticket-description").locator("ul")).toHaveCSS("list-style-type", "disc");
   await expect(page.getByTestId("ticket-description")).toContainText("<script>alert(1)</script>");
 
   await page.getByLabel("Status").selectOption("pending");
@@ -104,12 +107,18 @@ test("an inspection is recorded and an approval is decided by a manager, once", 
   await other.getByRole("button", { name: "Accept and join" }).click();
   await expect(other).toHaveURL(/\/account$/);
   await openHydrated(other, new URL("/tickets/1", link).toString());
+  // Nothing is chosen in advance, and a decision asks before it is recorded.
+  await expect(other.getByRole("radio", { name: "Approve" })).not.toBeChecked();
+  await expect(other.getByRole("radio", { name: "Reject" })).not.toBeChecked();
+  const decide = other.getByRole("dialog", { name: "Record this decision?" });
   await other.getByRole("radio", { name: "Reject" }).check();
   await other.getByRole("button", { name: "Record decision" }).click();
+  await decide.getByRole("button", { name: "Yes, record it" }).click();
   await expect(other.getByText("Say why it's rejected.")).toBeVisible();
   await other.getByRole("radio", { name: "Approve" }).check();
   await other.getByRole("textbox", { name: /Reason/ }).fill("Within budget");
   await other.getByRole("button", { name: "Record decision" }).click();
+  await decide.getByRole("button", { name: "Yes, record it" }).click();
   await expect(other.getByTestId("approval-decision")).toHaveText(`Approved by ${manager.name}: Within budget`);
   await expect(other.getByRole("button", { name: "Record decision" })).toHaveCount(0);
   await context.close();

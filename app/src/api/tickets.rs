@@ -171,6 +171,8 @@ pub async fn request_approval(
 #[server(endpoint = "tickets/decide_approval")]
 pub async fn decide_approval(
     approval_id: Uuid,
+    /// Absent when neither choice was made: nothing is chosen in advance.
+    #[server(default)]
     decision: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {

@@ -46,7 +46,7 @@ pub fn Dialog(
 }
 
 #[cfg(feature = "hydrate")]
-fn sync_open(dialog: &web_sys::HtmlDialogElement, want_open: bool) {
+pub(super) fn sync_open(dialog: &web_sys::HtmlDialogElement, want_open: bool) {
     if want_open && !dialog.open() {
         // Fails only if the element is detached, in which case there is nothing to show.
         let _ = dialog.show_modal();
@@ -57,4 +57,4 @@ fn sync_open(dialog: &web_sys::HtmlDialogElement, want_open: bool) {
 
 // Effects never run while rendering on the server.
 #[cfg(not(feature = "hydrate"))]
-fn sync_open<T>(_dialog: &T, _want_open: bool) {}
+pub(super) fn sync_open<T>(_dialog: &T, _want_open: bool) {}

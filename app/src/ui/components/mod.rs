@@ -3,6 +3,7 @@
 
 pub mod badge;
 pub mod button;
+pub mod confirm;
 pub mod dialog;
 pub mod empty_state;
 pub mod error_notice;
@@ -20,6 +21,7 @@ pub mod toast;
 
 pub use badge::{Badge, PriorityBadge, StatusBadge, Tone};
 pub use button::{Button, ButtonVariant};
+pub use confirm::ConfirmSubmit;
 pub use dialog::Dialog;
 pub use empty_state::EmptyState;
 pub use error_notice::ErrorNotice;

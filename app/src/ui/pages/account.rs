@@ -6,7 +6,7 @@ use crate::model::error::AppError;
 use crate::model::identity::{LoginActivity, OrganisationChoice, SessionSummary, Viewer};
 use crate::ui::auth::{use_auth, SignedInOnly};
 use crate::ui::components::Instant;
-use crate::ui::components::{Button, ButtonVariant, ResourceSection, Table};
+use crate::ui::components::{Button, ButtonVariant, ConfirmSubmit, ResourceSection, Table};
 use crate::ui::pages::second_factor::{SecondFactorSection, SecondFactorState};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -67,7 +67,15 @@ fn Sessions(
             render=move |list| view! { <SessionTable sessions=list revoke /> }
         >
             <ActionForm action=everywhere>
-                <Button submit=true variant=ButtonVariant::Danger>"Sign out everywhere"</Button>
+                <ConfirmSubmit
+                    id="sign-out-everywhere"
+                    label="Sign out everywhere"
+                    title="Sign out everywhere?"
+                    consequence="Every browser and device signed in to your account is signed out, this one too. You'll need your password (and second step) to sign in again."
+                    confirm="Sign out every device"
+                    variant=ButtonVariant::Danger
+                    pending=everywhere.pending()
+                />
             </ActionForm>
         </ResourceSection>
     }

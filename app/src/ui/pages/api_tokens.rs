@@ -9,7 +9,8 @@ use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;
 use crate::ui::components::PlanGate;
 use crate::ui::components::{
-    field_error, Button, EmptyState, FormError, ResourceSection, Select, Table, TextField,
+    field_error, Button, ButtonVariant, ConfirmSubmit, EmptyState, FormError, ResourceSection,
+    Select, Table, TextField,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -69,9 +70,15 @@ fn token_row(t: ApiToken, revoke: ServerAction<RevokeApiToken>) -> impl IntoView
                     view! {
                         <ActionForm action=revoke>
                             <input type="hidden" name="id" value=t.id.to_string() />
-                            <button type="submit" aria-label=label class="rounded-md border border-border px-3 py-1 text-sm text-fg hover:bg-surface">
-                                "Revoke"
-                            </button>
+                            <ConfirmSubmit
+                                id=format!("revoke-{}", t.id)
+                                label="Revoke"
+                                name=label.clone()
+                                title=format!("Revoke {}?", t.name)
+                                consequence="Every program using this token is refused from now on. A revoked token can't be restored; make a new one if it is still needed."
+                                confirm=label
+                                variant=ButtonVariant::Secondary
+                            />
                         </ActionForm>
                     }
                     .into_any()

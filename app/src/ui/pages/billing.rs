@@ -9,7 +9,9 @@ use crate::model::billing::{
 use crate::model::error::AppError;
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;
-use crate::ui::components::{Button, ButtonVariant, EmptyState, FormError, ResourceSection, Table};
+use crate::ui::components::{
+    Button, ButtonVariant, ConfirmSubmit, EmptyState, FormError, ResourceSection, Table,
+};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -229,15 +231,35 @@ fn PlanAction(
         }
         .into_any();
     }
+    let downgrade = current.is_some_and(|c| !plan.is_upgrade_from(c));
     let verb = match current {
-        Some(c) if plan.is_upgrade_from(c) => "Upgrade to",
-        Some(_) => "Downgrade to",
+        Some(_) if downgrade => "Downgrade to",
+        Some(_) => "Upgrade to",
         None => "Choose",
     };
+    let label = format!("{verb} {}", plan.label());
     view! {
         <ActionForm action=choose attr:class="mt-auto">
             <input type="hidden" name="plan" value=plan.as_str() />
-            <Button submit=true pending=choose.pending()>{format!("{verb} {}", plan.label())}</Button>
+            // A downgrade takes features and seats away from everyone: it asks first.
+            {if downgrade {
+                view! {
+                    <ConfirmSubmit
+                        id=format!("downgrade-{}", plan.as_str())
+                        label=label.clone()
+                        title=format!("Move to {}?", plan.label())
+                        consequence=format!(
+                            "Everything {} does not include stops at once for the whole organisation: features beyond it are locked and seats beyond its limit can't be filled. You can upgrade again at any time.",
+                            plan.label()
+                        )
+                        confirm=label
+                        pending=choose.pending()
+                    />
+                }
+                .into_any()
+            } else {
+                view! { <Button submit=true pending=choose.pending()>{label}</Button> }.into_any()
+            }}
         </ActionForm>
     }
     .into_any()

@@ -11,8 +11,8 @@ use crate::model::members::{Member, MemberList, MemberStatus, PendingInvitation}
 use crate::ui::auth::{use_auth, SignedInOnly};
 use crate::ui::components::Instant;
 use crate::ui::components::{
-    field_error, Button, ButtonVariant, EmailField, FormError, FormToken, ResourceSection, Select,
-    SelectOption, Table,
+    field_error, Button, ButtonVariant, ConfirmSubmit, EmailField, FormError, FormToken,
+    ResourceSection, Select, SelectOption, Table,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -196,6 +196,12 @@ fn MemberTable(members: Vec<Member>, actions: Actions, is_admin: Signal<bool>) -
                     let active = m.status == MemberStatus::Active;
                     let (role_id, role_label) = (id.clone(), format!("Role for {}", m.name));
                     let toggle_label = format!("{} {}", if active { "Disable" } else { "Re-enable" }, m.name);
+                    let name = m.name.clone();
+                    let consequence = format!(
+                        "{} will be signed out and can't sign in here until an admin re-enables them. \
+                         Their tickets and history stay.",
+                        m.name
+                    );
                     view! {
                         <tr data-testid="member-row">
                             <td class="px-3 py-2">{m.name.clone()}{m.is_viewer.then_some(" (you)")}</td>
@@ -230,13 +236,33 @@ fn MemberTable(members: Vec<Member>, actions: Actions, is_admin: Signal<bool>) -
                                             <ActionForm action=actions.set_enabled>
                                                 <input type="hidden" name="membership_id" value=id.clone() />
                                                 <input type="hidden" name="enabled" value=(!active).to_string() />
-                                                <button
-                                                    type="submit"
-                                                    class="rounded-md border border-border px-3 py-1 text-sm text-fg hover:bg-surface"
-                                                    aria-label=toggle_label.clone()
-                                                >
-                                                    {if active { "Disable" } else { "Re-enable" }}
-                                                </button>
+                                                {if active {
+                                                    // Disabling locks someone out: it asks first.
+                                                    view! {
+                                                        <ConfirmSubmit
+                                                            id=format!("disable-{id}")
+                                                            label="Disable"
+                                                            name=toggle_label.clone()
+                                                            title=format!("Disable {}?", name)
+                                                            consequence=consequence.clone()
+                                                            confirm=toggle_label.clone()
+                                                            variant=ButtonVariant::Secondary
+                                                            pending=actions.set_enabled.pending()
+                                                        />
+                                                    }
+                                                    .into_any()
+                                                } else {
+                                                    view! {
+                                                        <button
+                                                            type="submit"
+                                                            class="rounded-md border border-border px-3 py-1 text-sm text-fg hover:bg-surface"
+                                                            aria-label=toggle_label.clone()
+                                                        >
+                                                            "Re-enable"
+                                                        </button>
+                                                    }
+                                                    .into_any()
+                                                }}
                                             </ActionForm>
                                         </td>
                                     }

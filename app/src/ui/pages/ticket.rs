@@ -15,8 +15,8 @@ use crate::model::timeline::TimelineEvent;
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;
 use crate::ui::components::{
-    action_error, field_error, Button, ErrorNotice, FormError, FormToken, Select, TextArea,
-    TextField,
+    action_error, field_error, Button, ConfirmSubmit, ErrorNotice, FormError, FormToken, Select,
+    TextArea, TextField,
 };
 use crate::ui::live::LiveSignal;
 use leptos::form::ActionForm;
@@ -406,7 +406,7 @@ fn Approvals(
                                                 <fieldset class="flex gap-4">
                                                     <legend class="text-sm font-medium">"Decision"</legend>
                                                     <label class="flex items-center gap-2">
-                                                        <input type="radio" name="decision" value=Decision::Approved.as_str() checked=true />
+                                                        <input type="radio" name="decision" value=Decision::Approved.as_str() />
                                                         "Approve"
                                                     </label>
                                                     <label class="flex items-center gap-2">
@@ -414,7 +414,14 @@ fn Approvals(
                                                         "Reject"
                                                     </label>
                                                 </fieldset>
-                                                <Button submit=true pending=decide.pending()>"Record decision"</Button>
+                                                <ConfirmSubmit
+                                                    id=format!("decide-{id}")
+                                                    label="Record decision"
+                                                    title="Record this decision?"
+                                                    consequence="A decision is final: it can't be changed afterwards."
+                                                    confirm="Yes, record it"
+                                                    pending=decide.pending()
+                                                />
                                             </ActionForm>
                                         }
                                     })}
