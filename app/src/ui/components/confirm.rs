@@ -2,7 +2,7 @@
 //! only the dialog's own button submits the form both sit in. Cancel (or Escape) is the
 //! first choice the keyboard reaches, and closing returns focus to the button that asked.
 
-use super::dialog::sync_open;
+use super::dialog::modal;
 use super::{Button, ButtonVariant};
 use leptos::prelude::*;
 
@@ -29,13 +29,7 @@ pub fn ConfirmSubmit(
     #[prop(optional, into)] pending: MaybeProp<bool>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
-    let node = NodeRef::<leptos::html::Dialog>::new();
-    Effect::new(move |_| {
-        let want_open = open.get();
-        if let Some(dialog) = node.get() {
-            sync_open(&dialog, want_open);
-        }
-    });
+    let node = modal(open);
     let title_id = format!("{id}-title");
     let text_id = format!("{id}-text");
     let (labelled_by, described_by) = (title_id.clone(), text_id.clone());

@@ -11,13 +11,7 @@ pub fn Dialog(
     open: RwSignal<bool>,
     children: Children,
 ) -> impl IntoView {
-    let node = NodeRef::<leptos::html::Dialog>::new();
-    Effect::new(move |_| {
-        let want_open = open.get();
-        if let Some(dialog) = node.get() {
-            sync_open(&dialog, want_open);
-        }
-    });
+    let node = modal(open);
     let title_id = format!("{id}-title");
     let labelled_by = title_id.clone();
     view! {
@@ -45,8 +39,20 @@ pub fn Dialog(
     }
 }
 
+/// A `<dialog>`'s node, shown as a modal while `open` holds.
+pub(super) fn modal(open: RwSignal<bool>) -> NodeRef<leptos::html::Dialog> {
+    let node = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move |_| {
+        let want_open = open.get();
+        if let Some(dialog) = node.get() {
+            sync_open(&dialog, want_open);
+        }
+    });
+    node
+}
+
 #[cfg(feature = "hydrate")]
-pub(super) fn sync_open(dialog: &web_sys::HtmlDialogElement, want_open: bool) {
+fn sync_open(dialog: &web_sys::HtmlDialogElement, want_open: bool) {
     if want_open && !dialog.open() {
         // Fails only if the element is detached, in which case there is nothing to show.
         let _ = dialog.show_modal();
@@ -57,4 +63,4 @@ pub(super) fn sync_open(dialog: &web_sys::HtmlDialogElement, want_open: bool) {
 
 // Effects never run while rendering on the server.
 #[cfg(not(feature = "hydrate"))]
-pub(super) fn sync_open<T>(_dialog: &T, _want_open: bool) {}
+fn sync_open<T>(_dialog: &T, _want_open: bool) {}
