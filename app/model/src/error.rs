@@ -88,7 +88,7 @@ impl AppError {
             Self::Validation { .. } => "Invalid input",
             Self::Malformed { .. } => "Malformed request",
             Self::TooLarge => "Request too large",
-            Self::Conflict { .. } => "Conflict",
+            Self::Conflict { .. } => "Clashes with a change already made",
             Self::PlanLimit { .. } => "Not included in your plan",
             Self::RateLimited { .. } => "Too many requests",
             Self::Unavailable => "Service unavailable",

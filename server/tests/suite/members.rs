@@ -295,6 +295,11 @@ async fn roles_change_but_the_last_admin_stays_and_disabled_members_are_out_at_o
         422,
         "a disabled member cannot sign in to that organisation"
     );
+    let said = denied.text().await.expect("body");
+    assert!(
+        said.contains("turned off by an admin"),
+        "told why, not that the password is wrong: {said}"
+    );
     assert_eq!(
         call(
             &app,

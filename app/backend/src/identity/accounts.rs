@@ -109,7 +109,18 @@ pub async fn sign_in(
     };
     let Some((organisation_id, organisation_name, role)) = chosen else {
         record_failure(Some(user_id)).await?;
-        return Err(wrong());
+        // The password was right, so the person may know why: on the platform's host an
+        // account without any active membership has been disabled everywhere it belonged.
+        // An organisation's own host still answers as for a stranger, so it says nothing
+        // about who is a member elsewhere.
+        return Err(match only_in {
+            None => AppError::validation(
+                "email",
+                "Your access has been turned off by an admin of your organisation. \
+                 Ask them to turn it back on.",
+            ),
+            Some(_) => wrong(),
+        });
     };
     let viewer = Viewer {
         user_id,

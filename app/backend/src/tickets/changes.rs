@@ -181,14 +181,7 @@ pub(super) async fn apply(
     let mut events: Vec<TimelineEvent> = Vec::new();
     if let Some(to) = change.status.filter(|s| *s != status) {
         if !status.can_become(to) {
-            return Err(AppError::validation(
-                "status",
-                format!(
-                    "A {} ticket can't become {}.",
-                    status.label().to_lowercase(),
-                    to.label().to_lowercase()
-                ),
-            ));
+            return Err(AppError::validation("status", status.refusal(to)));
         }
         events.push(TimelineEvent::Status { from: status, to });
     }

@@ -58,6 +58,26 @@ impl TicketStatus {
         ) || self == to
     }
 
+    /// Why a ticket in this status can't move to `to`, and what to do instead, in a sentence.
+    pub fn refusal(self, to: Self) -> String {
+        let what = match self {
+            Self::Open => "An open ticket",
+            Self::Pending => "A pending ticket",
+            Self::Resolved => "A resolved ticket",
+            Self::Closed => "A closed ticket",
+        };
+        let instead = match (self, to) {
+            (Self::Open | Self::Pending, Self::Closed) => " Resolve it first, then close it.",
+            (Self::Closed, _) => " Reopen it first.",
+            (Self::Resolved, Self::Pending) => " Reopen it first.",
+            _ => "",
+        };
+        format!(
+            "{what} can't become {}.{instead}",
+            to.label().to_lowercase()
+        )
+    }
+
     /// The statuses offered in a ticket's status menu: the current one and where it may go.
     pub fn choices(self) -> Vec<Self> {
         Self::ALL

@@ -225,3 +225,24 @@ fn filters_survive_a_round_trip_through_the_url() {
         TicketSort::RecentlyUpdated
     );
 }
+
+#[test]
+fn a_refused_status_change_says_what_to_do_in_good_grammar() {
+    assert_eq!(
+        TicketStatus::Open.refusal(TicketStatus::Closed),
+        "An open ticket can't become closed. Resolve it first, then close it."
+    );
+    assert_eq!(
+        TicketStatus::Closed.refusal(TicketStatus::Pending),
+        "A closed ticket can't become pending. Reopen it first."
+    );
+    for from in TicketStatus::ALL {
+        for to in TicketStatus::ALL {
+            if !from.can_become(to) {
+                let said = from.refusal(to);
+                assert!(!said.starts_with("A o"), "{said}");
+                assert!(said.ends_with('.'), "{said}");
+            }
+        }
+    }
+}
