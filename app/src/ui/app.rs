@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("*any") view=NotFoundPage />
                 </ParentRoute>
             </Routes>
+            <super::keyboard::Keyboard />
         </Router>
         <ToastRegion />
     }

@@ -5,6 +5,7 @@ pub mod app;
 mod assets;
 pub mod auth;
 pub mod components;
+pub mod keyboard;
 pub mod layout;
 pub mod live;
 pub mod pages;
