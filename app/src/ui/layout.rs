@@ -28,11 +28,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 </A>
                 <nav aria-label="Main" class="flex-1">
                     <ul class="flex flex-wrap gap-1">
-                        <NavItem href="/" label="Home" />
-                        <NavItem href="/status" label="Status" />
-                        <NavItem href="/pricing" label="Pricing" />
-                        <NavItem href="/design-system" label="Design system" />
-                        <SignedInNav />
+                        <SiteNav />
                     </ul>
                 </nav>
                 <AccountMenu />
@@ -43,8 +39,12 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <footer class="border-t border-border">
-            <div class="mx-auto max-w-6xl px-4 py-4 text-sm text-muted">
-                "Workdesk · tickets, workflows, projects and billing for teams and their partners"
+            <div class="mx-auto flex max-w-6xl flex-wrap justify-between gap-2 px-4 py-4 text-sm text-muted">
+                <p>"Workdesk · tickets, workflows, projects and billing for teams and their partners"</p>
+                <p class="flex gap-4">
+                    <A href="/status" attr:class="text-muted underline">"Service status"</A>
+                    <span>"Press ? for keyboard shortcuts"</span>
+                </p>
             </div>
         </footer>
     }
@@ -88,24 +88,32 @@ fn AccountMenu() -> impl IntoView {
     }
 }
 
-/// Links only members can use: the members list for everyone, the audit log for admins.
+/// The app's places for a member (what their role can use), the site's pages for a visitor.
+/// The design system is an internal page: reachable by its address, linked from nowhere.
 #[component]
-fn SignedInNav() -> impl IntoView {
+fn SiteNav() -> impl IntoView {
     let auth = use_auth();
     view! {
         <Suspense>
             {move || {
                 auth.viewer
                     .get()
-                    .and_then(|v| v.ok().flatten())
-                    .map(|v| {
-                        view! {
+                    .map(|v| match v.ok().flatten() {
+                        Some(v) => view! {
                             <NavItem href="/tickets" label="Tickets" />
+                            <NavItem href="/queues" label="Queues" />
                             <NavItem href="/members" label="Members" />
                             {v.role.can(Permission::ViewAuditLog).then(|| view! { <NavItem href="/audit" label="Audit log" /> })}
                             {v.role.can(Permission::ManageApiTokens).then(|| view! { <NavItem href="/api-tokens" label="API tokens" /> })}
                             {v.role.can(Permission::ManageBilling).then(|| view! { <NavItem href="/billing" label="Billing" /> })}
                         }
+                        .into_any(),
+                        None => view! {
+                            <NavItem href="/" label="Home" />
+                            <NavItem href="/pricing" label="Pricing" />
+                            <NavItem href="/status" label="Status" />
+                        }
+                        .into_any(),
                     })
             }}
         </Suspense>

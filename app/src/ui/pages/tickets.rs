@@ -211,9 +211,6 @@ pub fn TicketsPage() -> impl IntoView {
         <div class="flex flex-wrap items-center justify-between gap-4">
             <h1 class="text-2xl font-bold">"Tickets"</h1>
             <div class="flex gap-3">
-                <A href="/queues" attr:class="rounded-md border border-border px-4 py-2 font-medium text-fg no-underline">
-                    "Queues"
-                </A>
                 <PlanGate feature=Feature::CsvExport inline=true>
                     <a
                         href=move || format!("/tickets/export.csv?{}", filter.get().to_query())
