@@ -15,7 +15,7 @@ test("sign up creates an organisation and signs you in; sign out signs you out",
   await expect(page).toHaveURL(/\/signin$/);
   await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
   await page.goto("/account");
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page).toHaveURL(/\/signin\?next=\/account$/);
 });
 
 test("sign-up problems are shown beside each field and nothing is created", async ({ page }) => {
@@ -99,7 +99,7 @@ test("another device can be signed out from the account page, and everywhere at 
   await expect(rows).toHaveCount(1);
 
   await other.goto("/account");
-  await expect(other).toHaveURL(/\/signin$/);
+  await expect(other).toHaveURL(/\/signin\?next=\/account$/);
 
   await signIn(other, person.email);
   await expect(other).toHaveURL(/\/account$/);
@@ -107,7 +107,7 @@ test("another device can be signed out from the account page, and everywhere at 
   await page.getByRole("dialog", { name: "Sign out everywhere?" }).getByRole("button", { name: "Sign out every device" }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await other.goto("/account");
-  await expect(other).toHaveURL(/\/signin$/);
+  await expect(other).toHaveURL(/\/signin\?next=\/account$/);
   await laptop.close();
 });
 

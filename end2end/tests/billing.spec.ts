@@ -80,5 +80,5 @@ test("a signed-out visitor asking for billing is sent to sign in", async ({ page
   await expect(page.getByTestId("billing-plan")).toBeVisible();
   await page.context().clearCookies();
   await page.goto("/billing");
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page).toHaveURL(/\/signin\?next=\/billing$/);
 });

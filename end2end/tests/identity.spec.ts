@@ -169,7 +169,7 @@ test("an admin invites a colleague, who joins; the admin changes their role and 
   await confirm.getByRole("button", { name: `Disable ${colleague.name}` }).click();
   await expect(row).toContainText("Disabled");
   await invitee.goto(new URL("/account", link).toString());
-  await expect(invitee).toHaveURL(/\/signin$/);
+  await expect(invitee).toHaveURL(/\/signin\?next=\/account$/);
   await context.close();
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
