@@ -115,19 +115,17 @@ pub(crate) async fn remember<T: Serialize>(
         KeyOwner::ApiToken(id) => (Some(id), None),
         KeyOwner::Member(user) => (None, Some(user.0)),
     };
-    // This owner's expired keys go as a new one comes: the table stays the size of a day's
-    // writes without a sweeper, and the delete reads the primary key's prefix.
+    // This owner's expired keys go as a new one comes, in the same statement (no extra round
+    // trip): the table stays the size of a day's writes without a sweeper, and the delete
+    // reads the primary key's prefix. This key's own old row is left to the upsert: one
+    // statement must not both delete and update a row.
     sqlx::query!(
-        "delete from idempotency_keys
-          where organisation_id = $1 and owner = $2 and created_at <= now() - make_interval(hours => $3)",
-        tx.organisation().0,
-        key.owner_id(),
-        KEPT_HOURS
-    )
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query!(
-        "insert into idempotency_keys (organisation_id, token_id, user_id, key, request_hash, body)
+        "with expired as (
+             delete from idempotency_keys
+              where organisation_id = $1 and owner = coalesce($2::uuid, $3::uuid) and key <> $4
+                and created_at <= now() - make_interval(hours => $7)
+         )
+         insert into idempotency_keys (organisation_id, token_id, user_id, key, request_hash, body)
          values ($1, $2, $3, $4, $5, $6)
          on conflict (organisation_id, owner, key) do update
             set request_hash = excluded.request_hash, body = excluded.body, created_at = now()",
@@ -137,6 +135,7 @@ pub(crate) async fn remember<T: Serialize>(
         &key.key,
         &key.request_hash,
         &body,
+        KEPT_HOURS,
     )
     .execute(&mut **tx)
     .await?;

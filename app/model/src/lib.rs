@@ -16,3 +16,4 @@ pub mod tenancy;
 pub mod theme;
 pub mod tickets;
 pub mod timeline;
+mod url;

@@ -42,27 +42,14 @@ impl ReturnPath {
 
     /// `page`'s URL carrying this path as the place to return to.
     pub fn through(&self, page: &str) -> String {
-        format!("{page}?{NEXT}={}", encode(&self.0))
+        // `/` kept: the path stays readable in the address bar.
+        format!("{page}?{NEXT}={}", crate::url::encode(&self.0, b"/"))
     }
 
     /// The sign-in page's URL that returns here afterwards.
     pub fn sign_in_url(&self) -> String {
         self.through("/signin")
     }
-}
-
-/// Percent-encodes everything but unreserved characters and `/`, so the path survives as one
-/// query value.
-fn encode(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for b in raw.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -156,7 +156,7 @@ impl TicketFilter {
                 query.push('&');
             }
             query.push_str("after=");
-            query.push_str(&urlencode(after));
+            query.push_str(&crate::url::encode(after, b""));
         }
         if query.is_empty() {
             "/tickets".to_string()
@@ -167,7 +167,7 @@ impl TicketFilter {
 
     pub fn to_query(&self) -> String {
         let mut parts = Vec::new();
-        let mut add = |k: &str, v: &str| parts.push(format!("{k}={}", urlencode(v)));
+        let mut add = |k: &str, v: &str| parts.push(format!("{k}={}", crate::url::encode(v, b"")));
         if let Some(s) = self.status {
             add("status", s.as_str());
         }
@@ -228,17 +228,6 @@ pub fn prefix_search(text: &str) -> Option<String> {
         .map(|w| format!("{}:*", w.to_lowercase()))
         .collect();
     (!words.is_empty()).then(|| words.join(" & "))
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A position in the list: the sort key of the last ticket shown and its id.
