@@ -5,6 +5,7 @@
 
 use crate::config::Config;
 use app::backend::{tickets, Db};
+use app::model::identity::UserId;
 use app::model::tenancy::OrganisationId;
 use app::model::tickets::{TicketFilter, TicketPage};
 use axum::extract::{Path, State};
@@ -32,8 +33,13 @@ async fn first_page(
     State(db): State<Db>,
     Path(organisation): Path<Uuid>,
 ) -> Result<Json<TicketPage>, StatusCode> {
-    tickets::list(&db, OrganisationId(organisation), &TicketFilter::default())
-        .await
-        .map(Json)
-        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
+    tickets::list(
+        &db,
+        OrganisationId(organisation),
+        UserId(Uuid::nil()),
+        &TicketFilter::default(),
+    )
+    .await
+    .map(Json)
+    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
 }

@@ -37,7 +37,9 @@ pub async fn tickets_csv(
     tokio::spawn(async move {
         // The slot is the organisation's until this export ends, however it ends.
         let _slot = slot;
-        if let Err(e) = tickets::export_csv(&db, viewer.organisation_id, &filter, tx).await {
+        if let Err(e) =
+            tickets::export_csv(&db, viewer.organisation_id, viewer.user_id, &filter, tx).await
+        {
             // The status line has gone out; the file ends short and the log says why.
             tracing::error!(error = %e, "ticket export failed part-way");
         }

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod billing;
 pub mod error;
+pub mod format;
 pub mod identity;
 pub mod members;
 pub mod navigation;

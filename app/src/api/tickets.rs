@@ -1,8 +1,13 @@
 //! Tickets: the list, creating, the ticket page, changing fields and commenting.
 
+// A form's fields are its server function's arguments (a flat form posts to it without
+// script), and the ticket's property form has eight; the macro's generated code needs the
+// allowance at module level.
+#![allow(clippy::too_many_arguments)]
+
 use crate::model::error::AppError;
 use crate::model::tickets::{
-    Assignee, BulkResult, Queue, SavedView, TicketDetail, TicketFilter, TicketPage,
+    Assignee, BulkResult, Neighbours, Queue, SavedView, TicketDetail, TicketFilter, TicketPage,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -11,7 +16,26 @@ use uuid::Uuid;
 pub async fn list_tickets(#[server(default)] filter: TicketFilter) -> Result<TicketPage, AppError> {
     use crate::backend::{request, tickets};
     let (ctx, viewer) = request::signed_in().await?;
-    tickets::list(&ctx.db, viewer.organisation_id, &filter).await
+    tickets::list(&ctx.db, viewer.organisation_id, viewer.user_id, &filter).await
+}
+
+/// The tickets before and after `number` in the list as `filter` orders it.
+#[server(endpoint = "tickets/neighbours")]
+pub async fn ticket_neighbours(
+    number: i64,
+    #[server(default)] filter: TicketFilter,
+) -> Result<Neighbours, AppError> {
+    use crate::backend::{request, tickets};
+    let (ctx, viewer) = request::signed_in().await?;
+    tickets::neighbours(
+        &ctx.db,
+        viewer.organisation_id,
+        viewer.user_id,
+        number,
+        &filter,
+    )
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 /// The queues and people a ticket can be filed under and assigned to, for the forms.
@@ -62,16 +86,21 @@ pub async fn get_ticket(number: i64) -> Result<TicketDetail, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// Changes status, priority, queue and assignee together, made against `version`.
+/// Changes a ticket's properties. The page's form without script sends them all with the
+/// `version` it showed (a change by someone else in between is refused). With script, the
+/// sidebar saves each property as it is chosen: `only` names it, the others are ignored and
+/// no version is needed. The last choice of a property wins, as in any sidebar that saves as
+/// you go, and someone else's change to another property is kept, not overwritten.
 #[server(endpoint = "tickets/update")]
 pub async fn update_ticket(
     id: Uuid,
-    version: i32,
-    status: String,
-    priority: String,
-    queue: String,
-    assignee: String,
-    /// The form's whole state, like the other fields: empty (or absent) means no due date.
+    #[server(default)] version: Option<i32>,
+    #[server(default)] only: Option<String>,
+    #[server(default)] status: String,
+    #[server(default)] priority: String,
+    #[server(default)] queue: String,
+    #[server(default)] assignee: String,
+    /// Empty means no due date.
     #[server(default)]
     due: String,
 ) -> Result<(), AppError> {
@@ -80,18 +109,47 @@ pub async fn update_ticket(
     use crate::model::identity::UserId;
     use crate::model::tickets::{optional_id, parse_due, Priority, TicketStatus};
     let (ctx, viewer) = request::signed_in().await?;
+    let wanted = |field: &str| only.as_deref().is_none_or(|o| o == field);
+    if let Some(o) = only.as_deref() {
+        if !crate::model::tickets::PROPERTIES.contains(&o) {
+            return Err(AppError::validation(
+                "only",
+                "Name one property: status, priority, queue, assignee or due.",
+            ));
+        }
+    }
+    let version = match (only.is_some(), version) {
+        (true, _) => None,
+        (false, Some(v)) => Some(v),
+        (false, None) => {
+            return Err(AppError::validation(
+                "version",
+                "Reload the page and make the change again.",
+            ))
+        }
+    };
     let change = TicketChange {
-        status: Some(
-            TicketStatus::parse(&status)
-                .ok_or_else(|| AppError::validation("status", "Choose a status."))?,
-        ),
-        priority: Some(
-            Priority::parse(&priority)
-                .ok_or_else(|| AppError::validation("priority", "Choose a priority."))?,
-        ),
-        queue: optional_id(&queue, "queue")?,
-        assignee: Some(optional_id(&assignee, "assignee")?.map(UserId)),
-        due_on: Some(parse_due(&due)?),
+        status: wanted("status")
+            .then(|| {
+                TicketStatus::parse(&status)
+                    .ok_or_else(|| AppError::validation("status", "Choose a status."))
+            })
+            .transpose()?,
+        priority: wanted("priority")
+            .then(|| {
+                Priority::parse(&priority)
+                    .ok_or_else(|| AppError::validation("priority", "Choose a priority."))
+            })
+            .transpose()?,
+        queue: if wanted("queue") {
+            optional_id(&queue, "queue")?
+        } else {
+            None
+        },
+        assignee: wanted("assignee")
+            .then(|| optional_id(&assignee, "assignee").map(|a| a.map(UserId)))
+            .transpose()?,
+        due_on: wanted("due").then(|| parse_due(&due)).transpose()?,
     };
     tickets::update(
         &ctx.db,

@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toaster();
     provide_auth();
+    provide_context(super::pages::LastList(RwSignal::new(None)));
     if use_context::<RenderedTheme>().is_none() {
         provide_context(RenderedTheme(requested_theme()));
     }

@@ -8,10 +8,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
 /// The shortcuts, as the help lists them.
-const SHORTCUTS: [(&str, &str); 4] = [
+const SHORTCUTS: [(&str, &str); 8] = [
     ("n", "New ticket"),
     ("t", "Go to the ticket list"),
     ("/", "Search this page's list"),
+    ("j", "Next ticket (on a ticket)"),
+    ("k", "Previous ticket (on a ticket)"),
+    ("a", "Assign the ticket to me"),
+    ("c", "Write a comment"),
     ("?", "Show these shortcuts"),
 ];
 
@@ -46,6 +50,8 @@ pub fn Keyboard() -> impl IntoView {
                 "t" => navigate("/tickets", Default::default()),
                 // The key must not land in the field it just focused.
                 "/" if focus_search() => ev.prevent_default(),
+                // The page's own: an element marked with the key.
+                key if use_marked(key) => ev.prevent_default(),
                 _ => {}
             }
         });
@@ -125,6 +131,44 @@ fn focus_heading() {
             }
         }
         attempt(heading(), 40);
+    }
+}
+
+/// Acts on the element the page marks `data-shortcut=key`: a link or button is clicked,
+/// anything else has its first field focused. Whether there was one.
+fn use_marked(key: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if !key.chars().all(|c| c.is_ascii_lowercase()) || key.len() != 1 {
+            return false;
+        }
+        let Some(marked) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| {
+                d.query_selector(&format!("main [data-shortcut='{key}']"))
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return false;
+        };
+        if matches!(marked.tag_name().as_str(), "A" | "BUTTON") {
+            marked.click();
+            return true;
+        }
+        let field = marked
+            .query_selector("textarea, input:not([type=hidden]), select")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        field.is_some_and(|f| f.focus().is_ok())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        false
     }
 }
 

@@ -76,10 +76,12 @@ pub async fn queues(
         ("status" = Option<TicketStatus>, Query, description = "Only tickets with this status"),
         ("priority" = Option<Priority>, Query, description = "Only tickets with this priority"),
         ("queue" = Option<Uuid>, Query, description = "Only tickets in this queue"),
-        ("assignee" = Option<Uuid>, Query, description = "Only tickets assigned to this member"),
+        ("assignee" = Option<String>, Query, description = "Only tickets assigned to this member (a user id), to the caller (me) or to nobody (none)", pattern = "^(me|none|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$"),
+        ("overdue" = Option<String>, Query, description = "Only tickets past their due date and not yet resolved or closed", pattern = "^(true|1)$"),
         ("q" = Option<String>, Query, description = "Words to find in titles, descriptions and comments"),
-        ("sort" = Option<String>, Query, description = "updated (default), newest or oldest", pattern = "^(updated|newest|oldest)$"),
-        ("after" = Option<String>, Query, description = "The `next` cursor of the previous page", pattern = "^-?[0-9]{1,18}_[0-9a-f]{32}$"),
+        ("sort" = Option<String>, Query, description = "updated (default, most recent first), number (newest first), priority (most urgent first), due (soonest first), status (open first); newest and oldest are the number's two directions", pattern = "^(updated|number|priority|due|status|newest|oldest)$"),
+        ("dir" = Option<String>, Query, description = "asc or desc, to turn the sort's own direction round (not with newest or oldest)", pattern = "^(asc|desc)$"),
+        ("after" = Option<String>, Query, description = "The `next` cursor of the previous page", pattern = r"^-?[0-9]{1,18}(\.-?[0-9]{1,18})?_[0-9a-f]{32}$"),
     ),
     responses((status = 200, body = TicketPage), (status = 401, body = crate::problem::Problem),
               (status = 422, body = crate::problem::Problem)))]
@@ -90,7 +92,13 @@ pub async fn list(
 ) -> Result<Json<TicketPage>, ApiError> {
     let filter = TicketFilter::from_query_checked(|k| params.get(k).cloned())?;
     Ok(Json(
-        tickets::list(&state.ctx.db, caller.viewer.organisation_id, &filter).await?,
+        tickets::list(
+            &state.ctx.db,
+            caller.viewer.organisation_id,
+            caller.viewer.user_id,
+            &filter,
+        )
+        .await?,
     ))
 }
 
@@ -290,7 +298,7 @@ pub async fn update(
         &state.ctx.db,
         &caller.viewer,
         id,
-        version,
+        Some(version),
         change,
         &caller.client,
     )

@@ -346,12 +346,17 @@ fn probes(a: &Member) -> Vec<Probe> {
         call(GetTicket { number: 1 }),
         call(UpdateTicket {
             id: a.ticket_id,
-            version: 1,
+            version: Some(1),
+            only: None,
             status: s("pending"),
             priority: s("low"),
             queue: s(""),
             assignee: s(""),
             due: s(""),
+        }),
+        call(TicketNeighbours {
+            number: 1,
+            filter: Default::default(),
         }),
         call(AddComment {
             ticket_id: a.ticket_id,

@@ -98,12 +98,12 @@ pub async fn update(
     db: &Db,
     viewer: &Viewer,
     id: Uuid,
-    version: i32,
+    version: Option<i32>,
     change: TicketChange,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
-    apply(&mut tx, viewer, id, Some(version), &change, client).await?;
+    apply(&mut tx, viewer, id, version, &change, client).await?;
     tx.commit().await?;
     Ok(())
 }

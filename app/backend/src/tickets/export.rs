@@ -16,6 +16,7 @@ pub(super) const EXPORT_STALL: std::time::Duration = std::time::Duration::from_s
 pub async fn export_csv(
     db: &Db,
     org: OrganisationId,
+    me: UserId,
     filter: &TicketFilter,
     out: tokio::sync::mpsc::Sender<String>,
 ) -> Result<(), AppError> {
@@ -46,7 +47,7 @@ pub async fn export_csv(
                left join users r on r.id = t.requester_id
               where true"
         ));
-        push_filters(&mut q, filter);
+        push_filters(&mut q, filter, me);
         q.push(" and t.number > ")
             .push_bind(last)
             .push(" order by t.number limit ")

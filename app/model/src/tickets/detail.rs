@@ -87,3 +87,13 @@ pub struct TicketDetail {
     pub attachments: Vec<crate::attachments::Attachment>,
     pub events: Vec<TicketEvent>,
 }
+
+/// The tickets either side of one in a list, by number: the ticket page's previous and next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Neighbours {
+    pub previous: Option<i64>,
+    pub next: Option<i64>,
+}
+
+/// The properties a ticket's sidebar saves one at a time, by their form names.
+pub const PROPERTIES: [&str; 5] = ["status", "priority", "queue", "assignee", "due"];

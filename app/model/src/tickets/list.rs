@@ -1,41 +1,48 @@
-//! The ticket list: its order, its filters as they appear in the URL, the keyset cursor and
-//! its rows.
+//! The ticket list: its filters as they appear in the URL, and its rows.
 
 use super::*;
 
 pub const SEARCH_MAX: usize = 200;
 
-/// How the list is ordered. Every order ends with the ticket id, so the keyset is total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TicketSort {
-    #[default]
-    RecentlyUpdated,
-    Newest,
-    Oldest,
+/// Whose tickets the list shows. `me` is resolved by the server for whoever looks, so a saved
+/// "Mine" view works for everyone it is shared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum AssigneeFilter {
+    Me,
+    Nobody,
+    Member(Uuid),
 }
 
-impl TicketSort {
-    pub const ALL: [Self; 3] = [Self::RecentlyUpdated, Self::Newest, Self::Oldest];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::RecentlyUpdated => "updated",
-            Self::Newest => "newest",
-            Self::Oldest => "oldest",
-        }
-    }
-
+impl AssigneeFilter {
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
+        match s {
+            "me" => Some(Self::Me),
+            "none" => Some(Self::Nobody),
+            id => Uuid::parse_str(id).ok().map(Self::Member),
+        }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn as_param(self) -> String {
         match self {
-            Self::RecentlyUpdated => "Recently updated",
-            Self::Newest => "Newest first",
-            Self::Oldest => "Oldest first",
+            Self::Me => "me".into(),
+            Self::Nobody => "none".into(),
+            Self::Member(id) => id.to_string(),
         }
+    }
+}
+
+impl From<AssigneeFilter> for String {
+    fn from(a: AssigneeFilter) -> Self {
+        a.as_param()
+    }
+}
+
+impl TryFrom<String> for AssigneeFilter {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or_else(|| format!("no such assignee: {s}"))
     }
 }
 
@@ -46,7 +53,9 @@ pub struct TicketFilter {
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     pub queue: Option<Uuid>,
-    pub assignee: Option<Uuid>,
+    pub assignee: Option<AssigneeFilter>,
+    /// Only tickets past their due date and not yet resolved or closed.
+    pub overdue: bool,
     /// Words to find in titles, descriptions and comments.
     pub text: Option<String>,
     pub sort: TicketSort,
@@ -55,8 +64,8 @@ pub struct TicketFilter {
 }
 
 impl TicketFilter {
-    /// The filter a URL's query describes (`status`, `priority`, `queue`, `assignee`, `q`,
-    /// `sort`, `after`); anything unreadable is ignored, as a bookmark from an older version
+    /// The filter a URL's query describes (`status`, `priority`, `queue`, `assignee`,
+    /// `overdue`, `q`, `sort`, `dir`, `after`); anything unreadable is ignored, as a bookmark from an older version
     /// should still open.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
         let id = |k: &str| get(k).and_then(|v| Uuid::parse_str(&v).ok());
@@ -64,7 +73,8 @@ impl TicketFilter {
             status: get("status").and_then(|s| TicketStatus::parse(&s)),
             priority: get("priority").and_then(|p| Priority::parse(&p)),
             queue: id("queue"),
-            assignee: id("assignee"),
+            assignee: get("assignee").and_then(|a| AssigneeFilter::parse(&a)),
+            overdue: get("overdue").is_some_and(|o| o == "1" || o == "true"),
             // Control characters (NUL above all, which PostgreSQL text cannot hold) never
             // help a search; they are dropped, and the search capped at a sane length.
             text: get("q")
@@ -76,7 +86,7 @@ impl TicketFilter {
                 })
                 .filter(|t| !t.trim().is_empty()),
             sort: get("sort")
-                .and_then(|s| TicketSort::parse(&s))
+                .and_then(|s| TicketSort::parse(&s, get("dir").as_deref()))
                 .unwrap_or_default(),
             after: get("after").filter(|a| !a.is_empty()),
         }
@@ -90,7 +100,7 @@ impl TicketFilter {
         let present = |k: &str| get(k);
         // The parameter, whether a value of it names something, and what to use instead.
         type Check = (&'static str, fn(&str) -> bool, &'static str);
-        let checks: [Check; 6] = [
+        let checks: [Check; 8] = [
             (
                 "status",
                 |v| TicketStatus::parse(v).is_some(),
@@ -104,14 +114,16 @@ impl TicketFilter {
             ("queue", |v| Uuid::parse_str(v).is_ok(), "Use a queue's id."),
             (
                 "assignee",
-                |v| Uuid::parse_str(v).is_ok(),
-                "Use a member's user id.",
+                |v| AssigneeFilter::parse(v).is_some(),
+                "Use a member's user id, me or none.",
             ),
+            ("overdue", |v| v == "true" || v == "1", "Use true or 1."),
             (
                 "sort",
-                |v| TicketSort::parse(v).is_some(),
-                "Use updated, newest or oldest.",
+                |v| TicketSort::parse(v, None).is_some(),
+                "Use updated, number, priority, due or status (newest and oldest still work).",
             ),
+            ("dir", |v| v == "asc" || v == "desc", "Use asc or desc."),
             (
                 "after",
                 |v| Cursor::decode(v).is_some(),
@@ -126,6 +138,14 @@ impl TicketFilter {
                 message: message.into(),
             })
             .collect();
+        let dir_without_its_column = present("dir").is_some()
+            && present("sort").is_some_and(|s| s == "newest" || s == "oldest");
+        if fields.is_empty() && dir_without_its_column {
+            return Err(AppError::validation(
+                "dir",
+                "Newest and oldest have their own direction: use sort=number with dir.",
+            ));
+        }
         if fields.is_empty() {
             Ok(Self::from_query(get))
         } else {
@@ -178,14 +198,21 @@ impl TicketFilter {
             add("queue", &q.to_string());
         }
         if let Some(a) = self.assignee {
-            add("assignee", &a.to_string());
+            add("assignee", &a.as_param());
+        }
+        if self.overdue {
+            add("overdue", "1");
         }
         if let Some(t) = &self.text {
             add("q", t);
         }
         // The default order goes unsaid: a clean URL for the list as it first opens.
         if self.sort != TicketSort::default() {
-            add("sort", self.sort.as_str());
+            let (sort, dir) = self.sort.to_params();
+            add("sort", sort);
+            if let Some(dir) = dir {
+                add("dir", dir);
+            }
         }
         parts.join("&")
     }
@@ -230,43 +257,6 @@ pub fn prefix_search(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" & "))
 }
 
-/// A position in the list: the sort key of the last ticket shown and its id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    pub key_micros: i64,
-    pub id: Uuid,
-}
-
-impl Cursor {
-    pub fn encode(&self) -> String {
-        format!("{}_{}", self.key_micros, self.id.simple())
-    }
-
-    /// Instants from year 1 to year 9999, in microseconds since 1970: every sort key a row can
-    /// have, and well inside what PostgreSQL's timestamps hold (a key at the ends of `i64`
-    /// overflowed its interval arithmetic).
-    const KEY_RANGE: std::ops::RangeInclusive<i64> =
-        -62_135_596_800_000_000..=253_402_300_799_999_999;
-
-    /// Only what `encode` writes (`-?digits_32 lower-case hex`, the REST document's pattern),
-    /// so a cursor is either one of ours or refused.
-    pub fn decode(s: &str) -> Option<Self> {
-        let (key, id) = s.split_once('_')?;
-        let digits = key.strip_prefix('-').unwrap_or(key);
-        let well_formed = !digits.is_empty()
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && id.len() == 32
-            && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if !well_formed {
-            return None;
-        }
-        Some(Self {
-            key_micros: key.parse().ok().filter(|k| Self::KEY_RANGE.contains(k))?,
-            id: Uuid::parse_str(id).ok()?,
-        })
-    }
-}
-
 /// A row of the ticket list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -293,4 +283,28 @@ pub struct TicketSummary {
 pub struct TicketPage {
     pub tickets: Vec<TicketSummary>,
     pub next: Option<String>,
+    /// How many tickets match the filters in all, counted up to [`COUNT_CAP`].
+    #[serde(default)]
+    pub total: i64,
+    /// More match than `total` says: counting every one of a huge list would cost more than
+    /// the page itself.
+    #[serde(default)]
+    pub total_capped: bool,
+}
+
+/// The most tickets a list counts exactly.
+pub const COUNT_CAP: i64 = 10_000;
+
+impl TicketPage {
+    /// "1 ticket", "2,345 tickets", "10,000+ tickets".
+    pub fn total_label(&self) -> String {
+        let n = crate::format::thousands(self.total);
+        let plus = if self.total_capped { "+" } else { "" };
+        let noun = if self.total == 1 && !self.total_capped {
+            "ticket"
+        } else {
+            "tickets"
+        };
+        format!("{n}{plus} {noun}")
+    }
 }

@@ -13,12 +13,16 @@ mod detail;
 mod inspections;
 mod list;
 mod new;
+mod order;
 mod status;
 #[cfg(test)]
 mod tests;
 mod views;
 
-pub use {approvals::*, bulk::*, detail::*, inspections::*, list::*, new::*, status::*, views::*};
+pub use {
+    approvals::*, bulk::*, detail::*, inspections::*, list::*, new::*, order::*, status::*,
+    views::*,
+};
 
 fn text(raw: &str, max: usize, what: &str, required: bool) -> Result<String, String> {
     let s = raw.trim();

@@ -63,7 +63,7 @@ fn filters_round_trip_through_their_query_string() {
     let f = TicketFilter {
         status: Some(TicketStatus::Pending),
         text: Some("café & co +1 100%".into()),
-        sort: TicketSort::Oldest,
+        sort: TicketSort::by(SortKey::Number).reversed(),
         ..TicketFilter::default()
     };
     assert_eq!(TicketFilter::from_query_string(&f.to_query()), f);
@@ -121,7 +121,8 @@ fn checked_filters_refuse_values_that_name_nothing() {
         }
     };
     let cursor = Cursor {
-        key_micros: 5,
+        key: 5,
+        updated_micros: None,
         id: Uuid::nil(),
     }
     .encode();
@@ -146,10 +147,17 @@ fn checked_filters_refuse_values_that_name_nothing() {
 #[test]
 fn cursors_round_trip_and_reject_junk() {
     let c = Cursor {
-        key_micros: 1_795_386_499_000_123,
+        key: 1_795_386_499_000_123,
+        updated_micros: None,
         id: Uuid::now_v7(),
     };
     assert_eq!(Cursor::decode(&c.encode()), Some(c));
+    let ranked = Cursor {
+        key: 3,
+        updated_micros: Some(-1_795_386_499_000_123),
+        id: Uuid::now_v7(),
+    };
+    assert_eq!(Cursor::decode(&ranked.encode()), Some(ranked));
     for bad in ["", "1", "x_y", "12_notauuid"] {
         assert_eq!(Cursor::decode(bad), None, "{bad}");
     }
@@ -170,6 +178,9 @@ fn cursors_round_trip_and_reject_junk() {
         format!("+5_{id}"),
         format!("5_{upper}"),
         format!("-_{id}"),
+        format!("5._{id}"),
+        format!("5.6.7_{id}"),
+        format!(".5_{id}"),
     ] {
         assert_eq!(Cursor::decode(&other), None, "{other}");
     }
@@ -198,8 +209,9 @@ fn filters_survive_a_round_trip_through_the_url() {
         priority: None,
         queue: Some(Uuid::now_v7()),
         assignee: None,
+        overdue: false,
         text: Some("printer & fire".into()),
-        sort: TicketSort::Oldest,
+        sort: TicketSort::by(SortKey::Number).reversed(),
         after: None,
     };
     let q = f.to_query();
@@ -222,7 +234,7 @@ fn filters_survive_a_round_trip_through_the_url() {
     );
     assert_eq!(
         TicketFilter::from_query(|_| Some("junk".into())).sort,
-        TicketSort::RecentlyUpdated
+        TicketSort::by(SortKey::Updated)
     );
 }
 
@@ -245,4 +257,68 @@ fn a_refused_status_change_says_what_to_do_in_good_grammar() {
             }
         }
     }
+}
+
+#[test]
+fn every_order_reads_back_from_its_url_and_old_names_still_work() {
+    for key in SortKey::ALL {
+        for sort in [TicketSort::by(key), TicketSort::by(key).reversed()] {
+            let (name, dir) = sort.to_params();
+            assert_eq!(TicketSort::parse(name, dir), Some(sort), "{sort:?}");
+        }
+    }
+    assert_eq!(
+        TicketSort::parse("newest", None),
+        Some(TicketSort::by(SortKey::Number))
+    );
+    assert!(!TicketSort::parse("oldest", None).unwrap().descending);
+    assert_eq!(
+        TicketSort::by(SortKey::Priority).to_params(),
+        ("priority", None)
+    );
+    assert_eq!(
+        TicketSort::by(SortKey::Due).reversed().to_params(),
+        ("due", Some("desc"))
+    );
+    for (sort, dir) in [
+        ("newest", Some("asc")),
+        ("priority", Some("up")),
+        ("size", None),
+    ] {
+        assert_eq!(TicketSort::parse(sort, dir), None, "{sort} {dir:?}");
+    }
+}
+
+#[test]
+fn quick_views_have_clean_urls() {
+    let mine = TicketFilter {
+        assignee: Some(AssigneeFilter::Me),
+        ..TicketFilter::default()
+    };
+    assert_eq!(mine.href(None), "/tickets?assignee=me");
+    let overdue_unassigned = TicketFilter {
+        assignee: Some(AssigneeFilter::Nobody),
+        overdue: true,
+        sort: TicketSort::by(SortKey::Due),
+        ..TicketFilter::default()
+    };
+    let href = overdue_unassigned.href(None);
+    assert_eq!(href, "/tickets?assignee=none&overdue=1&sort=due");
+    assert_eq!(
+        TicketFilter::from_query_string(href.trim_start_matches("/tickets")),
+        overdue_unassigned
+    );
+    let page = TicketPage {
+        tickets: vec![],
+        next: None,
+        total: COUNT_CAP,
+        total_capped: true,
+    };
+    assert_eq!(page.total_label(), "10,000+ tickets");
+    let one = TicketPage {
+        total: 1,
+        total_capped: false,
+        ..page
+    };
+    assert_eq!(one.total_label(), "1 ticket");
 }

@@ -30,14 +30,26 @@ pub fn Select(
     /// read out by screen readers.
     #[prop(optional)]
     hide_label: bool,
+    /// Options shown but not choosable now (a status the ticket cannot move to yet).
+    #[prop(optional, into)]
+    unavailable: Option<Callback<String, bool>>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("select-{name}"));
+    let node = NodeRef::<leptos::html::Select>::new();
+    // The `selected` attribute only counts until someone picks: a later change of `selected`
+    // (the stored value after a save or someone else's change) is set on the element itself.
+    Effect::new(move |_| {
+        if let (Some(select), Some(value)) = (node.get(), selected.get()) {
+            select.set_value(&value);
+        }
+    });
     view! {
         <div class="flex flex-col gap-1">
             <label for=id.clone() class="text-sm font-medium text-fg" class:sr-only=hide_label>
                 {label}
             </label>
             <select
+                node_ref=node
                 id=id
                 name=name
                 class="rounded-md border border-border bg-surface-raised px-3 py-2 text-fg"
@@ -54,6 +66,10 @@ pub fn Select(
                         view! {
                             <option
                                 value=o.value
+                                disabled={
+                                    let value = value.clone();
+                                    move || unavailable.is_some_and(|u| u.run(value.clone()))
+                                }
                                 selected=move || selected.get().as_deref() == Some(value.as_str())
                             >
                                 {o.label}

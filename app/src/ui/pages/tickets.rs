@@ -1,27 +1,43 @@
-//! The ticket list (filters in the URL, so views can be bookmarked and work without script)
-//! and the new-ticket form.
+//! The ticket list: filters in the URL, so views can be bookmarked and work without script.
 
 use super::bulk_edit::BulkEdit;
 use super::saved_views::{SavedViews, SavedViewsData};
-use crate::api::tickets::{list_tickets, ticket_choices, BulkUpdateTickets, CreateTicket};
+use super::ticket_filters::{FilterForm, QuickViews};
+use crate::api::tickets::{list_tickets, ticket_choices, BulkUpdateTickets};
 use crate::model::billing::Feature;
 use crate::model::error::AppError;
 use crate::model::tickets::{
-    Assignee, Priority, Queue, TicketFilter, TicketPage, TicketSort, TicketStatus,
+    Assignee, Priority, Queue, SortKey, TicketFilter, TicketPage, TicketSort, TicketStatus,
 };
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;
 use crate::ui::components::PlanGate;
 use crate::ui::components::{
-    action_error, field_error, Badge, Button, Column, EmptyState, FormError, FormToken,
-    PriorityBadge, ResourceSection, Select, SelectOption, SortDirection, StatusBadge, Table,
-    TextArea, TextField, Tone,
+    Badge, Column, EmptyState, PriorityBadge, ResourceSection, SelectOption, SortDirection,
+    StatusBadge, Table, Tone,
 };
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
+
+/// The list the viewer last looked at in this tab, so a ticket opened from it can go back to
+/// it and step through it. Kept in memory, not the URL: ticket addresses stay clean and
+/// shareable, and a ticket opened from elsewhere steps through the whole list.
+#[derive(Clone, Copy)]
+pub struct LastList(pub RwSignal<Option<TicketFilter>>);
+
+/// For the list page: remembers its filters, without the page position.
+fn remember_list(filter: Memo<TicketFilter>) {
+    Effect::new(move |_| {
+        if let Some(last) = use_context::<LastList>() {
+            last.0.set(Some(TicketFilter {
+                after: None,
+                ..filter.get()
+            }));
+        }
+    });
+}
 
 pub type Choices = Resource<Result<(Vec<Queue>, Vec<Assignee>), AppError>>;
 
@@ -72,34 +88,39 @@ pub fn assignee_options(none: &str, people: &[Assignee]) -> Vec<SelectOption> {
         .collect()
 }
 
-/// The headings, the number and the last update ordering the list from a link.
+/// The headings; each sortable one links to the list ordered by it (its natural way first,
+/// the other way when it already orders the list).
 fn columns(filter: &TicketFilter) -> Vec<Column> {
-    let sorted = |sort: TicketSort| {
-        TicketFilter {
-            sort,
+    let sortable = |label: &'static str, key: SortKey| {
+        let now = filter.sort;
+        let (next, direction) = if now.key == key {
+            let direction = if now.descending {
+                SortDirection::Descending
+            } else {
+                SortDirection::Ascending
+            };
+            (now.reversed(), Some(direction))
+        } else {
+            (TicketSort::by(key), None)
+        };
+        let href = TicketFilter {
+            sort: next,
             after: None,
             ..filter.clone()
         }
-        .href(None)
+        .href(None);
+        Column::sortable(label, href, direction)
     };
-    // Numbers are given in order, so newest and oldest are the number column's two ways.
-    let (number_next, number_now) = match filter.sort {
-        TicketSort::Newest => (TicketSort::Oldest, Some(SortDirection::Descending)),
-        TicketSort::Oldest => (TicketSort::Newest, Some(SortDirection::Ascending)),
-        TicketSort::RecentlyUpdated => (TicketSort::Newest, None),
-    };
-    let updated_now =
-        (filter.sort == TicketSort::RecentlyUpdated).then_some(SortDirection::Descending);
     vec![
         Column::plain("Select"),
-        Column::sortable("Number", sorted(number_next), number_now),
+        sortable("Number", SortKey::Number),
         Column::plain("Title"),
-        Column::plain("Status"),
-        Column::plain("Priority"),
+        sortable("Status", SortKey::Status),
+        sortable("Priority", SortKey::Priority),
         Column::plain("Queue"),
         Column::plain("Assignee"),
-        Column::plain("Due"),
-        Column::sortable("Updated", sorted(TicketSort::RecentlyUpdated), updated_now),
+        sortable("Due", SortKey::Due),
+        sortable("Updated", SortKey::Updated),
     ]
 }
 
@@ -107,6 +128,7 @@ fn columns(filter: &TicketFilter) -> Vec<Column> {
 pub fn TicketsPage() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| TicketFilter::from_query(|k| query.read().get(k)));
+    remember_list(filter);
     let bulk = ServerAction::<BulkUpdateTickets>::new();
     let selected = RwSignal::new(Vec::<uuid::Uuid>::new());
     let page = Resource::new(
@@ -126,6 +148,7 @@ pub fn TicketsPage() -> impl IntoView {
             }
             .into_any();
         }
+        let total = page.total_label();
         let next = page
             .next
             .map(|after| filter.with_untracked(|f| f.href(Some(&after))));
@@ -147,6 +170,7 @@ pub fn TicketsPage() -> impl IntoView {
             }
         };
         view! {
+            <p class="text-sm text-muted" data-testid="ticket-total">{total}</p>
             <button type="button" on:click=toggle_all class="self-start rounded-md border border-border px-3 py-1 text-sm text-fg hover:bg-surface">
                 {move || if all_selected() { "Clear selection" } else { "Select all on this page" }}
             </button>
@@ -228,180 +252,11 @@ pub fn TicketsPage() -> impl IntoView {
             </div>
         </div>
         <SignedInOnly>
+            <QuickViews filter />
             <SavedViews filter data=saved_views />
             <FilterForm filter choices />
             <BulkEdit selected action=bulk choices />
             <ResourceSection id="ticket-list-heading" title="Results" resource=page render />
-        </SignedInOnly>
-    }
-}
-
-/// The filters, applied as they change (the search as you pause typing), each change a clean
-/// URL of its own so Back steps through them. Without script the form is an ordinary GET
-/// form with an Apply button.
-#[component]
-fn FilterForm(filter: Memo<TicketFilter>, choices: Choices) -> impl IntoView {
-    let f = filter.get_untracked();
-    let scripted = RwSignal::new(false);
-    Effect::new(move |_| scripted.set(true));
-    #[cfg(feature = "hydrate")]
-    let (on_change, on_input, on_submit) = {
-        let navigate = leptos_router::hooks::use_navigate();
-        let typed = StoredValue::new(0u32);
-        let (n1, n2, n3) = (navigate.clone(), navigate.clone(), navigate);
-        (
-            move |ev: leptos::ev::Event| {
-                if let Some(form) = form_of(&ev) {
-                    apply(&form, false, &n1);
-                }
-            },
-            move |ev: leptos::ev::Event| {
-                // Selects say `change` as well; only the search waits for a pause.
-                if !is_search(&ev) {
-                    return;
-                }
-                let Some(form) = form_of(&ev) else { return };
-                let turn = typed.get_value().wrapping_add(1);
-                typed.set_value(turn);
-                let navigate = n2.clone();
-                set_timeout(
-                    move || {
-                        if typed.get_value() == turn {
-                            apply(&form, true, &navigate);
-                        }
-                    },
-                    std::time::Duration::from_millis(250),
-                );
-            },
-            move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                if let Some(form) = form_of(&ev) {
-                    apply(&form, false, &n3);
-                }
-            },
-        )
-    };
-    #[cfg(not(feature = "hydrate"))]
-    let (on_change, on_input, on_submit) = (
-        |_: leptos::ev::Event| {},
-        |_: leptos::ev::Event| {},
-        |_: leptos::ev::SubmitEvent| {},
-    );
-    view! {
-        <form
-            method="get"
-            action="/tickets"
-            role="search"
-            aria-label="Filter tickets"
-            class="mt-4 flex flex-wrap items-end gap-3"
-            on:change=on_change
-            on:input=on_input
-            on:submit=on_submit
-        >
-            <TextField label="Search" name="q" input_type="search" value=f.text.clone().unwrap_or_default() max_length=200 hint="Words or their beginnings" />
-            <Select label="Status" name="status" options=status_options(Some("Any status"), &TicketStatus::ALL) selected=f.status.map(|s| s.as_str().to_string()).unwrap_or_default() />
-            <Select label="Priority" name="priority" options=priority_options(Some("Any priority")) selected=f.priority.map(|p| p.as_str().to_string()).unwrap_or_default() />
-            <Transition>
-                {move || {
-                    choices
-                        .get()
-                        .and_then(Result::ok)
-                        .map(|(queues, people)| {
-                            let f = filter.get_untracked();
-                            view! {
-                                <Select label="Queue" name="queue" options=queue_options(Some("Any queue"), &queues) selected=f.queue.map(|q| q.to_string()).unwrap_or_default() />
-                                <Select label="Assignee" name="assignee" options=assignee_options("Anyone", &people) selected=f.assignee.map(|a| a.to_string()).unwrap_or_default() />
-                            }
-                        })
-                }}
-            </Transition>
-            // The order comes from the column headings; the form keeps it.
-            <input type="hidden" name="sort" value=move || filter.get().sort.as_str() />
-            <Show when=move || !scripted.get()>
-                <Button submit=true>"Apply"</Button>
-            </Show>
-        </form>
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn is_search(ev: &web_sys::Event) -> bool {
-    use wasm_bindgen::JsCast;
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .is_some_and(|input| input.type_() == "search")
-}
-
-#[cfg(feature = "hydrate")]
-fn form_of(ev: &web_sys::Event) -> Option<web_sys::HtmlFormElement> {
-    use wasm_bindgen::JsCast;
-    ev.current_target()?.dyn_into().ok()
-}
-
-/// Opens the list for what `form` now shows; `replace` for typing, so Back skips the
-/// half-typed words.
-#[cfg(feature = "hydrate")]
-fn apply(
-    form: &web_sys::HtmlFormElement,
-    replace: bool,
-    navigate: &impl Fn(&str, leptos_router::NavigateOptions),
-) {
-    let Ok(data) = web_sys::FormData::new_with_form(form) else {
-        return;
-    };
-    let filter =
-        TicketFilter::from_query(|k| data.get(k).as_string().filter(|v| !v.trim().is_empty()));
-    navigate(
-        &filter.href(None),
-        leptos_router::NavigateOptions {
-            replace,
-            scroll: false,
-            ..Default::default()
-        },
-    );
-}
-
-#[component]
-pub fn NewTicketPage() -> impl IntoView {
-    let create = ServerAction::<CreateTicket>::new();
-    let choices: Choices = Resource::new(|| (), |_| ticket_choices());
-    let error = action_error(create.value());
-    let form = NodeRef::new();
-    view! {
-        <Title text="New ticket" />
-        <h1 class="text-2xl font-bold">"New ticket"</h1>
-        <SignedInOnly>
-            <ActionForm action=create node_ref=form attr:class="mt-6 flex max-w-2xl flex-col gap-4" attr:aria-label="New ticket" attr:novalidate=true>
-                <FormToken action=create form />
-                <FormError error fields=&["title", "description", "priority", "queue", "assignee", "due"] />
-                <TextField label="Title" name="title" required=true max_length=crate::model::tickets::TITLE_MAX error=field_error(error, "title") />
-                <TextArea
-                    label="Description"
-                    name="description"
-                    hint="Markdown works: **bold**, lists, links."
-                    max_length=crate::model::tickets::DESCRIPTION_MAX
-                    error=field_error(error, "description")
-                />
-                <Select label="Priority" name="priority" options=priority_options(None) selected="medium".to_string() />
-                <Transition>
-                    {move || {
-                        choices
-                            .get()
-                            .map(|r| match r {
-                                Ok((queues, people)) => {
-                                    view! {
-                                        <Select label="Queue" name="queue" options=queue_options(None, &queues) />
-                                        <Select label="Assignee" name="assignee" options=assignee_options("Unassigned", &people) />
-                                    }
-                                        .into_any()
-                                }
-                                Err(e) => view! { <crate::ui::components::ErrorNotice error=e /> }.into_any(),
-                            })
-                    }}
-                </Transition>
-                <TextField label="Due date" name="due" input_type="date" hint="Optional." error=field_error(error, "due") />
-                <Button submit=true pending=create.pending()>"Create ticket"</Button>
-            </ActionForm>
         </SignedInOnly>
     }
 }
