@@ -21,18 +21,24 @@ pub fn AppLayout(children: Children) -> impl IntoView {
         >
             "Skip to main content"
         </a>
-        <header class="border-b border-border bg-surface">
-            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
+        <header class="relative border-b border-border bg-surface">
+            <div class="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3">
                 <A href="/" attr:class="text-lg font-bold text-fg no-underline">
                     "Workdesk"
                 </A>
-                <nav aria-label="Main" class="flex-1">
+                // Wide screens: the navigation and the account in the header's row.
+                <nav aria-label="Main" class="hidden flex-1 md:block">
                     <ul class="flex flex-wrap gap-1">
                         <SiteNav />
                     </ul>
                 </nav>
-                <AccountMenu />
-                <ThemeToggle />
+                <div class="hidden md:block">
+                    <AccountMenu in_menu=false />
+                </div>
+                <div class="ml-auto md:ml-0">
+                    <ThemeToggle />
+                </div>
+                <PhoneMenu />
             </div>
         </header>
         <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
@@ -50,9 +56,40 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     }
 }
 
-/// Who is signed in, and the way out; or the ways in.
+/// Narrow screens: the header took 31 % of a phone's screen with everything in it. There the
+/// navigation and the account fold into a Menu disclosure (a `<details>`, so it opens
+/// without script too), which closes again when a link in it is followed.
 #[component]
-fn AccountMenu() -> impl IntoView {
+fn PhoneMenu() -> impl IntoView {
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(menu) = menu.get_untracked() {
+            let _ = menu.remove_attribute("open");
+        }
+    });
+    view! {
+        <details node_ref=menu class="md:hidden">
+            <summary class="cursor-pointer list-none rounded-md border border-border px-3 py-1.5 text-sm font-medium text-fg hover:bg-surface-raised">
+                "Menu"
+            </summary>
+            <div class="absolute inset-x-0 top-full z-40 flex flex-col gap-3 border-b border-border bg-surface px-4 py-3 shadow-md">
+                <nav aria-label="Main">
+                    <ul class="flex flex-col gap-1">
+                        <SiteNav />
+                    </ul>
+                </nav>
+                <AccountMenu in_menu=true />
+            </div>
+        </details>
+    }
+}
+
+/// Who is signed in, and the way out; or the ways in. `in_menu` for the phone's copy, which
+/// leaves the test hooks to the wide one (only one of the two is ever shown).
+#[component]
+fn AccountMenu(in_menu: bool) -> impl IntoView {
     let auth = use_auth();
     let link = "rounded-md px-3 py-1.5 text-sm text-fg underline hover:bg-surface-raised";
     view! {
@@ -63,8 +100,8 @@ fn AccountMenu() -> impl IntoView {
                     .map(|viewer| match viewer.ok().flatten() {
                         Some(v) => {
                             view! {
-                                <div class="flex items-center gap-2 text-sm">
-                                    <span class="text-muted" data-testid="header-organisation">{v.organisation_name}</span>
+                                <div class="flex flex-wrap items-center gap-2 text-sm">
+                                    <span class="text-muted" data-testid=(!in_menu).then_some("header-organisation")>{v.organisation_name}</span>
                                     <A href="/account" attr:class=link>{v.name}</A>
                                     <ActionForm action=auth.sign_out>
                                         <button type="submit" class=link>"Sign out"</button>

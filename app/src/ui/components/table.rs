@@ -74,7 +74,7 @@ pub fn Table(
     };
     view! {
         <div class="overflow-x-auto rounded-md border border-border">
-            <table class="w-full text-left text-sm">
+            <table class="card-table w-full text-left text-sm">
                 <caption class=caption_class>{caption}</caption>
                 <thead class="bg-surface">
                     <tr>

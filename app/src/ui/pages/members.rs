@@ -205,8 +205,8 @@ fn MemberTable(members: Vec<Member>, actions: Actions, is_admin: Signal<bool>) -
                     view! {
                         <tr data-testid="member-row">
                             <td class="px-3 py-2">{m.name.clone()}{m.is_viewer.then_some(" (you)")}</td>
-                            <td class="px-3 py-2">{m.email.clone()}</td>
-                            <td class="px-3 py-2">
+                            <td class="px-3 py-2" data-label="Email">{m.email.clone()}</td>
+                            <td class="px-3 py-2" data-label="Role">
                                 {if is_admin.get_untracked() {
                                     view! {
                                         <ActionForm action=actions.change_role attr:class="flex items-end gap-2">
@@ -227,7 +227,7 @@ fn MemberTable(members: Vec<Member>, actions: Actions, is_admin: Signal<bool>) -
                                     m.role.label().into_any()
                                 }}
                             </td>
-                            <td class="px-3 py-2">{if active { "Active" } else { "Disabled" }}</td>
+                            <td class="px-3 py-2" data-label="Status">{if active { "Active" } else { "Disabled" }}</td>
                             {is_admin
                                 .get_untracked()
                                 .then(|| {

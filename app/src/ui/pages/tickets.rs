@@ -208,15 +208,15 @@ pub fn TicketsPage() -> impl IntoView {
                                     // memos per render; issue 14's profile).
                                     <a href=href class="font-medium text-primary underline">{t.title}</a>
                                 </td>
-                                <td class="px-3 py-2"><StatusBadge status=t.status /></td>
-                                <td class="px-3 py-2"><PriorityBadge priority=t.priority /></td>
-                                <td class="px-3 py-2">{t.queue}</td>
-                                <td class="px-3 py-2">{t.assignee.unwrap_or_else(|| "Unassigned".into())}</td>
-                                <td class="px-3 py-2 whitespace-nowrap">
+                                <td class="px-3 py-2" data-label="Status"><StatusBadge status=t.status /></td>
+                                <td class="px-3 py-2" data-label="Priority"><PriorityBadge priority=t.priority /></td>
+                                <td class="px-3 py-2" data-label="Queue">{t.queue}</td>
+                                <td class="px-3 py-2" data-label="Assignee">{t.assignee.unwrap_or_else(|| "Unassigned".into())}</td>
+                                <td class="px-3 py-2 whitespace-nowrap" data-label="Due">
                                     {t.due_on.map(|d| d.to_string()).unwrap_or_else(|| "–".into())}
                                     {t.overdue.then(|| view! { " " <Badge tone=Tone::Warning label="Overdue" /> })}
                                 </td>
-                                <td class="px-3 py-2 whitespace-nowrap"><Instant at=t.updated_at /></td>
+                                <td class="px-3 py-2 whitespace-nowrap" data-label="Updated"><Instant at=t.updated_at /></td>
                             </tr>
                         }
                     })
