@@ -109,6 +109,9 @@ for (const theme of ["light", "dark"] as const) {
     await openHydrated(page, "/queues");
     await expect(page.getByTestId("queue-row")).toHaveCount(1);
     await expectNoViolations(page);
+    await openHydrated(page, "/");
+    await expect(page.getByTestId("setup-progress")).toBeVisible();
+    await expectNoViolations(page);
   });
 
   test(`sign-up errors have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {

@@ -75,7 +75,7 @@ test("quick views show mine, unassigned and overdue, and a ticket steps through 
   const rows = page.getByTestId("ticket-row");
   await expect(views.getByRole("link", { name: "All tickets" })).toHaveAttribute("aria-current", "page");
   await views.getByRole("link", { name: "Assigned to me" }).click();
-  await expect(page).toHaveURL(/\/tickets\?assignee=me$/);
+  await expect(page).toHaveURL(/\/tickets\?assignee=me&unresolved=1$/);
   await expect(rows).toHaveCount(1);
   await expect(rows).toContainText("Bravo lift");
   await expect(views.getByRole("link", { name: "Assigned to me" })).toHaveAttribute("aria-current", "page");

@@ -13,6 +13,7 @@ pub mod context;
 pub mod csv;
 pub mod db;
 pub mod failure;
+pub mod home;
 pub mod idempotency;
 pub mod identity;
 pub mod mail;

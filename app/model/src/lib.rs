@@ -7,6 +7,7 @@ pub mod audit;
 pub mod billing;
 pub mod error;
 pub mod format;
+pub mod home;
 pub mod identity;
 pub mod members;
 pub mod navigation;

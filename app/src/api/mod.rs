@@ -4,6 +4,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod home;
 pub mod members;
 pub mod second_factor;
 pub mod system;

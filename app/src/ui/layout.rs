@@ -137,6 +137,7 @@ fn SiteNav() -> impl IntoView {
                     .get()
                     .map(|v| match v.ok().flatten() {
                         Some(v) => view! {
+                            <NavItem href="/" label="Home" />
                             <NavItem href="/tickets" label="Tickets" />
                             <NavItem href="/queues" label="Queues" />
                             <NavItem href="/members" label="Members" />
@@ -162,8 +163,10 @@ fn NavItem(href: &'static str, label: &'static str) -> impl IntoView {
     view! {
         <li>
             // `A` marks the current page with aria-current="page", which the style keys on.
+            // Exact for Home: every path begins with "/".
             <A
                 href=href
+                exact=href == "/"
                 attr:class="block rounded-md px-3 py-1.5 text-sm text-fg no-underline hover:bg-surface-raised \
                             aria-[current=page]:bg-primary aria-[current=page]:text-primary-fg"
             >

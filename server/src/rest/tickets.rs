@@ -77,6 +77,7 @@ pub async fn queues(
         ("priority" = Option<Priority>, Query, description = "Only tickets with this priority"),
         ("queue" = Option<Uuid>, Query, description = "Only tickets in this queue"),
         ("assignee" = Option<String>, Query, description = "Only tickets assigned to this member (a user id), to the caller (me) or to nobody (none)", pattern = "^(me|none|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$"),
+        ("unresolved" = Option<String>, Query, description = "Only tickets still open or pending", pattern = "^(true|1)$"),
         ("overdue" = Option<String>, Query, description = "Only tickets past their due date and not yet resolved or closed", pattern = "^(true|1)$"),
         ("q" = Option<String>, Query, description = "Words to find in titles, descriptions and comments"),
         ("sort" = Option<String>, Query, description = "updated (default, most recent first), number (newest first), priority (most urgent first), due (soonest first), status (open first); newest and oldest are the number's two directions", pattern = "^(updated|number|priority|due|status|newest|oldest)$"),

@@ -354,6 +354,7 @@ fn probes(a: &Member) -> Vec<Probe> {
             assignee: s(""),
             due: s(""),
         }),
+        call(app::api::home::GetHome {}),
         call(TicketNeighbours {
             number: 1,
             filter: Default::default(),

@@ -1062,3 +1062,36 @@ async fn a_form_sent_twice_makes_one_of_anything() {
     made.sort();
     assert_eq!(made, vec![1, 2, 3, 4]);
 }
+
+#[tokio::test]
+async fn the_home_counts_what_needs_someone_and_ticks_off_setup() {
+    let app = TestApp::spawn().await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let bob = crate::common::sign_up(&app, "Bob", "bob@example.com", "Globex").await;
+    let home = json(&app, "/api/home/get", &ada, &[]).await;
+    assert_eq!(
+        home["setup"],
+        serde_json::json!({"queue_created": false, "team_invited": false, "ticket_created": false})
+    );
+    create(&app, &ada, "Lights out", "", "high").await;
+    let r = call(
+        &app,
+        "/api/tickets/queues/create",
+        &ada,
+        &[("name", "Facilities")],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let home = json(&app, "/api/home/get", &ada, &[]).await;
+    assert_eq!(home["setup"]["ticket_created"], true);
+    assert_eq!(home["setup"]["queue_created"], true);
+    assert_eq!(home["setup"]["team_invited"], false);
+    assert_eq!(
+        (home["unassigned_open"].as_i64(), home["mine_open"].as_i64()),
+        (Some(1), Some(0))
+    );
+    // Another organisation's home knows nothing of it.
+    let theirs = json(&app, "/api/home/get", &bob, &[]).await;
+    assert_eq!(theirs["unassigned_open"], 0);
+    assert_eq!(theirs["setup"]["ticket_created"], false);
+}

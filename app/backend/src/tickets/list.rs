@@ -32,6 +32,9 @@ pub(super) fn push_filters(
         }
         None => {}
     }
+    if filter.unresolved {
+        q.push(" and t.status in ('open', 'pending')");
+    }
     if filter.overdue {
         q.push(" and t.due_on < current_date and t.status in ('open', 'pending')");
     }
@@ -272,4 +275,32 @@ pub async fn neighbours(
         previous: previous.first().map(|r| r.number),
         next: next.first().map(|r| r.number),
     }))
+}
+
+/// The home's view of the tickets: the viewer's unresolved ones (most urgent first) and the
+/// counts of what needs someone, each capped as the list's count is.
+pub struct Overview {
+    pub mine: Vec<TicketSummary>,
+    pub mine_open: i64,
+    pub overdue: i64,
+    pub unassigned_open: i64,
+}
+
+pub async fn overview(tx: &mut Tx, me: UserId) -> Result<Overview, AppError> {
+    let mine = TicketFilter::mine();
+    let shown = rows(
+        tx,
+        me,
+        &mine,
+        TicketSort::by(SortKey::Priority),
+        None,
+        crate::model::home::MINE_SHOWN,
+    )
+    .await?;
+    Ok(Overview {
+        mine: shown.into_iter().map(SummaryRow::into_summary).collect(),
+        mine_open: count(tx, me, &mine).await?,
+        overdue: count(tx, me, &TicketFilter::overdue()).await?,
+        unassigned_open: count(tx, me, &TicketFilter::unassigned()).await?,
+    })
 }

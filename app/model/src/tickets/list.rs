@@ -54,6 +54,8 @@ pub struct TicketFilter {
     pub priority: Option<Priority>,
     pub queue: Option<Uuid>,
     pub assignee: Option<AssigneeFilter>,
+    /// Only tickets still open or pending.
+    pub unresolved: bool,
     /// Only tickets past their due date and not yet resolved or closed.
     pub overdue: bool,
     /// Words to find in titles, descriptions and comments.
@@ -64,8 +66,34 @@ pub struct TicketFilter {
 }
 
 impl TicketFilter {
+    /// Open or pending, assigned to whoever looks.
+    pub fn mine() -> Self {
+        Self {
+            assignee: Some(AssigneeFilter::Me),
+            unresolved: true,
+            ..Self::default()
+        }
+    }
+
+    /// Open or pending, assigned to nobody.
+    pub fn unassigned() -> Self {
+        Self {
+            assignee: Some(AssigneeFilter::Nobody),
+            unresolved: true,
+            ..Self::default()
+        }
+    }
+
+    /// Past their due date and not resolved.
+    pub fn overdue() -> Self {
+        Self {
+            overdue: true,
+            ..Self::default()
+        }
+    }
+
     /// The filter a URL's query describes (`status`, `priority`, `queue`, `assignee`,
-    /// `overdue`, `q`, `sort`, `dir`, `after`); anything unreadable is ignored, as a bookmark from an older version
+    /// `unresolved`, `overdue`, `q`, `sort`, `dir`, `after`); anything unreadable is ignored, as a bookmark from an older version
     /// should still open.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
         let id = |k: &str| get(k).and_then(|v| Uuid::parse_str(&v).ok());
@@ -74,6 +102,7 @@ impl TicketFilter {
             priority: get("priority").and_then(|p| Priority::parse(&p)),
             queue: id("queue"),
             assignee: get("assignee").and_then(|a| AssigneeFilter::parse(&a)),
+            unresolved: get("unresolved").is_some_and(|o| o == "1" || o == "true"),
             overdue: get("overdue").is_some_and(|o| o == "1" || o == "true"),
             // Control characters (NUL above all, which PostgreSQL text cannot hold) never
             // help a search; they are dropped, and the search capped at a sane length.
@@ -100,7 +129,7 @@ impl TicketFilter {
         let present = |k: &str| get(k);
         // The parameter, whether a value of it names something, and what to use instead.
         type Check = (&'static str, fn(&str) -> bool, &'static str);
-        let checks: [Check; 8] = [
+        let checks: [Check; 9] = [
             (
                 "status",
                 |v| TicketStatus::parse(v).is_some(),
@@ -117,6 +146,7 @@ impl TicketFilter {
                 |v| AssigneeFilter::parse(v).is_some(),
                 "Use a member's user id, me or none.",
             ),
+            ("unresolved", |v| v == "true" || v == "1", "Use true or 1."),
             ("overdue", |v| v == "true" || v == "1", "Use true or 1."),
             (
                 "sort",
@@ -199,6 +229,9 @@ impl TicketFilter {
         }
         if let Some(a) = self.assignee {
             add("assignee", &a.as_param());
+        }
+        if self.unresolved {
+            add("unresolved", "1");
         }
         if self.overdue {
             add("overdue", "1");

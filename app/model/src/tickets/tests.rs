@@ -209,6 +209,7 @@ fn filters_survive_a_round_trip_through_the_url() {
         priority: None,
         queue: Some(Uuid::now_v7()),
         assignee: None,
+        unresolved: false,
         overdue: false,
         text: Some("printer & fire".into()),
         sort: TicketSort::by(SortKey::Number).reversed(),

@@ -85,6 +85,10 @@ pub fn FilterForm(filter: Memo<TicketFilter>, choices: Choices) -> impl IntoView
                 }}
             </Transition>
             <label class="flex items-center gap-2 self-center text-sm font-medium">
+                <input type="checkbox" name="unresolved" value="1" class="h-4 w-4" prop:checked=move || filter.get().unresolved />
+                "Unresolved only"
+            </label>
+            <label class="flex items-center gap-2 self-center text-sm font-medium">
                 <input type="checkbox" name="overdue" value="1" class="h-4 w-4" prop:checked=move || filter.get().overdue />
                 "Overdue only"
             </label>
@@ -153,26 +157,13 @@ fn assignee_filter_options(people: &[crate::model::tickets::Assignee]) -> Vec<Se
 pub fn QuickViews(filter: Memo<TicketFilter>) -> impl IntoView {
     let views = [
         ("All tickets", TicketFilter::default()),
-        (
-            "Assigned to me",
-            TicketFilter {
-                assignee: Some(AssigneeFilter::Me),
-                ..TicketFilter::default()
-            },
-        ),
-        (
-            "Unassigned",
-            TicketFilter {
-                assignee: Some(AssigneeFilter::Nobody),
-                ..TicketFilter::default()
-            },
-        ),
+        ("Assigned to me", TicketFilter::mine()),
+        ("Unassigned", TicketFilter::unassigned()),
         (
             "Overdue",
             TicketFilter {
-                overdue: true,
                 sort: TicketSort::by(SortKey::Due),
-                ..TicketFilter::default()
+                ..TicketFilter::overdue()
             },
         ),
     ];
