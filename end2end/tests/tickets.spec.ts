@@ -37,6 +37,10 @@ test("a ticket is created, found in the list, changed and discussed", async ({ p
   await page.getByRole("button", { name: "Add comment" }).click();
   await expect(page.getByTestId("comment")).toContainText("Fire brigade called.");
   await expect(page.getByTestId("comment")).toContainText("Internal note");
+  // Recent times read as how long ago, the exact local time on hover.
+  const when = page.getByTestId("comment").locator("time");
+  await expect(when).toHaveText(/^(just now|1 min ago)$/);
+  await expect(when).toHaveAttribute("title", /\d{2}:\d{2}:\d{2}/);
 
   await openHydrated(page, "/tickets?q=smoking");
   await expect(page.getByTestId("ticket-row")).toHaveCount(1);

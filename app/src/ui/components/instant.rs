@@ -6,24 +6,36 @@ use leptos::prelude::*;
 /// A `<time>` element for `at`. The server writes it in UTC, and so does the browser's first
 /// render, so hydration finds what the server sent; once hydrated, it is rewritten in the
 /// reader's time zone, with the zone's name (the browser knows it, the server never does).
+/// `relative` instants within a day read "5 min ago", the exact time on hover.
 #[component]
-pub fn Instant(at: time::OffsetDateTime) -> impl IntoView {
+pub fn Instant(at: time::OffsetDateTime, #[prop(optional)] relative: bool) -> impl IntoView {
     let utc = readable_utc(at);
     // Only the browser rewrites the text; the server writes it once, without a signal and an
     // effect for each instant on the page (fifty on a ticket list).
     #[cfg(feature = "hydrate")]
-    let text = {
-        let text = RwSignal::new(utc);
+    let (text, title) = {
+        let text = RwSignal::new(utc.clone());
+        let title = RwSignal::new(utc);
         Effect::new(move |_| {
             if let Some(local) = in_local_time(at) {
-                text.set(local);
+                let ago = relative
+                    .then(|| {
+                        let now = web_sys::js_sys::Date::now() / 1000.0;
+                        crate::model::format::ago(now as i64 - at.unix_timestamp())
+                    })
+                    .flatten();
+                text.set(ago.unwrap_or_else(|| local.clone()));
+                title.set(local);
             }
         });
-        move || text.get()
+        (move || text.get(), move || title.get())
     };
     #[cfg(not(feature = "hydrate"))]
-    let text = utc;
-    view! { <time datetime=rfc3339(at)>{text}</time> }
+    let (text, title) = {
+        let _ = relative;
+        (utc.clone(), utc)
+    };
+    view! { <time datetime=rfc3339(at) title=title>{text}</time> }
 }
 
 #[cfg(feature = "hydrate")]

@@ -97,7 +97,7 @@ fn SessionTable(
                             <td class="px-3 py-2">{s.device}</td>
                             <td class="px-3 py-2">{s.ip.unwrap_or_else(|| "–".into())}</td>
                             <td class="px-3 py-2"><Instant at=s.created_at /></td>
-                            <td class="px-3 py-2"><Instant at=s.last_seen_at /></td>
+                            <td class="px-3 py-2"><Instant at=s.last_seen_at relative=true /></td>
                             <td class="px-3 py-2">
                                 {if s.current {
                                     view! { <span class="text-muted">"This device"</span> }.into_any()
@@ -174,7 +174,7 @@ fn Activity(activity: Resource<Result<Vec<LoginActivity>, AppError>>) -> impl In
                     .map(|a| {
                         view! {
                             <tr data-testid="activity-row">
-                                <td class="px-3 py-2"><Instant at=a.at /></td>
+                                <td class="px-3 py-2"><Instant at=a.at relative=true /></td>
                                 <td class="px-3 py-2">
                                     {a.outcome.label()}
                                     {a.new_device.then_some(" (new device)")}

@@ -35,7 +35,7 @@ pub fn AuditPage() -> impl IntoView {
                         let what = e.kind().map_or_else(|| e.action.clone(), |a| describe(a).to_string());
                         view! {
                             <tr data-testid="audit-row">
-                                <td class="px-3 py-2 whitespace-nowrap"><Instant at=e.at /></td>
+                                <td class="px-3 py-2 whitespace-nowrap"><Instant at=e.at relative=true /></td>
                                 <td class="px-3 py-2">{e.actor.unwrap_or_else(|| "System".into())}</td>
                                 <td class="px-3 py-2">{what}</td>
                                 <td class="px-3 py-2">{e.target.unwrap_or_default()}</td>

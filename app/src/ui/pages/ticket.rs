@@ -233,7 +233,7 @@ fn Conversation(ticket: TicketDetail) -> impl IntoView {
                             <li class="rounded-md border border-border p-3" class:bg-surface=c.internal data-testid="comment">
                                 <p class="text-sm text-muted">
                                     <strong class="text-fg">{c.author}</strong>
-                                    " · " <Instant at=c.created_at />
+                                    " · " <Instant at=c.created_at relative=true />
                                     {c.internal.then_some(" · Internal note")}
                                 </p>
                                 <div class="prose max-w-none" inner_html=c.body_html></div>
@@ -389,9 +389,9 @@ fn Properties(
                     <dt class="text-muted">"Requester"</dt>
                     <dd>{requester}</dd>
                     <dt class="text-muted">"Created"</dt>
-                    <dd><Instant at=created /></dd>
+                    <dd><Instant at=created relative=true /></dd>
                     <dt class="text-muted">"Updated"</dt>
-                    <dd><Instant at=updated /></dd>
+                    <dd><Instant at=updated relative=true /></dd>
                 </dl>
             })}
         </aside>

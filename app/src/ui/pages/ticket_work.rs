@@ -55,7 +55,7 @@ pub fn Attachments(number: i64, attachments: Vec<Attachment>) -> impl IntoView {
                                         format_size(a.size_bytes),
                                         a.uploader.unwrap_or_else(|| "Former member".into()),
                                     )}
-                                    <Instant at=a.created_at />
+                                    <Instant at=a.created_at relative=true />
                                 </span>
                             </li>
                         }
@@ -93,7 +93,7 @@ pub fn Inspections(
                             <li class="rounded-md border border-border p-3" data-testid="inspection">
                                 <p class="text-sm text-muted">
                                     <strong class="text-fg">{i.inspector}</strong>
-                                    " · " <Instant at=i.created_at />
+                                    " · " <Instant at=i.created_at relative=true />
                                     {i.estimated_minutes.map(|m| format!(" · estimated {}", format_minutes(m)))}
                                 </p>
                                 <dl class="mt-2 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
@@ -149,7 +149,7 @@ pub fn Approvals(
                             <li class="flex flex-col gap-2 rounded-md border border-border p-3" data-testid="approval">
                                 <p class="text-sm text-muted">
                                     <strong class="text-fg">{a.requested_by}</strong>
-                                    " asked · " <Instant at=a.created_at />
+                                    " asked · " <Instant at=a.created_at relative=true />
                                 </p>
                                 <p>{a.note}</p>
                                 <p class="font-medium" data-testid="approval-decision">
@@ -245,7 +245,7 @@ pub fn Activity(events: Vec<TicketEvent>) -> impl IntoView {
                     .map(|e| {
                         view! {
                             <li>
-                                <span class="text-muted"><Instant at=e.at /></span>
+                                <span class="text-muted"><Instant at=e.at relative=true /></span>
                                 " · "
                                 {e.actor.unwrap_or_else(|| "Someone".into())}
                                 " · "

@@ -216,7 +216,7 @@ pub fn TicketsPage() -> impl IntoView {
                                     {t.due_on.map(|d| d.to_string()).unwrap_or_else(|| "–".into())}
                                     {t.overdue.then(|| view! { " " <Badge tone=Tone::Warning label="Overdue" /> })}
                                 </td>
-                                <td class="px-3 py-2 whitespace-nowrap" data-label="Updated"><Instant at=t.updated_at /></td>
+                                <td class="px-3 py-2 whitespace-nowrap" data-label="Updated"><Instant at=t.updated_at relative=true /></td>
                             </tr>
                         }
                     })
