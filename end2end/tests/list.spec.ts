@@ -47,7 +47,7 @@ test("the ticket list searches as you type, sorts from its headings and marks wh
   await openHydrated(page, "/tickets?sort=oldest");
   await expect(page.getByRole("columnheader", { name: /Number/ })).toHaveAttribute("aria-sort", "ascending");
   // By due date: the soonest first, tickets without one last.
-  await page.getByRole("link", { name: "Due" }).click();
+  await page.getByRole("link", { name: "Due", exact: true }).click();
   await expect(page).toHaveURL(/\/tickets\?sort=due$/);
   await expect(rows.first()).toContainText("Invoice query");
 
@@ -97,9 +97,11 @@ test("quick views show mine, unassigned and overdue, and a ticket steps through 
   await expect(list.getByRole("link", { name: "Previous ticket" })).toHaveCount(0);
   await list.getByRole("link", { name: "Next ticket" }).click();
   await expect(page.getByTestId("ticket-title")).toHaveText("#2 Bravo lift");
+  await expect(list.getByRole("link", { name: "Next ticket" })).toHaveAttribute("href", "/tickets/1");
   await page.keyboard.press("j");
   await expect(page.getByTestId("ticket-title")).toHaveText("#1 Alpha boiler");
   await expect(list.getByRole("link", { name: "Next ticket" })).toHaveCount(0);
+  await expect(list.getByRole("link", { name: "Previous ticket" })).toHaveAttribute("href", "/tickets/2");
   await page.keyboard.press("k");
   await expect(page.getByTestId("ticket-title")).toHaveText("#2 Bravo lift");
   await list.getByRole("link", { name: "Back to tickets" }).click();

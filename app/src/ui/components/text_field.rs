@@ -52,6 +52,9 @@ pub fn TextField(
                 autocomplete=autocomplete
                 maxlength=max_length
                 inputmode=input_mode
+                // The attribute for the server's HTML (a form sent without script must carry
+                // what it showed), the property for later changes.
+                value=move || value.get()
                 prop:value=move || value.get().unwrap_or_default()
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by

@@ -183,7 +183,9 @@ fn ListNavigation(number: Signal<i64>) -> impl IntoView {
     view! {
         <nav aria-label="Ticket list" class="mb-4 flex flex-wrap items-center gap-2">
             <a href=move || list().href(None) class=link>"← Back to tickets"</a>
-            <Transition>
+            // Suspense, not Transition: while another ticket's neighbours load, the last
+            // ticket's would send `j` to the wrong place.
+            <Suspense>
                 {move || {
                     let n = neighbours.get().and_then(Result::ok).unwrap_or_default();
                     view! {
@@ -195,7 +197,7 @@ fn ListNavigation(number: Signal<i64>) -> impl IntoView {
                         })}
                     }
                 }}
-            </Transition>
+            </Suspense>
         </nav>
     }
 }
@@ -338,7 +340,7 @@ fn Properties(
             <ActionForm action=update attr:class="flex flex-col gap-3" attr:aria-label="Ticket properties" attr:novalidate=true on:change=on_change>
                 <FormError error fields=&crate::model::tickets::PROPERTIES />
                 <input type="hidden" name="id" value=id.to_string() />
-                <input type="hidden" name="version" prop:value=move || version.get().unwrap_or_default() />
+                <input type="hidden" name="version" value=move || version.get().unwrap_or_default() />
                 <Select label="Status" name="status" options=status_options(None, &TicketStatus::ALL) selected=status unavailable=unreachable />
                 <Select label="Priority" name="priority" options=priority_options(None) selected=stored(|t| t.priority.as_str().into()) />
                 <Transition>
