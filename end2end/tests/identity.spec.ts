@@ -177,4 +177,8 @@ test("an admin invites a colleague, who joins; the admin changes their role and 
   for (const what of ["Invited a member", "Joined", "Changed a member's role", "Disabled a member"]) {
     await expect(page.getByTestId("audit-row").filter({ hasText: what }).first()).toBeVisible();
   }
+  // Entries read as sentences naming who was acted on, with the details in words.
+  const roleChange = page.getByTestId("audit-row").filter({ hasText: "changed a member's role" }).first();
+  await expect(roleChange).toContainText(`${admin.name} <${admin.email}> changed a member's role: ${colleague.name}`);
+  await expect(roleChange).toContainText("from: manager · to: staff");
 });

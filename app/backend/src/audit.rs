@@ -42,6 +42,7 @@ struct EntryRow {
     action: String,
     target_type: Option<String>,
     target_id: Option<Uuid>,
+    target_name: Option<String>,
     ip: Option<sqlx::types::ipnetwork::IpNetwork>,
     detail: serde_json::Value,
 }
@@ -59,7 +60,16 @@ pub async fn page(
     let rows = sqlx::query_as!(
         EntryRow,
         r#"select a.id, a.created_at as at, u.name as "actor_name?", u.email as "actor_email?",
-                  a.action, a.target_type, a.target_id, a.ip, a.detail
+                  a.action, a.target_type, a.target_id, a.ip, a.detail,
+                  -- What the target is called now, so the log reads as sentences, not ids.
+                  case a.target_type
+                      when 'ticket' then (select '#' || t.number || ' ' || t.title from tickets t where t.id = a.target_id)
+                      when 'user' then (select tu.name from users tu where tu.id = a.target_id)
+                      when 'membership' then (select mu.name from memberships m join users mu on mu.id = m.user_id where m.id = a.target_id)
+                      when 'queue' then (select q.name from queues q where q.id = a.target_id)
+                      when 'api_token' then (select k.name from api_tokens k where k.id = a.target_id)
+                      when 'invitation' then (select i.email from invitations i where i.id = a.target_id)
+                  end as "target_name?"
              from audit_log a left join users u on u.id = a.actor_user_id
             where ($1::uuid is null or a.id < $1)
             order by a.id desc limit $2"#,
@@ -86,15 +96,14 @@ pub async fn page(
                 }
                 r.action
             },
-            target: r.target_type.map(|t| match r.target_id {
-                Some(id) => format!("{t} {}", &id.simple().to_string()[..8]),
-                None => t,
+            target: r.target_name.or_else(|| {
+                r.target_type.map(|t| match r.target_id {
+                    Some(id) => format!("{t} {}", &id.simple().to_string()[..8]),
+                    None => t,
+                })
             }),
             ip: r.ip.map(|n| n.ip().to_string()),
-            detail: match &r.detail {
-                serde_json::Value::Object(m) if m.is_empty() => String::new(),
-                other => other.to_string(),
-            },
+            detail: readable_detail(&r.detail),
         })
         .collect();
     let next = if more {
@@ -103,4 +112,45 @@ pub async fn page(
         None
     };
     Ok(AuditPage { entries, next })
+}
+
+/// The entry's detail as words: `role: staff · email: grace@example.com`, ids left out (the
+/// target already names what was acted on).
+fn readable_detail(detail: &serde_json::Value) -> String {
+    let serde_json::Value::Object(fields) = detail else {
+        return detail.to_string();
+    };
+    fields
+        .iter()
+        .filter(|(key, _)| !matches!(key.as_str(), "ticket" | "invitation" | "sha256"))
+        .map(|(key, value)| {
+            let value = match value {
+                serde_json::Value::String(s) => s.replace('_', " "),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            };
+            format!("{}: {value}", key.replace('_', " "))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn details_read_as_words_without_ids() {
+        let detail = serde_json::json!({
+            "from": "manager", "to": "staff", "ticket": "0192", "changes": ["status", "due"],
+            "extra_seats": 2
+        });
+        assert_eq!(
+            super::readable_detail(&detail),
+            "changes: status, due · extra seats: 2 · from: manager · to: staff"
+        );
+        assert_eq!(super::readable_detail(&serde_json::json!({})), "");
+    }
 }

@@ -27,20 +27,19 @@ pub fn AuditPage() -> impl IntoView {
             return view! { <EmptyState title="Nothing recorded yet" description="Sign-ins, member changes and security settings appear here." /> }.into_any();
         }
         view! {
-            <Table caption="Audit log entries, newest first" headers=vec!["When", "Who", "What", "Target", "Address", "Details"]>
+            <Table caption="Audit log entries, newest first" headers=vec!["When", "What happened", "Details", "Address"]>
                 {page
                     .entries
                     .into_iter()
                     .map(|e| {
                         let what = e.kind().map_or_else(|| e.action.clone(), |a| describe(a).to_string());
+                        let sentence = sentence(e.actor.as_deref(), &what, e.target.as_deref());
                         view! {
                             <tr data-testid="audit-row">
                                 <td class="px-3 py-2 whitespace-nowrap"><Instant at=e.at relative=true /></td>
-                                <td class="px-3 py-2">{e.actor.unwrap_or_else(|| "System".into())}</td>
-                                <td class="px-3 py-2">{what}</td>
-                                <td class="px-3 py-2">{e.target.unwrap_or_default()}</td>
-                                <td class="px-3 py-2">{e.ip.unwrap_or_else(|| "–".into())}</td>
-                                <td class="px-3 py-2 font-mono text-xs break-all">{e.detail}</td>
+                                <td class="px-3 py-2" data-label="What happened">{sentence}</td>
+                                <td class="px-3 py-2 text-muted" data-label="Details">{e.detail}</td>
+                                <td class="px-3 py-2" data-label="Address">{e.ip.unwrap_or_else(|| "–".into())}</td>
                             </tr>
                         }
                     })
@@ -67,6 +66,20 @@ pub fn AuditPage() -> impl IntoView {
         <SignedInOnly>
             <ResourceSection id="audit-heading" title="Security and membership events" resource=page render />
         </SignedInOnly>
+    }
+}
+
+/// "Ada Tester <ada@…> changed a member's role: Grace Tester".
+fn sentence(actor: Option<&str>, what: &str, target: Option<&str>) -> String {
+    let who = actor.unwrap_or("The system");
+    let mut verb = what.chars();
+    let what = verb
+        .next()
+        .map(|first| first.to_lowercase().chain(verb).collect::<String>())
+        .unwrap_or_default();
+    match target {
+        Some(target) => format!("{who} {what}: {target}"),
+        None => format!("{who} {what}"),
     }
 }
 
