@@ -170,11 +170,8 @@ pub fn TicketPage() -> impl IntoView {
 /// this one in it (`j` and `k` from the keyboard). Opened directly, the list is the default.
 #[component]
 fn ListNavigation(number: Signal<i64>) -> impl IntoView {
-    let list = move || {
-        use_context::<LastList>()
-            .and_then(|l| l.0.get())
-            .unwrap_or_default()
-    };
+    let last = use_context::<LastList>();
+    let list = move || last.and_then(|l| l.0.get()).unwrap_or_default();
     let neighbours = Resource::new(
         move || (number.get(), list()),
         |(n, filter)| ticket_neighbours(n, filter),

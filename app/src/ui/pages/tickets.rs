@@ -29,8 +29,9 @@ pub struct LastList(pub RwSignal<Option<TicketFilter>>);
 
 /// For the list page: remembers its filters, without the page position.
 fn remember_list(filter: Memo<TicketFilter>) {
+    let last = use_context::<LastList>();
     Effect::new(move |_| {
-        if let Some(last) = use_context::<LastList>() {
+        if let Some(last) = last {
             last.0.set(Some(TicketFilter {
                 after: None,
                 ..filter.get()
