@@ -16,8 +16,8 @@ const KB = 1024;
 // little room, and a page added elsewhere or a dependency that grows the main bundle fails here.
 const ENTRY_PAGES: { name: string; path: string; signedIn: boolean; budget: number }[] = [
   { name: "sign-in", path: "/signin", signedIn: false, budget: 330 * KB },
-  { name: "ticket list", path: "/tickets", signedIn: true, budget: 480 * KB },
-  { name: "ticket page", path: "/tickets/1", signedIn: true, budget: 480 * KB },
+  { name: "ticket list", path: "/tickets", signedIn: true, budget: 500 * KB },
+  { name: "ticket page", path: "/tickets/1", signedIn: true, budget: 500 * KB },
   { name: "account", path: "/account", signedIn: true, budget: 430 * KB },
 ];
 

@@ -180,9 +180,7 @@ fn ListNavigation(number: Signal<i64>) -> impl IntoView {
     view! {
         <nav aria-label="Ticket list" class="mb-4 flex flex-wrap items-center gap-2">
             <a href=move || list().href(None) class=link>"← Back to tickets"</a>
-            // Suspense, not Transition: while another ticket's neighbours load, the last
-            // ticket's would send `j` to the wrong place.
-            <Suspense>
+            <Transition>
                 {move || {
                     let n = neighbours.get().and_then(Result::ok).unwrap_or_default();
                     view! {
@@ -194,7 +192,7 @@ fn ListNavigation(number: Signal<i64>) -> impl IntoView {
                         })}
                     }
                 }}
-            </Suspense>
+            </Transition>
         </nav>
     }
 }
