@@ -58,6 +58,7 @@ test("on a phone the navigation is a menu and no action is off-screen", async ({
   // The ticket list's rows are cards whose values say what they are.
   await openHydrated(page, "/tickets");
   const card = page.getByTestId("ticket-row").first();
+  await card.scrollIntoViewIfNeeded();
   await expect(card.locator("td[data-label=Status]")).toBeInViewport();
   await expect(card.getByRole("link", { name: /Leaking tap/ })).toBeInViewport();
 });

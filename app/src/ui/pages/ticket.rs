@@ -115,7 +115,11 @@ pub fn TicketPage() -> impl IntoView {
                     <p class="text-sm text-muted">"What you have typed here will be cleared."</p>
                 </div>
             </Show>
-            <ListNavigation number=Signal::derive(number) />
+            // Made again for each ticket: a fresh look-up, never the last ticket's links.
+            {move || {
+                let number = number();
+                view! { <ListNavigation number /> }
+            }}
             <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
                 {move || {
                     ticket.get().map(|r| match r {
@@ -169,11 +173,11 @@ pub fn TicketPage() -> impl IntoView {
 /// Back to the list the viewer came from, with its filters, and the tickets either side of
 /// this one in it (`j` and `k` from the keyboard). Opened directly, the list is the default.
 #[component]
-fn ListNavigation(number: Signal<i64>) -> impl IntoView {
+fn ListNavigation(number: i64) -> impl IntoView {
     let last = use_context::<LastList>();
     let list = move || last.and_then(|l| l.0.get()).unwrap_or_default();
     let neighbours = Resource::new(
-        move || (number.get(), list()),
+        move || (number, list()),
         |(n, filter)| ticket_neighbours(n, filter),
     );
     let link = "rounded-md border border-border px-3 py-1 text-sm font-medium text-fg no-underline hover:bg-surface";
