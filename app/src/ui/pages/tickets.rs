@@ -30,7 +30,13 @@ pub struct LastList(pub RwSignal<Option<TicketFilter>>);
 /// For the list page: remembers its filters, without the page position.
 fn remember_list(filter: Memo<TicketFilter>) {
     let last = use_context::<LastList>();
+    let location = leptos_router::hooks::use_location();
     Effect::new(move |_| {
+        // Leaving the list empties its query a moment before the page goes: that is not a
+        // list the viewer looked at, and recording it lost their order on the next ticket.
+        if location.pathname.get() != "/tickets" {
+            return;
+        }
         if let Some(last) = last {
             last.0.set(Some(TicketFilter {
                 after: None,
