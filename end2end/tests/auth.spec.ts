@@ -1,15 +1,16 @@
 import { expect, test } from "@playwright/test";
 import { linkIn, waitForMail } from "./mail";
-import { PASSWORD, newPerson, openHydrated, signIn, signUp } from "./pages";
+import { HOME, PASSWORD, newPerson, openAccount, openHydrated, signIn, signUp } from "./pages";
 
 test("sign up creates an organisation and signs you in; sign out signs you out", async ({ page }) => {
   const person = await signUp(page);
   const header = page.getByRole("banner");
   await expect(header.getByTestId("header-organisation")).toHaveText(person.organisation);
+  await openAccount(page);
   await expect(page.getByRole("definition").filter({ hasText: "Admin" })).toBeVisible();
 
   await page.reload();
-  await expect(page.getByTestId("viewer-name")).toHaveText(person.name);
+  await expect(page.getByRole("textbox", { name: "Name", exact: true })).toHaveValue(person.name);
 
   await header.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);
@@ -63,8 +64,8 @@ test("a wrong password is refused with a clear message, the right one signs in",
   await expect(other.getByLabel("Password")).toHaveAccessibleDescription(/don't match an account/);
   await other.getByLabel("Password").fill(PASSWORD);
   await other.getByRole("button", { name: "Sign in" }).click();
-  await expect(other).toHaveURL(/\/account$/);
-  await expect(other.getByTestId("viewer-name")).toHaveText(person.name);
+  await expect(other).toHaveURL(HOME);
+  await expect(other.getByTestId("home-organisation")).toHaveText(person.organisation);
   await other.close();
 });
 
@@ -79,8 +80,8 @@ test("signing in works without JavaScript", async ({ browser }) => {
   await page.getByLabel("Email").fill(person.email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByTestId("viewer-name")).toHaveText(person.name);
+  await expect(page).toHaveURL(HOME);
+  await expect(page.getByTestId("home-organisation")).toHaveText(person.organisation);
   await context.close();
 });
 
@@ -89,9 +90,9 @@ test("another device can be signed out from the account page, and everywhere at 
   const laptop = await browser.newContext();
   const other = await laptop.newPage();
   await signIn(other, person.email);
-  await expect(other).toHaveURL(/\/account$/);
+  await expect(other).toHaveURL(HOME);
 
-  await page.reload();
+  await openAccount(page);
   const rows = page.getByTestId("session-row");
   await expect(rows).toHaveCount(2);
   await expect(rows.filter({ hasText: "This device" })).toHaveCount(1);
@@ -102,7 +103,7 @@ test("another device can be signed out from the account page, and everywhere at 
   await expect(other).toHaveURL(/\/signin\?next=\/account$/);
 
   await signIn(other, person.email);
-  await expect(other).toHaveURL(/\/account$/);
+  await expect(other).toHaveURL(HOME);
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await page.getByRole("dialog", { name: "Sign out everywhere?" }).getByRole("button", { name: "Sign out every device" }).click();
   await expect(page).toHaveURL(/\/signin$/);
@@ -126,8 +127,8 @@ test("an organisation's own host names it and signs in only its members", async 
   await expect(visitor.getByLabel("Password")).toHaveAccessibleDescription(/don't match an account/);
 
   await signIn(visitor, ada.email, PASSWORD, tenantBase);
-  await expect(visitor).toHaveURL(`${tenantBase}/account`);
-  await expect(visitor.getByTestId("viewer-organisation")).toHaveText(ada.organisation);
+  await expect(visitor).toHaveURL(`${tenantBase}/`);
+  await expect(visitor.getByTestId("home-organisation")).toHaveText(ada.organisation);
   await context.close();
 });
 
@@ -140,13 +141,18 @@ test("an unknown workspace host is a clear 404", async ({ page, baseURL }) => {
 test("a member of two organisations switches between them and sees recent sign-ins", async ({ page }) => {
   // Seeded demo data: Ada is Acme's admin and a manager at Globex.
   await signIn(page, "ada@acme.example", "workdesk-demo");
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(HOME);
+  await openAccount(page);
   const header = page.getByTestId("header-organisation");
   const before = (await header.textContent()) ?? "";
   const other = before.includes("Acme") ? "Globex Support" : "Acme Facilities";
 
   await page.getByRole("button", { name: `Switch to ${other}` }).click();
   await expect(header).toHaveText(other);
+  // Switching lands on the other organisation's home.
+  await expect(page).toHaveURL(HOME);
+  await expect(page.getByTestId("home-organisation")).toHaveText(other);
+  await openAccount(page);
   await expect(page.getByTestId("viewer-organisation")).toHaveText(other);
   await expect(page.getByTestId("organisation-choice").filter({ hasText: "(current)" })).toContainText(other);
 

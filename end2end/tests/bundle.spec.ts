@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { openHydrated, signIn } from "./pages";
+import { HOME, openHydrated, signIn } from "./pages";
 
 /**
  * The size budget of code splitting (issue 14): the WebAssembly a browser fetches before the
@@ -47,7 +47,7 @@ for (const entry of ENTRY_PAGES) {
     if (entry.signedIn) {
       // Staff at Acme only, so no other test's organisation switch changes what is shown.
       await signIn(page, "grace@acme.example", "workdesk-demo");
-      await expect(page).toHaveURL(/\/account$/);
+      await expect(page).toHaveURL(HOME);
     }
     // A fresh page in a context whose cache holds nothing of the bundle: a first visit.
     const fresh = await browser.newContext({ storageState: await context.storageState() });

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { authenticatorCode, codeIn, linkIn, waitForMail } from "./mail";
-import { PASSWORD, newPerson, openHydrated, signIn, signOut, signUp } from "./pages";
+import { HOME, PASSWORD, newPerson, openAccount, openHydrated, signIn, signOut, signUp } from "./pages";
 
 const NEW_PASSWORD = "a brand new long passphrase";
 
@@ -26,7 +26,7 @@ test("a forgotten password is reset with the emailed link, once", async ({ page 
   await expect(page.getByText("Your password was changed")).toBeVisible();
 
   await signIn(page, person.email, NEW_PASSWORD);
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(HOME);
 
   // The link is spent.
   await openHydrated(page, link);
@@ -36,6 +36,7 @@ test("a forgotten password is reset with the emailed link, once", async ({ page 
 
 test("an authenticator app is set up on the account page and asked for at sign-in", async ({ page }) => {
   const person = await signUp(page);
+  await openAccount(page);
   await page.getByRole("button", { name: "Set up an authenticator app" }).click();
   await expect(page.getByRole("img", { name: /QR code/ })).toBeVisible();
   const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
@@ -56,15 +57,15 @@ test("an authenticator app is set up on the account page and asked for at sign-i
   // The next step's code: the one used to turn it on cannot be used again.
   await page.getByRole("textbox", { name: "Code", exact: true }).fill(authenticatorCode(secret, 1));
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByTestId("viewer-name")).toHaveText(person.name);
+  await expect(page).toHaveURL(HOME);
 
   // A backup code instead of the app.
   await signOut(page);
   await signIn(page, person.email);
   await page.getByRole("textbox", { name: "Code", exact: true }).fill(backup);
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(HOME);
+  await openAccount(page);
   await expect(page.getByTestId("second-factor-status")).toContainText("9 backup codes left");
 
   // Turning it off needs the password and the factor: a password alone is refused.
@@ -79,6 +80,7 @@ test("an authenticator app is set up on the account page and asked for at sign-i
 
 test("codes by email: confirmed first, then sent at every sign-in", async ({ page }) => {
   const person = await signUp(page);
+  await openAccount(page);
   await page.getByRole("button", { name: "Use codes by email" }).click();
   const enrol = await waitForMail(person.email, "is your Workdesk sign-in code");
   await page.getByLabel("Code from the email").fill(codeIn(enrol));
@@ -100,7 +102,7 @@ test("codes by email: confirmed first, then sent at every sign-in", async ({ pag
     .toBe(true);
   await page.getByRole("textbox", { name: "Code", exact: true }).fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(HOME);
 });
 
 test("signing in from a new device sends an alert", async ({ page, browser }) => {
@@ -110,7 +112,7 @@ test("signing in from a new device sends an alert", async ({ page, browser }) =>
   });
   const other = await context.newPage();
   await signIn(other, person.email);
-  await expect(other).toHaveURL(/\/account$/);
+  await expect(other).toHaveURL(HOME);
   const alert = await waitForMail(person.email, "New sign-in to your Workdesk account");
   expect(alert.text).toContain("Firefox on Linux");
   await context.close();
@@ -137,8 +139,8 @@ test("an admin invites a colleague, who joins; the admin changes their role and 
   await invitee.getByLabel("Your name").fill(colleague.name);
   await invitee.getByLabel("Choose a password").fill(PASSWORD);
   await invitee.getByRole("button", { name: "Accept and join" }).click();
-  await expect(invitee).toHaveURL(/\/account$/);
-  await expect(invitee.getByTestId("viewer-organisation")).toHaveText(admin.organisation);
+  await expect(invitee).toHaveURL(HOME);
+  await expect(invitee.getByTestId("home-organisation")).toHaveText(admin.organisation);
 
   await page.reload();
   const row = page.getByTestId("member-row").filter({ hasText: colleague.email });

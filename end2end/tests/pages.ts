@@ -25,8 +25,11 @@ export function newPerson(label = "Ada") {
   return { name: `${label} Tester`, email: `${label.toLowerCase()}-${tag}@example.com`, organisation: `Org ${label} ${tag}` };
 }
 
+/** Where signing in, up or into an invitation leads: the signed-in person's home. */
+export const HOME = /^https?:\/\/[^/]+\/$/;
+
 /** Signs up through the form, opens the emailed link, creates the organisation there and
- * waits for the account page. */
+ * waits for the home it lands on. */
 export async function signUp(page: Page, person = newPerson()) {
   await openHydrated(page, "/signup");
   await page.getByLabel("Your name").fill(person.name);
@@ -39,9 +42,15 @@ export async function signUp(page: Page, person = newPerson()) {
   await openHydrated(page, linkIn(mail, "/signup/confirm?token="));
   await expect(page.getByTestId("sign-up-pending")).toContainText(person.organisation);
   await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByTestId("viewer-organisation")).toHaveText(person.organisation);
+  await expect(page).toHaveURL(HOME);
+  await expect(page.getByTestId("home-organisation")).toHaveText(person.organisation);
   return person;
+}
+
+/** The account page, hydrated. */
+export async function openAccount(page: Page) {
+  await openHydrated(page, "/account");
+  await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
 }
 
 /** Signs out with the header's button and waits for the sign-in page. */

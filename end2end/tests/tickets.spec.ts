@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { linkIn, waitForMail } from "./mail";
-import { PASSWORD, newPerson, openHydrated, signUp } from "./pages";
+import { HOME, PASSWORD, newPerson, openHydrated, signUp } from "./pages";
 
 test("a ticket is created, found in the list, changed and discussed", async ({ page }) => {
   await signUp(page);
@@ -114,7 +114,7 @@ test("an inspection is recorded and an approval is decided by a manager, once", 
   await other.getByLabel("Your name").fill(manager.name);
   await other.getByLabel("Choose a password").fill(PASSWORD);
   await other.getByRole("button", { name: "Accept and join" }).click();
-  await expect(other).toHaveURL(/\/account$/);
+  await expect(other).toHaveURL(HOME);
   await openHydrated(other, new URL("/tickets/1", link).toString());
   // Nothing is chosen in advance, and a decision asks before it is recorded.
   await expect(other.getByRole("radio", { name: "Approve" })).not.toBeChecked();

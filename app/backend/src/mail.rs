@@ -137,12 +137,20 @@ pub fn sign_up_with_existing_account(
     )
 }
 
-pub fn password_changed(to: &str, name: &str) -> OutgoingEmail {
+/// `signed_in`: changed from the account page, which stays signed in (a reset signs out all).
+pub fn password_changed(to: &str, name: &str, signed_in: bool) -> OutgoingEmail {
+    let devices = if signed_in {
+        "every other device"
+    } else {
+        "every device"
+    };
     compose(
         to,
         "Your Workdesk password was changed".into(),
         &format!("Hello {name},"),
-        &["The password of your Workdesk account was just changed, and every device was signed out.".into()],
+        &[format!(
+            "The password of your Workdesk account was just changed, and {devices} was signed out."
+        )],
         None,
         "If this wasn't you, reset your password now and tell your administrator.",
     )

@@ -41,6 +41,8 @@ actions! {
     TwoFactorDisabled => "two_factor.disabled",
     TwoFactorBackupCodesReplaced => "two_factor.backup_codes_replaced",
     PasswordReset => "password.reset",
+    PasswordChanged => "password.changed",
+    ProfileRenamed => "profile.renamed",
     ApiTokenCreated => "api_token.created",
     ApiTokenRevoked => "api_token.revoked",
     QueueCreated => "queue.created",

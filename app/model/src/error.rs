@@ -62,6 +62,19 @@ impl AppError {
     }
 
     /// The HTTP status this error stands for, shared by server functions and REST.
+    /// Several fields' problems at once, so a form shows them all.
+    pub fn fields<'a>(problems: impl IntoIterator<Item = (&'a str, String)>) -> Self {
+        Self::Validation {
+            fields: problems
+                .into_iter()
+                .map(|(field, message)| FieldError {
+                    field: field.into(),
+                    message,
+                })
+                .collect(),
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             Self::NotFound => 404,

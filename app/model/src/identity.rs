@@ -239,6 +239,9 @@ pub struct Viewer {
     pub organisation_id: OrganisationId,
     pub organisation_name: String,
     pub role: Role,
+    /// The IANA zone times are shown in; `None` is the browser's own.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// One signed-in device, as the account page lists them.

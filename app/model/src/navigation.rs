@@ -5,7 +5,7 @@
 pub const NEXT: &str = "next";
 
 /// Where signing in leads when there is nowhere to return to.
-pub const LANDING: &str = "/account";
+pub const LANDING: &str = "/";
 
 /// A path on this site to return to after signing in. Built only from something that is
 /// surely local, so a crafted sign-in link cannot send anyone elsewhere (an open redirect):

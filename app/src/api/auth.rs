@@ -76,7 +76,7 @@ pub async fn confirm_sign_up(token: String) -> Result<(), AppError> {
     }
     let signed_in = sign_ups::confirm(&ctx, &token, &request::client_info()).await?;
     request::set_session_cookies(&ctx.auth, &signed_in);
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect(crate::model::navigation::LANDING);
     Ok(())
 }
 
@@ -263,7 +263,8 @@ pub async fn switch_organisation(organisation_id: uuid::Uuid) -> Result<(), AppE
     )
     .await?;
     request::set_access_cookie(&ctx.auth, &access);
-    leptos_axum::redirect("/account");
+    // The new organisation's home: the page the viewer was on may be another's ticket.
+    leptos_axum::redirect(crate::model::navigation::LANDING);
     Ok(())
 }
 

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod billing;
 pub mod home;
 pub mod members;
+pub mod profile;
 pub mod second_factor;
 pub mod system;
 pub mod tickets;

@@ -5,6 +5,7 @@ use crate::api::auth::{
     get_viewer, ConfirmSignUp, SignIn, SignOut, SwitchOrganisation, VerifySecondFactor,
 };
 use crate::api::members::AcceptInvitation;
+use crate::api::profile::UpdateProfile;
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
 use crate::model::navigation::ReturnPath;
@@ -19,6 +20,8 @@ pub struct Auth {
     pub switch_organisation: ServerAction<SwitchOrganisation>,
     pub verify: ServerAction<VerifySecondFactor>,
     pub accept_invitation: ServerAction<AcceptInvitation>,
+    /// The viewer's name and time zone, shown in the header and every time.
+    pub update_profile: ServerAction<UpdateProfile>,
 }
 
 pub fn provide_auth() -> Auth {
@@ -28,6 +31,7 @@ pub fn provide_auth() -> Auth {
     let switch_organisation = ServerAction::<SwitchOrganisation>::new();
     let verify = ServerAction::<VerifySecondFactor>::new();
     let accept_invitation = ServerAction::<AcceptInvitation>::new();
+    let update_profile = ServerAction::<UpdateProfile>::new();
     // Blocking: the header knows who is signed in in the first byte, with or without script.
     let viewer = Resource::new_blocking(
         move || {
@@ -38,6 +42,7 @@ pub fn provide_auth() -> Auth {
                 switch_organisation.version().get(),
                 verify.version().get(),
                 accept_invitation.version().get(),
+                update_profile.version().get(),
             )
         },
         |_| get_viewer(),
@@ -50,6 +55,7 @@ pub fn provide_auth() -> Auth {
         switch_organisation,
         verify,
         accept_invitation,
+        update_profile,
     };
     provide_context(auth);
     auth

@@ -229,7 +229,8 @@ fn send(method: &'static str, path: impl Into<String>, body: &str) -> Probe {
 fn probes(a: &Member) -> Vec<Probe> {
     use app::api::tickets::*;
     use app::api::{
-        api_tokens::*, audit::*, auth::*, billing::*, members::*, second_factor::*, system::*,
+        api_tokens::*, audit::*, auth::*, billing::*, members::*, profile::*, second_factor::*,
+        system::*,
     };
     let s = String::from;
     let no_code = || s("000000");
@@ -246,6 +247,17 @@ fn probes(a: &Member) -> Vec<Probe> {
             organisation_id: a.organisation_id,
         }),
         call(ListLoginActivity {}),
+        call(ListTimeZones {}),
+        // B's own profile: refused input, so the probe changes nothing B's later checks read.
+        call(UpdateProfile {
+            name: s(""),
+            time_zone: s("Europe/London"),
+        }),
+        call(ChangePassword {
+            current_password: s("not the password"),
+            new_password: s("a long new password"),
+        }),
+        call(SignOutOtherDevices {}),
         call(GetSystemStatus {}),
         // Signing in and recovering an account: public, addressed by email or token.
         call(SignIn {

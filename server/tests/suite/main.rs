@@ -13,6 +13,7 @@ mod isolation;
 mod live;
 mod members;
 mod outbox;
+mod profile;
 mod recovery;
 mod renders;
 mod rest;

@@ -80,7 +80,7 @@ async fn a_new_person_accepts_an_invitation_and_joins_with_the_role_given() {
         ],
     )
     .await;
-    assert_eq!(ok.headers()[header::LOCATION], "/account");
+    assert_eq!(ok.headers()[header::LOCATION], "/");
     let grace = cookies_from(&ok);
     let viewer = json(&app, "/api/auth/viewer", &grace, &[]).await;
     assert_eq!(viewer["organisation_name"], "Acme");
@@ -318,7 +318,7 @@ async fn roles_change_but_the_last_admin_stays_and_disabled_members_are_out_at_o
         &[("email", "ada@example.com"), ("password", PASSWORD)],
     )
     .await;
-    assert_eq!(back.headers()[header::LOCATION], "/account");
+    assert_eq!(back.headers()[header::LOCATION], "/");
 
     let unknown = Uuid::now_v7().to_string();
     let r = call(

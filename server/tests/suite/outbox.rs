@@ -43,7 +43,7 @@ fn relay(s: &Setup) -> Relay {
 }
 
 fn message(to: &str, n: usize) -> OutgoingEmail {
-    mail::password_changed(to, &format!("Person {n}"))
+    mail::password_changed(to, &format!("Person {n}"), false)
 }
 
 async fn enqueue(s: &Setup, email: &OutgoingEmail, commit: bool) {

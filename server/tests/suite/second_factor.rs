@@ -86,7 +86,7 @@ async fn an_authenticator_app_is_asked_for_at_sign_in_and_codes_work_once() {
 
     let next = authenticator_code(&secret, 1).unwrap();
     let ok = call(&app, "/api/auth/verify", &challenge, &[("code", &next)]).await;
-    assert_eq!(ok.headers()[header::LOCATION], "/account");
+    assert_eq!(ok.headers()[header::LOCATION], "/");
     assert!(cookie(&cookies_from(&ok), "wd_access").is_some());
 
     // The challenge is spent.
@@ -97,7 +97,7 @@ async fn an_authenticator_app_is_asked_for_at_sign_in_and_codes_work_once() {
     let second = cookies_from(&sign_in(&app, "ada@example.com").await);
     let typed = backup[0].to_uppercase().replace('-', " ");
     let ok = call(&app, "/api/auth/verify", &second, &[("code", &typed)]).await;
-    assert_eq!(ok.headers()[header::LOCATION], "/account");
+    assert_eq!(ok.headers()[header::LOCATION], "/");
     let third = cookies_from(&sign_in(&app, "ada@example.com").await);
     let reused = call(&app, "/api/auth/verify", &third, &[("code", &backup[0])]).await;
     assert_eq!(reused.status(), 422);
@@ -177,7 +177,7 @@ async fn email_codes_are_confirmed_before_use_and_sent_at_sign_in() {
     let mail = app.mail.wait_for("ada@example.com", 2).await;
     let code = mail.code_after("Your sign-in code is").unwrap();
     let r = call(&app, "/api/auth/verify", &challenge, &[("code", &code)]).await;
-    assert_eq!(r.headers()[header::LOCATION], "/account");
+    assert_eq!(r.headers()[header::LOCATION], "/");
 }
 
 #[tokio::test]
@@ -247,7 +247,7 @@ async fn turning_it_off_or_replacing_codes_needs_the_password_and_the_factor_and
     .await;
     assert_eq!(off.status(), 200);
     let direct = sign_in(&app, "ada@example.com").await;
-    assert_eq!(direct.headers()[header::LOCATION], "/account");
+    assert_eq!(direct.headers()[header::LOCATION], "/");
 
     let failed = call(
         &app,
@@ -374,7 +374,7 @@ async fn the_tenth_wrong_code_locks_the_second_factor_not_the_password() {
     .unwrap();
     let fresh = cookies_from(&sign_in(&app, "ada@example.com").await);
     let r = call(&app, "/api/auth/verify", &fresh, &[("code", &right)]).await;
-    assert_eq!(r.headers()[header::LOCATION], "/account");
+    assert_eq!(r.headers()[header::LOCATION], "/");
 }
 
 #[tokio::test]

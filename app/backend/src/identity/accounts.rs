@@ -58,13 +58,13 @@ pub async fn sign_in(
     }
 
     let account = sqlx::query!(
-        "select id, password_hash, name, status from users where email = $1",
+        "select id, password_hash, name, status, time_zone from users where email = $1",
         email.as_str()
     )
     .fetch_optional(db.pool())
     .await?
-    .map(|a| (a.id, a.password_hash, a.name, a.status));
-    let stored = account.as_ref().map(|(_, hash, _, _)| hash.clone());
+    .map(|a| (a.id, a.password_hash, a.name, a.status, a.time_zone));
+    let stored = account.as_ref().map(|(_, hash, ..)| hash.clone());
     let password_ok = password::verify(stored, password_attempt).await?;
     let wrong = || {
         AppError::validation(
@@ -87,7 +87,7 @@ pub async fn sign_in(
     };
 
     let known_user = account.as_ref().map(|(id, ..)| UserId(*id));
-    let Some((id, _, name, status)) = account.filter(|_| password_ok) else {
+    let Some((id, _, name, status, time_zone)) = account.filter(|_| password_ok) else {
         // Recorded against the account when there is one, so its owner (and their admins)
         // see the attempt.
         record_failure(known_user).await?;
@@ -129,6 +129,7 @@ pub async fn sign_in(
         organisation_id,
         organisation_name,
         role,
+        time_zone,
     };
     proceed(ctx, viewer, client).await
 }
@@ -302,7 +303,8 @@ pub async fn viewer_in(
 ) -> Result<Option<Viewer>, AppError> {
     let mut tx = db.scoped_tx(organisation).await?;
     let row = sqlx::query!(
-        r#"select u.name, u.email, o.name as organisation_name, m.role as "role: Role"
+        r#"select u.name, u.email, o.name as organisation_name, m.role as "role: Role",
+                  u.time_zone
              from memberships m
              join users u on u.id = m.user_id
              join organisations o on o.id = m.organisation_id
@@ -319,6 +321,7 @@ pub async fn viewer_in(
         organisation_id: organisation,
         organisation_name: v.organisation_name,
         role: v.role,
+        time_zone: v.time_zone,
     }))
 }
 

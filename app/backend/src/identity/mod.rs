@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod cookies;
 pub mod members;
 pub mod password;
+pub mod profile;
 pub mod resets;
 pub mod second_factor;
 pub mod sessions;

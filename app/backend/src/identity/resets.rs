@@ -157,7 +157,11 @@ pub async fn complete(
     )
     .execute(&mut *tx)
     .await?;
-    outbox::enqueue_platform_email(&mut tx, &mail::password_changed(email.as_str(), &name)).await?;
+    outbox::enqueue_platform_email(
+        &mut tx,
+        &mail::password_changed(email.as_str(), &name, false),
+    )
+    .await?;
     tx.commit().await?;
 
     super::accounts::audit_everywhere(db, user, AuditAction::PasswordReset, client).await?;

@@ -68,7 +68,7 @@ pub struct LiveSession {
 pub async fn live(pool: &PgPool, id: Uuid) -> Result<Option<LiveSession>, sqlx::Error> {
     let row = sqlx::query!(
         r#"select user_id as "user_id!", organisation_id as "organisation_id!", name, email,
-                  organisation_name, role as "role: Role"
+                  organisation_name, role as "role: Role", time_zone
              from session_viewer($1)"#,
         id
     )
@@ -88,6 +88,7 @@ pub async fn live(pool: &PgPool, id: Uuid) -> Result<Option<LiveSession>, sqlx::
                 organisation_id: session.organisation_id,
                 organisation_name,
                 role,
+                time_zone: r.time_zone,
             }),
             _ => None,
         };
@@ -173,6 +174,19 @@ pub async fn revoke_all(pool: &PgPool, user: UserId) -> Result<u64, sqlx::Error>
     Ok(sqlx::query!(
         "update sessions set revoked_at = now() where user_id = $1 and revoked_at is null",
         user.0
+    )
+    .execute(pool)
+    .await?
+    .rows_affected())
+}
+
+/// Signs out every device of a user but one (the one asking). Answers how many.
+pub async fn revoke_others(pool: &PgPool, user: UserId, keep: Uuid) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
+        "update sessions set revoked_at = now()
+          where user_id = $1 and id <> $2 and revoked_at is null",
+        user.0,
+        keep
     )
     .execute(pool)
     .await?

@@ -215,6 +215,7 @@ pub async fn confirm(
         organisation_id: org_id,
         organisation_name,
         role: Role::Admin,
+        time_zone: None,
     };
     start_session(ctx, viewer, client, true).await
 }

@@ -16,8 +16,14 @@ pub fn Instant(at: time::OffsetDateTime, #[prop(optional)] relative: bool) -> im
     let (text, title) = {
         let text = RwSignal::new(utc.clone());
         let title = RwSignal::new(utc);
+        let auth = use_context::<crate::ui::auth::Auth>();
         Effect::new(move |_| {
-            if let Some(local) = in_local_time(at) {
+            // The viewer's chosen zone, else the browser's own.
+            let zone = auth
+                .and_then(|a| a.viewer.get())
+                .and_then(|v| v.ok().flatten())
+                .and_then(|v| v.time_zone);
+            if let Some(local) = in_local_time(at, zone.as_deref()) {
                 let ago = relative
                     .then(|| {
                         let now = web_sys::js_sys::Date::now() / 1000.0;
@@ -39,8 +45,8 @@ pub fn Instant(at: time::OffsetDateTime, #[prop(optional)] relative: bool) -> im
 }
 
 #[cfg(feature = "hydrate")]
-fn in_local_time(at: time::OffsetDateTime) -> Option<String> {
-    use web_sys::js_sys::{Date, Object, Reflect};
+fn in_local_time(at: time::OffsetDateTime, zone: Option<&str>) -> Option<String> {
+    use web_sys::js_sys::{Array, Date, Function, Object, Reflect};
     use web_sys::wasm_bindgen::JsValue;
     let millis = (at.unix_timestamp_nanos() / 1_000_000) as f64;
     let options = Object::new();
@@ -56,6 +62,19 @@ fn in_local_time(at: time::OffsetDateTime) -> Option<String> {
     ] {
         Reflect::set(&options, &key.into(), &value.into()).ok()?;
     }
-    let text = Date::new(&JsValue::from_f64(millis)).to_locale_string("en-GB", &options);
-    text.as_string()
+    if let Some(zone) = zone {
+        Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
+    }
+    // Called through Reflect so a zone this browser does not know (a RangeError) falls back
+    // to its own zone instead of stopping the page.
+    let date = Date::new(&JsValue::from_f64(millis));
+    let format: Function = Reflect::get(&date, &"toLocaleString".into()).ok()?.into();
+    let format_in = |options: &Object| {
+        let args = Array::of2(&"en-GB".into(), options);
+        Reflect::apply(&format, &date, &args).ok()?.as_string()
+    };
+    format_in(&options).or_else(|| {
+        Reflect::delete_property(&options, &"timeZone".into()).ok()?;
+        format_in(&options)
+    })
 }

@@ -2,11 +2,16 @@ use crate::api::auth::{
     list_login_activity, list_my_organisations, list_sessions, RevokeSession, SignOutEverywhere,
     SwitchOrganisation,
 };
+use crate::api::profile::{list_time_zones, ChangePassword, SignOutOtherDevices, UpdateProfile};
 use crate::model::error::AppError;
-use crate::model::identity::{LoginActivity, OrganisationChoice, SessionSummary, Viewer};
+use crate::model::identity::{
+    LoginActivity, NewPassword, OrganisationChoice, SessionSummary, Viewer,
+};
 use crate::ui::auth::{use_auth, SignedInOnly};
-use crate::ui::components::Instant;
-use crate::ui::components::{Button, ButtonVariant, ConfirmSubmit, ResourceSection, Table};
+use crate::ui::components::{
+    action_error, field_error, use_toaster, Button, ButtonVariant, ConfirmSubmit, FormError,
+    Instant, ResourceSection, Select, SelectOption, Table, TextField, ToastKind,
+};
 use crate::ui::pages::second_factor::{SecondFactorSection, SecondFactorState};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -19,7 +24,14 @@ pub fn AccountPage() -> impl IntoView {
     // in the same order; created inside the Suspense below, hydration picked the wrong data.
     let revoke = ServerAction::<RevokeSession>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
-    let sessions = Resource::new(move || revoke.version().get(), |_| list_sessions());
+    let others = ServerAction::<SignOutOtherDevices>::new();
+    let sessions = Resource::new(
+        move || (revoke.version().get(), others.version().get()),
+        |_| list_sessions(),
+    );
+    let zones = Resource::new(|| (), |_| list_time_zones());
+    let password = ServerAction::<ChangePassword>::new();
+    toast_results(auth.update_profile, password, others);
     let switch = auth.switch_organisation;
     let organisations = Resource::new(move || switch.version().get(), |_| list_my_organisations());
     let activity = Resource::new(|| (), |_| list_login_activity());
@@ -28,29 +40,132 @@ pub fn AccountPage() -> impl IntoView {
         <Title text="Your account" />
         <h1 class="text-2xl font-bold">"Your account"</h1>
         <SignedInOnly>
-            {move || auth.viewer.get().and_then(|v| v.ok().flatten()).map(|viewer| view! { <Profile viewer /> })}
+            {move || auth.viewer.get().and_then(|v| v.ok().flatten()).map(|viewer| view! { <Profile viewer zones /> })}
+            <PasswordSection action=password />
             <Organisations organisations switch />
             <SecondFactorSection state=second_factor />
-            <Sessions sessions revoke everywhere />
+            <Sessions sessions revoke everywhere others />
             <Activity activity />
         </SignedInOnly>
     }
 }
 
+/// Who the viewer is: the name and time zone they set here, the rest for reading.
 #[component]
-fn Profile(viewer: Viewer) -> impl IntoView {
+fn Profile(viewer: Viewer, zones: Resource<Result<Vec<String>, AppError>>) -> impl IntoView {
+    let update = use_auth().update_profile;
+    let error = action_error(update.value());
+    let zone = viewer.time_zone.clone().unwrap_or_default();
     view! {
-        <dl class="mt-6 grid max-w-xl grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
-            <dt class="font-medium text-muted">"Name"</dt>
-            <dd data-testid="viewer-name">{viewer.name}</dd>
-            <dt class="font-medium text-muted">"Email"</dt>
-            <dd>{viewer.email}</dd>
-            <dt class="font-medium text-muted">"Organisation"</dt>
-            <dd data-testid="viewer-organisation">{viewer.organisation_name}</dd>
-            <dt class="font-medium text-muted">"Role"</dt>
-            <dd>{viewer.role.label()}</dd>
-        </dl>
+        <section aria-labelledby="profile-heading" class="mt-6 flex max-w-xl flex-col gap-3">
+            <h2 id="profile-heading" class="text-xl font-semibold">"Profile"</h2>
+            <dl class="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
+                <dt class="font-medium text-muted">"Email"</dt>
+                <dd>{viewer.email}</dd>
+                <dt class="font-medium text-muted">"Organisation"</dt>
+                <dd data-testid="viewer-organisation">{viewer.organisation_name}</dd>
+                <dt class="font-medium text-muted">"Role"</dt>
+                <dd>{viewer.role.label()}</dd>
+            </dl>
+            <ActionForm action=update attr:class="flex flex-col gap-3" attr:aria-label="Profile" attr:novalidate=true>
+                <FormError error fields=&["name"] />
+                <TextField label="Name" name="name" value=viewer.name autocomplete="name" required=true max_length=100 error=field_error(error, "name") />
+                <Suspense fallback=|| view! { <p class="text-muted">"Loading time zones…"</p> }>
+                    {move || {
+                        let zone = zone.clone();
+                        zones.get().map(|r| {
+                            let options = std::iter::once(SelectOption::new("", "Your browser's time zone"))
+                                .chain(r.unwrap_or_default().into_iter().map(|z| SelectOption::new(z.clone(), z.replace('_', " "))))
+                                .collect();
+                            view! { <Select label="Time zone" name="time_zone" options selected=zone /> }
+                        })
+                    }}
+                </Suspense>
+                <p class="text-sm text-muted">"Times everywhere in Workdesk are shown in this zone."</p>
+                <div><Button submit=true pending=update.pending()>"Save profile"</Button></div>
+            </ActionForm>
+        </section>
     }
+}
+
+/// A new password, behind the current one. Other devices are signed out; this one stays.
+#[component]
+fn PasswordSection(action: ServerAction<ChangePassword>) -> impl IntoView {
+    let error = action_error(action.value());
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            #[cfg(feature = "hydrate")]
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+    view! {
+        <section aria-labelledby="password-heading" class="mt-8 flex max-w-xl flex-col gap-3">
+            <h2 id="password-heading" class="text-xl font-semibold">"Password"</h2>
+            <ActionForm action node_ref=form attr:class="flex flex-col gap-3" attr:aria-label="Change password" attr:novalidate=true>
+                <FormError error fields=&["current_password", "new_password"] />
+                <TextField label="Current password" name="current_password" input_type="password" autocomplete="current-password" required=true max_length=NewPassword::MAX_LEN error=field_error(error, "current_password") />
+                <TextField
+                    label="New password"
+                    name="new_password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    hint=format!("At least {} characters. Your other devices will be signed out.", NewPassword::MIN_LEN)
+                    required=true
+                    max_length=NewPassword::MAX_LEN
+                    error=field_error(error, "new_password")
+                />
+                <div><Button submit=true pending=action.pending()>"Change password"</Button></div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// "Your 2 other devices were signed out."
+fn others_signed_out(n: u64) -> &'static str {
+    match n {
+        0 => "",
+        1 => " Your other device was signed out.",
+        _ => " Your other devices were signed out.",
+    }
+}
+
+/// What the page's actions say when done. Here, not in their sections: a saved profile
+/// redraws those (the viewer changed), and a redrawn section would say it again.
+fn toast_results(
+    update: ServerAction<UpdateProfile>,
+    password: ServerAction<ChangePassword>,
+    others: ServerAction<SignOutOtherDevices>,
+) {
+    let toaster = use_toaster();
+    Effect::new(move |_| {
+        if update.value().with(|v| matches!(v, Some(Ok(())))) {
+            toaster.push(ToastKind::Success, "Profile saved.");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(n)) = password.value().get() {
+            toaster.push(
+                ToastKind::Success,
+                format!("Password changed.{}", others_signed_out(n)),
+            );
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(n)) = others.value().get() {
+            let text = others_signed_out(n).trim();
+            toaster.push(
+                ToastKind::Success,
+                if text.is_empty() {
+                    "No other device was signed in."
+                } else {
+                    text
+                },
+            );
+        }
+    });
 }
 
 #[component]
@@ -58,6 +173,7 @@ fn Sessions(
     sessions: Resource<Result<Vec<SessionSummary>, AppError>>,
     revoke: ServerAction<RevokeSession>,
     everywhere: ServerAction<SignOutEverywhere>,
+    others: ServerAction<SignOutOtherDevices>,
 ) -> impl IntoView {
     view! {
         <ResourceSection
@@ -66,6 +182,18 @@ fn Sessions(
             resource=sessions
             render=move |list| view! { <SessionTable sessions=list revoke /> }
         >
+            <div class="flex flex-wrap gap-3">
+            <ActionForm action=others>
+                <ConfirmSubmit
+                    id="sign-out-others"
+                    label="Sign out other devices"
+                    title="Sign out your other devices?"
+                    consequence="Every other browser and device signed in to your account is signed out. This one stays signed in."
+                    confirm="Sign out other devices"
+                    variant=ButtonVariant::Secondary
+                    pending=others.pending()
+                />
+            </ActionForm>
             <ActionForm action=everywhere>
                 <ConfirmSubmit
                     id="sign-out-everywhere"
@@ -77,6 +205,7 @@ fn Sessions(
                     pending=everywhere.pending()
                 />
             </ActionForm>
+            </div>
         </ResourceSection>
     }
 }

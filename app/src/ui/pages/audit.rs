@@ -103,6 +103,8 @@ fn describe(action: AuditAction) -> &'static str {
         TwoFactorDisabled => "Turned off two-step sign-in",
         TwoFactorBackupCodesReplaced => "Replaced backup codes",
         PasswordReset => "Reset their password",
+        PasswordChanged => "Changed their password",
+        ProfileRenamed => "Changed their name",
         ApiTokenCreated => "Made an API token",
         ApiTokenRevoked => "Revoked an API token",
         QueueCreated => "Created a queue",
