@@ -107,3 +107,18 @@ test("quick views show mine, unassigned and overdue, and a ticket steps through 
   await list.getByRole("link", { name: "Back to tickets" }).click();
   await expect(page).toHaveURL(/\/tickets\?sort=number$/);
 });
+
+test("the header searches every ticket from any page, and / reaches it", async ({ page }) => {
+  await signUp(page);
+  await newTicket(page, "Invoice for the lift repair");
+  await newTicket(page, "Broken lift");
+  await openHydrated(page, "/queues");
+  await page.keyboard.press("/");
+  const search = page.getByRole("search", { name: "All tickets" }).getByRole("searchbox", { name: "Search all tickets" });
+  await expect(search).toBeFocused();
+  await page.keyboard.type("invo");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/tickets\?q=invo$/);
+  await expect(page.getByTestId("ticket-row")).toHaveCount(1);
+  await expect(page.getByTestId("ticket-row")).toContainText("Invoice for the lift repair");
+});

@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 const SHORTCUTS: [(&str, &str); 8] = [
     ("n", "New ticket"),
     ("t", "Go to the ticket list"),
-    ("/", "Search this page's list"),
+    ("/", "Search (this page's list, or all tickets)"),
     ("j", "Next ticket (on a ticket)"),
     ("k", "Previous ticket (on a ticket)"),
     ("a", "Assign the ticket to me"),
@@ -172,15 +172,19 @@ fn use_marked(key: &str) -> bool {
     }
 }
 
-/// Focuses the page's search field, if it has one.
+/// Focuses the page's own search field, else the header's search of all tickets (on a wide
+/// screen; on a phone it is in the closed menu).
 fn focus_search() -> bool {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        let field = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector("main input[type=search]").ok().flatten())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        let document = web_sys::window().and_then(|w| w.document());
+        let field = ["main input[type=search]", "#search-everywhere"]
+            .into_iter()
+            .filter_map(|selector| document.as_ref()?.query_selector(selector).ok().flatten())
+            .filter_map(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            // Hidden (display: none below its breakpoint): it has no layout box.
+            .find(|e| e.offset_parent().is_some());
         if let Some(field) = field {
             return field.focus().is_ok();
         }

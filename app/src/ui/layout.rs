@@ -32,6 +32,9 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                         <SiteNav />
                     </ul>
                 </nav>
+                <div class="hidden lg:block">
+                    <GlobalSearch id="search-everywhere" />
+                </div>
                 <div class="hidden md:block">
                     <AccountMenu in_menu=false />
                 </div>
@@ -75,6 +78,7 @@ fn PhoneMenu() -> impl IntoView {
                 "Menu"
             </summary>
             <div class="absolute inset-x-0 top-full z-40 flex flex-col gap-3 border-b border-border bg-surface px-4 py-3 shadow-md">
+                <GlobalSearch id="search-everywhere-menu" />
                 <nav aria-label="Main">
                     <ul class="flex flex-col gap-1">
                         <SiteNav />
@@ -101,7 +105,7 @@ fn AccountMenu(in_menu: bool) -> impl IntoView {
                         Some(v) => {
                             view! {
                                 <div class="flex flex-wrap items-center gap-2 text-sm">
-                                    <span class="text-muted" data-testid=(!in_menu).then_some("header-organisation")>{v.organisation_name}</span>
+                                    <OrganisationSwitcher name=v.organisation_name in_menu />
                                     <A href="/account" attr:class=link>{v.name}</A>
                                     <ActionForm action=auth.sign_out>
                                         <button type="submit" class=link>"Sign out"</button>
@@ -122,6 +126,96 @@ fn AccountMenu(in_menu: bool) -> impl IntoView {
                     })
             }}
         </Suspense>
+    }
+}
+
+/// Search every ticket from any page (`/` when the page has no search of its own). A plain
+/// GET form, so it works before script; with script it moves within the app.
+#[component]
+fn GlobalSearch(id: &'static str) -> impl IntoView {
+    let auth = use_auth();
+    let navigate = leptos_router::hooks::use_navigate();
+    let input = NodeRef::<leptos::html::Input>::new();
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = input.get_untracked().map(|i| i.value()).unwrap_or_default();
+        let filter = crate::model::tickets::TicketFilter {
+            text: Some(text).filter(|t| !t.trim().is_empty()),
+            ..Default::default()
+        };
+        navigate(&filter.href(None), Default::default());
+    };
+    view! {
+        <Suspense>
+            {move || {
+                let navigate_search = search.clone();
+                auth.viewer.get().and_then(|v| v.ok().flatten()).map(|_| view! {
+                    <form role="search" aria-label="All tickets" action="/tickets" method="get" on:submit=navigate_search>
+                        <label for=id class="sr-only">"Search all tickets"</label>
+                        <input
+                            node_ref=input
+                            id=id
+                            type="search"
+                            name="q"
+                            placeholder="Search tickets"
+                            class="w-full rounded-md border border-border bg-surface-raised px-3 py-1.5 text-sm text-fg lg:w-48"
+                        />
+                    </form>
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The organisation acted in; for a member of several, a disclosure to switch to another
+/// (their list is asked for when it is first opened, not on every page).
+#[component]
+fn OrganisationSwitcher(name: String, in_menu: bool) -> impl IntoView {
+    let auth = use_auth();
+    let opened = RwSignal::new(false);
+    let choices = Resource::new(
+        move || opened.get(),
+        |opened| async move {
+            if opened {
+                crate::api::auth::list_my_organisations().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
+    let testid = (!in_menu).then_some("header-organisation");
+    let item = "block w-full rounded-md px-3 py-1.5 text-left text-sm text-fg hover:bg-surface";
+    view! {
+        <details class="relative" on:toggle=move |_| opened.set(true)>
+            <summary class="cursor-pointer rounded-md px-2 py-1.5 text-muted hover:bg-surface-raised">
+                <span class="sr-only">"Organisation: "</span>
+                <span data-testid=testid>{name}</span>
+            </summary>
+            <div class="absolute right-0 z-40 mt-1 flex w-64 flex-col gap-1 rounded-md border border-border bg-surface-raised p-2 shadow-md">
+                <Transition>
+                    {move || choices.get().and_then(Result::ok).filter(|_| opened.get()).map(|list| {
+                        let others: Vec<_> = list.into_iter().filter(|o| !o.current).collect();
+                        let none = others.is_empty().then(|| view! {
+                            <p class="px-3 py-1.5 text-sm text-muted">"You belong to no other organisation."</p>
+                        });
+                        let switches = others
+                            .into_iter()
+                            .map(|o| {
+                                let id = o.id.to_string();
+                                view! {
+                                    <ActionForm action=auth.switch_organisation>
+                                        <input type="hidden" name="organisation_id" value=id />
+                                        <button type="submit" class=item>{format!("Switch to {}", o.name)}</button>
+                                    </ActionForm>
+                                }
+                            })
+                            .collect_view();
+                        view! { {none} {switches} }
+                    })}
+                </Transition>
+                <A href="/account" attr:class="px-3 py-1.5 text-sm text-primary underline">"Your organisations"</A>
+            </div>
+        </details>
     }
 }
 
