@@ -1,9 +1,10 @@
-//! Downloads that stream: the filtered ticket list as CSV. A plain route rather than a server
+//! Downloads that stream: the filtered ticket list and the audit log as CSV. A plain route rather than a server
 //! function, so the browser saves it as a file and rows flow out as the database yields them.
 
 use crate::signed_in::SignedIn;
 use crate::state::AppState;
-use app::backend::{billing, tickets};
+use app::backend::{audit, billing, tickets};
+use app::model::audit::AuditFilter;
 use app::model::billing::Feature;
 use app::model::tickets::TicketFilter;
 use axum::body::Body;
@@ -44,17 +45,51 @@ pub async fn tickets_csv(
             tracing::error!(error = %e, "ticket export failed part-way");
         }
     });
+    csv_download(streamed(rx), "tickets")
+}
+
+/// The organisation's audit log as CSV, narrowed as the page is, for those who may read it.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    SignedIn { viewer, .. }: SignedIn,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(refused) = viewer.require(app::model::permission::Permission::ViewAuditLog) {
+        return crate::problem::Problem::from(refused).into_response();
+    }
+    let org = viewer.organisation_id;
+    let Some(slot) = state.exports.try_enter(org) else {
+        return crate::problem::Problem::from(app::model::error::AppError::RateLimited {
+            retry_after_secs: 30,
+        })
+        .into_response();
+    };
+    let filter = AuditFilter::from_query(|k| params.get(k).cloned());
+    let (tx, rx) = tokio::sync::mpsc::channel::<String>(4);
+    let db = state.ctx.db.clone();
+    tokio::spawn(async move {
+        let _slot = slot;
+        let zone = viewer.time_zone.as_deref();
+        if let Err(e) = audit::export_csv(&db, org, &filter, zone, tx).await {
+            tracing::error!(error = %e, "audit export failed part-way");
+        }
+    });
+    csv_download(streamed(rx), "audit-log")
+}
+
+/// A response body of the chunks `rx` yields, as they come.
+fn streamed(rx: tokio::sync::mpsc::Receiver<String>) -> Response {
     // Fused: the compression layer polls once more after the end, which a bare unfold
     // answers with a panic.
-    let body = Body::from_stream(futures_util::StreamExt::fuse(futures_util::stream::unfold(
+    Body::from_stream(futures_util::StreamExt::fuse(futures_util::stream::unfold(
         rx,
         |mut rx| async move {
             rx.recv()
                 .await
                 .map(|chunk| (Ok::<_, std::convert::Infallible>(chunk), rx))
         },
-    )));
-    csv_download(body.into_response(), "tickets")
+    )))
+    .into_response()
 }
 
 /// Marks `response` as a CSV file to save, named `{stem}-{today}.csv`, never cached.

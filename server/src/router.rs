@@ -66,6 +66,7 @@ pub fn build(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/tickets/export.csv", get(crate::export::tickets_csv))
         .route("/billing/history.csv", get(crate::export::billing_csv))
+        .route("/audit/export.csv", get(crate::export::audit_csv))
         .route(
             "/webhooks/stripe",
             axum::routing::post(crate::webhooks::stripe),

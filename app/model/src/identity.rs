@@ -257,6 +257,18 @@ pub struct SessionSummary {
     pub current: bool,
 }
 
+/// The most recently used of a person's devices, and how many they have in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionList {
+    pub sessions: Vec<SessionSummary>,
+    pub total: i64,
+}
+
+impl SessionList {
+    /// Devices shown at first; "Show more" adds as many again.
+    pub const PAGE: i64 = 20;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Signing up, in and out, and the viewer's own sessions.
 
 use crate::model::error::AppError;
-use crate::model::identity::{LoginActivity, OrganisationChoice, SessionSummary, Viewer};
+use crate::model::identity::{LoginActivity, OrganisationChoice, SessionList, Viewer};
 use crate::model::second_factor::{Method, SignInStep};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -209,13 +209,14 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
 }
 
 #[server(endpoint = "auth/sessions")]
-pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
+pub async fn list_sessions(#[server(default)] limit: Option<i64>) -> Result<SessionList, AppError> {
     use crate::backend::identity::sessions;
     use crate::backend::request;
 
     let (ctx, viewer) = request::signed_in().await?;
     let current = request::principal().map(|p| p.session_id);
-    Ok(sessions::list(ctx.db.pool(), viewer.user_id, current).await?)
+    let limit = limit.unwrap_or(SessionList::PAGE).clamp(1, 500);
+    Ok(sessions::list(ctx.db.pool(), viewer.user_id, current, limit).await?)
 }
 
 #[server(endpoint = "auth/revoke_session")]

@@ -240,7 +240,7 @@ fn probes(a: &Member) -> Vec<Probe> {
         // Who is signed in, and their own account.
         call(GetViewer {}),
         call(GetSignInContext {}),
-        call(ListSessions {}),
+        call(ListSessions { limit: None }),
         call(RevokeSession { id: a.session_id }),
         call(ListMyOrganisations {}),
         call(SwitchOrganisation {
@@ -334,7 +334,12 @@ fn probes(a: &Member) -> Vec<Probe> {
             membership_id: a.membership_id,
             enabled: false,
         }),
-        call(AuditLog { before: None }),
+        call(AuditLog {
+            filter: app::model::audit::AuditFilter {
+                area: Some(app::model::audit::AuditArea::Members),
+                ..Default::default()
+            },
+        }),
         call(ListApiTokens {}),
         call(CreateApiToken {
             name: s("Probe"),
@@ -447,6 +452,7 @@ fn probes(a: &Member) -> Vec<Probe> {
         // Routes outside Leptos.
         get("/tickets/export.csv"),
         get("/billing/history.csv"),
+        get("/audit/export.csv?area=members"),
         get(format!("/attachments/{}", a.attachment_id)),
         send("POST", "/tickets/1/attachments", ""),
         // The REST API.
@@ -489,6 +495,7 @@ const NOT_PROBED: &[(&str, &str)] = &[
 const UNLISTED_ROUTES: &[(&str, &str)] = &[
     ("GET", "/tickets/export.csv"),
     ("GET", "/billing/history.csv"),
+    ("GET", "/audit/export.csv"),
     ("GET", "/attachments/{id}"),
     ("POST", "/tickets/{number}/attachments"),
     ("GET", "/api/v1"),

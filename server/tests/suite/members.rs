@@ -371,7 +371,7 @@ async fn the_audit_log_pages_backwards_and_only_admins_read_it() {
     let first = json(&app, "/api/audit/page", &ada, &[]).await;
     assert_eq!(first["entries"].as_array().unwrap().len(), 50);
     let next = first["next"].as_str().unwrap().to_string();
-    let second = json(&app, "/api/audit/page", &ada, &[("before", &next)]).await;
+    let second = json(&app, "/api/audit/page", &ada, &[("filter[before]", &next)]).await;
     let total = 50 + second["entries"].as_array().unwrap().len();
     assert!(
         total >= 62,
@@ -379,6 +379,61 @@ async fn the_audit_log_pages_backwards_and_only_admins_read_it() {
     );
     assert!(second["next"].is_null());
     assert_eq!(first["entries"][0]["actor"], "Ada <ada@example.com>");
+
+    // Narrowed by kind, person and day (the viewer's days), and downloaded as CSV.
+    let count = async |filter: &[(&str, &str)]| {
+        let page = json(&app, "/api/audit/page", &ada, filter).await;
+        let mut n = page["entries"].as_array().unwrap().len();
+        let mut next = page["next"].as_str().map(String::from);
+        while let Some(before) = next {
+            let mut more = filter.to_vec();
+            more.push(("filter[before]", &before));
+            let page = json(&app, "/api/audit/page", &ada, &more).await;
+            n += page["entries"].as_array().unwrap().len();
+            next = page["next"].as_str().map(String::from);
+        }
+        n
+    };
+    let members = count(&[("filter[area]", "members")]).await;
+    assert!(members >= 60, "{members}");
+    assert_eq!(count(&[("filter[area]", "billing")]).await, 0);
+    let today = time::OffsetDateTime::now_utc().date();
+    let (yesterday, tomorrow) = (
+        (today - time::Duration::days(1)).to_string(),
+        (today + time::Duration::days(1)).to_string(),
+    );
+    assert_eq!(count(&[("filter[from]", &tomorrow)]).await, 0);
+    assert_eq!(count(&[("filter[to]", &yesterday)]).await, 0);
+    assert_eq!(
+        count(&[("filter[from]", &yesterday), ("filter[to]", &tomorrow)]).await,
+        total
+    );
+    let nobody = uuid::Uuid::now_v7().to_string();
+    assert_eq!(count(&[("filter[actor]", &nobody)]).await, 0);
+    let csv = app
+        .client
+        .get(app.url("/audit/export.csv?area=members"))
+        .header(header::COOKIE, &ada)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "When (UTC),Who,Action,Target,Details,Address");
+    assert_eq!(
+        lines.len(),
+        members + 1,
+        "every matching entry, past one page"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains(",member.invited,"))
+            .count(),
+        60
+    );
+    assert!(!csv.contains("session."), "only the kind asked for");
 
     let token = invite(&app, &ada, "staff@example.com", "staff", 1).await;
     let staff = cookies_from(
@@ -395,4 +450,12 @@ async fn the_audit_log_pages_backwards_and_only_admins_read_it() {
         403
     );
     assert_eq!(call(&app, "/api/audit/page", "", &[]).await.status(), 401);
+    let download = app
+        .client
+        .get(app.url("/audit/export.csv"))
+        .header(header::COOKIE, &staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), 403, "staff cannot download it either");
 }

@@ -161,3 +161,21 @@ async fn other_devices_are_signed_out_and_this_one_stays() {
     let again = json(&app, "/api/profile/sign_out_others", &here, &[]).await;
     assert_eq!(again, 0, "none left");
 }
+
+#[tokio::test]
+async fn the_devices_list_shows_the_most_recent_and_counts_the_rest() {
+    let app = TestApp::spawn().await;
+    let here = sign_up(&app, "Ada Lovelace", "ada@example.com", "Engines").await;
+    for _ in 0..24 {
+        assert_eq!(sign_in(&app, PASSWORD).await.status(), 200);
+    }
+    let first = json(&app, "/api/auth/sessions", &here, &[]).await;
+    assert_eq!(first["total"], 25);
+    let shown = first["sessions"].as_array().unwrap();
+    assert_eq!(shown.len(), 20);
+    assert_eq!(shown[0]["current"], true, "this device first, however old");
+    let all = json(&app, "/api/auth/sessions", &here, &[("limit", "40")]).await;
+    assert_eq!(all["sessions"].as_array().unwrap().len(), 25);
+    let refused = call(&app, "/api/auth/sessions", &here, &[("limit", "lots")]).await;
+    assert_eq!(refused.status(), 422);
+}

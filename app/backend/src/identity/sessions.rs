@@ -206,24 +206,37 @@ struct SessionRow {
     last_seen_at: time::OffsetDateTime,
 }
 
-/// The user's live sessions, most recently used first.
+/// The user's `limit` most recently used live sessions (this one first), and how many they
+/// have. A script
+/// signing in a thousand times must not make the account page a thousand rows long.
 pub async fn list(
     pool: &PgPool,
     user: UserId,
     current: Option<Uuid>,
-) -> Result<Vec<crate::model::identity::SessionSummary>, sqlx::Error> {
-    use crate::model::identity::{describe_device, SessionSummary};
+    limit: i64,
+) -> Result<crate::model::identity::SessionList, sqlx::Error> {
+    use crate::model::identity::{describe_device, SessionList, SessionSummary};
     let rows = sqlx::query_as!(
         SessionRow,
         "select id, ip, user_agent, created_at, last_seen_at
            from sessions
           where user_id = $1 and revoked_at is null and expires_at > now()
-          order by last_seen_at desc",
-        user.0
+          order by id = $3 desc, last_seen_at desc, id
+          limit $2",
+        user.0,
+        limit,
+        current
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from sessions
+            where user_id = $1 and revoked_at is null and expires_at > now()"#,
+        user.0
+    )
+    .fetch_one(pool)
+    .await?;
+    let sessions = rows
         .into_iter()
         .map(|r| SessionSummary {
             id: r.id,
@@ -233,5 +246,6 @@ pub async fn list(
             last_seen_at: r.last_seen_at,
             current: Some(r.id) == current,
         })
-        .collect())
+        .collect();
+    Ok(SessionList { sessions, total })
 }

@@ -5,7 +5,7 @@ use crate::api::auth::{
 use crate::api::profile::{list_time_zones, ChangePassword, SignOutOtherDevices, UpdateProfile};
 use crate::model::error::AppError;
 use crate::model::identity::{
-    LoginActivity, NewPassword, OrganisationChoice, SessionSummary, Viewer,
+    LoginActivity, NewPassword, OrganisationChoice, SessionList, SessionSummary, Viewer,
 };
 use crate::ui::auth::{use_auth, SignedInOnly};
 use crate::ui::components::{
@@ -25,9 +25,10 @@ pub fn AccountPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeSession>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     let others = ServerAction::<SignOutOtherDevices>::new();
+    let shown = RwSignal::new(SessionList::PAGE);
     let sessions = Resource::new(
-        move || (revoke.version().get(), others.version().get()),
-        |_| list_sessions(),
+        move || (revoke.version().get(), others.version().get(), shown.get()),
+        |(_, _, limit)| list_sessions(Some(limit)),
     );
     let zones = Resource::new(|| (), |_| list_time_zones());
     let password = ServerAction::<ChangePassword>::new();
@@ -44,7 +45,7 @@ pub fn AccountPage() -> impl IntoView {
             <PasswordSection action=password />
             <Organisations organisations switch />
             <SecondFactorSection state=second_factor />
-            <Sessions sessions revoke everywhere others />
+            <Sessions sessions revoke everywhere others shown />
             <Activity activity />
         </SignedInOnly>
     }
@@ -170,17 +171,30 @@ fn toast_results(
 
 #[component]
 fn Sessions(
-    sessions: Resource<Result<Vec<SessionSummary>, AppError>>,
+    sessions: Resource<Result<SessionList, AppError>>,
     revoke: ServerAction<RevokeSession>,
     everywhere: ServerAction<SignOutEverywhere>,
     others: ServerAction<SignOutOtherDevices>,
+    shown: RwSignal<i64>,
 ) -> impl IntoView {
+    let render = move |list: SessionList| {
+        let more = list.total - list.sessions.len() as i64;
+        view! {
+            <SessionTable sessions=list.sessions revoke />
+            {(more > 0).then(|| view! {
+                <p class="flex flex-wrap items-center gap-3 text-sm text-muted">
+                    {format!("{more} more signed-in {}.", if more == 1 { "device" } else { "devices" })}
+                    <Button variant=ButtonVariant::Secondary on_click=Callback::new(move |_| shown.update(|n| *n += SessionList::PAGE))>"Show more devices"</Button>
+                </p>
+            })}
+        }
+    };
     view! {
         <ResourceSection
             id="sessions-heading"
             title="Where you're signed in"
             resource=sessions
-            render=move |list| view! { <SessionTable sessions=list revoke /> }
+            render
         >
             <div class="flex flex-wrap gap-3">
             <ActionForm action=others>

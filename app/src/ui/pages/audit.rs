@@ -1,30 +1,36 @@
 //! The audit log, for admins: who did what, when and from where, newest first.
 
 use crate::api::audit::audit_log;
-use crate::model::audit::AuditAction;
-use crate::model::audit::AuditPage;
+use crate::api::members::list_members;
+use crate::model::audit::{AuditAction, AuditArea, AuditFilter, AuditPage};
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::Instant;
-use crate::ui::components::{EmptyState, ResourceSection, Table};
+use crate::ui::components::{
+    Button, ButtonVariant, EmptyState, ResourceSection, Select, SelectOption, Table, TextField,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
-    // Paging lives in the URL, so it works without script and can be bookmarked.
-    let before = move || {
-        query
-            .read()
-            .get("before")
-            .and_then(|b| uuid::Uuid::parse_str(&b).ok())
-    };
-    let page = Resource::new(before, audit_log);
+    // Filters and paging live in the URL, so they work without script and can be bookmarked.
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        AuditFilter::from_query(|k| q.get(k))
+    });
+    let page = Resource::new(move || filter.get(), audit_log);
+    let members = Resource::new(|| (), |_| list_members());
     let render = move |page: AuditPage| {
+        let filter = filter.get_untracked();
         if page.entries.is_empty() {
-            return view! { <EmptyState title="Nothing recorded yet" description="Sign-ins, member changes and security settings appear here." /> }.into_any();
+            return if filter.is_narrowed() {
+                view! { <EmptyState title="No entries match" description="Try another person, kind or days, or clear the filters." /> }.into_any()
+            } else {
+                view! { <EmptyState title="Nothing recorded yet" description="Sign-ins, member changes and security settings appear here." /> }.into_any()
+            };
         }
         view! {
             <Table caption="Audit log entries, newest first" headers=vec!["When", "What happened", "Details", "Address"]>
@@ -46,12 +52,12 @@ pub fn AuditPage() -> impl IntoView {
                     .collect_view()}
             </Table>
             <nav aria-label="Audit log pages" class="flex gap-4">
-                {before().is_some().then(|| view! { <A href="/audit" attr:class="font-medium text-primary underline">"Newest entries"</A> })}
+                {filter.before.is_some().then(|| view! { <A href=filter.href(None) attr:class="font-medium text-primary underline">"Newest entries"</A> })}
                 {page
                     .next
                     .map(|next| {
                         view! {
-                            <A href=format!("/audit?before={next}") attr:class="font-medium text-primary underline">
+                            <A href=filter.href(Some(next)) attr:class="font-medium text-primary underline">
                                 "Older entries"
                             </A>
                         }
@@ -64,8 +70,70 @@ pub fn AuditPage() -> impl IntoView {
         <Title text="Audit log" />
         <h1 class="text-2xl font-bold">"Audit log"</h1>
         <SignedInOnly>
+            <Filters filter members />
             <ResourceSection id="audit-heading" title="Security and membership events" resource=page render />
         </SignedInOnly>
+    }
+}
+
+/// Who, what and which days. Each change applies at once; without script the Show button
+/// sends the same form as a plain GET.
+#[component]
+fn Filters(
+    filter: Memo<AuditFilter>,
+    members: Resource<Result<crate::model::members::MemberList, crate::model::error::AppError>>,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let form = NodeRef::<leptos::html::Form>::new();
+    let apply = move || {
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form.get_untracked() {
+            let data = web_sys::FormData::new_with_form(&form).ok();
+            let get = |k: &str| {
+                data.as_ref()
+                    .and_then(|d| d.get(k).as_string())
+                    .filter(|v| !v.is_empty())
+            };
+            navigate(&AuditFilter::from_query(get).href(None), Default::default());
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&navigate, form);
+    };
+    let on_submit = {
+        let apply = apply.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            apply();
+        }
+    };
+    let areas = std::iter::once(SelectOption::new("", "Anything"))
+        .chain(
+            AuditArea::ALL
+                .into_iter()
+                .map(|a| SelectOption::new(a.as_str(), a.label())),
+        )
+        .collect::<Vec<_>>();
+    let day = |d: Option<time::Date>| d.map(|d| d.to_string());
+    view! {
+        <form node_ref=form action="/audit" method="get" aria-label="Filter the audit log" on:submit=on_submit on:change=move |_| apply()
+            class="mt-4 flex flex-wrap items-end gap-3">
+            <Transition fallback=|| view! { <Select label="Who" name="actor" options=vec![SelectOption::new("", "Anyone")] /> }>
+                {move || {
+                    let people = members.get().and_then(Result::ok).map(|m| m.members).unwrap_or_default();
+                    let options = std::iter::once(SelectOption::new("", "Anyone"))
+                        .chain(people.into_iter().map(|p| SelectOption::new(p.user_id.0.to_string(), p.name)))
+                        .collect::<Vec<_>>();
+                    let selected = filter.get().actor.map(|a| a.to_string()).unwrap_or_default();
+                    view! { <Select label="Who" name="actor" options selected /> }
+                }}
+            </Transition>
+            <Select label="What" name="area" options=areas selected=Signal::derive(move || filter.get().area.map(|a| a.as_str().to_string()).unwrap_or_default()) />
+            <TextField label="From" name="from" input_type="date" value=Signal::derive(move || day(filter.get().from)) />
+            <TextField label="To" name="to" input_type="date" value=Signal::derive(move || day(filter.get().to)) />
+            <Button submit=true variant=ButtonVariant::Secondary>"Show entries"</Button>
+            <a href=move || filter.get().export_href() download class="rounded-md px-3 py-2 font-medium text-primary underline">"Download CSV"</a>
+            {move || filter.get().is_narrowed().then(|| view! { <A href="/audit" attr:class="px-3 py-2 font-medium text-primary underline">"Clear filters"</A> })}
+        </form>
     }
 }
 
