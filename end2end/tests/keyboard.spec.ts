@@ -31,6 +31,6 @@ test("after each navigation focus is on the page's heading, and single keys do t
   await expect(page).toHaveURL(/\/tickets$/);
   await expect(page.getByRole("heading", { level: 1, name: "Tickets" })).toBeFocused();
   await page.keyboard.press("/");
-  await expect(page.getByRole("searchbox", { name: "Search" })).toBeFocused();
-  await expect(page.getByRole("searchbox", { name: "Search" })).toHaveValue("");
+  await expect(page.getByRole("searchbox", { name: "Search", exact: true })).toBeFocused();
+  await expect(page.getByRole("searchbox", { name: "Search", exact: true })).toHaveValue("");
 });

@@ -18,7 +18,7 @@ test("the ticket list searches as you type, sorts from its headings and marks wh
   const rows = page.getByTestId("ticket-row");
   await expect(rows).toHaveCount(2);
   // The beginning of a word is enough, and the list follows without a button.
-  await page.getByRole("searchbox", { name: "Search" }).fill("invo");
+  await page.getByRole("searchbox", { name: "Search", exact: true }).fill("invo");
   await expect(page).toHaveURL(/\/tickets\?q=invo$/);
   await expect(rows).toHaveCount(1);
   await expect(rows).toContainText("Invoice query from Globex");
@@ -27,7 +27,7 @@ test("the ticket list searches as you type, sorts from its headings and marks wh
   await expect(rows.getByText("Medium", { exact: true })).toBeVisible();
   await expect(rows.getByText("Overdue", { exact: true })).toBeVisible();
 
-  await page.getByRole("searchbox", { name: "Search" }).fill("");
+  await page.getByRole("searchbox", { name: "Search", exact: true }).fill("");
   await expect(page).toHaveURL(/\/tickets$/);
   await expect(rows).toHaveCount(2);
   await expect(page.getByRole("columnheader", { name: /Updated/ })).toHaveAttribute("aria-sort", "descending");

@@ -13,9 +13,19 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let preview = Resource::new_blocking(token, preview_invitation);
+    // Read once: accepting navigates away, and a token that followed the address would
+    // re-fetch (for no token) and redraw this page while it is being taken down.
+    let token = use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
+    let preview = Resource::new_blocking(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        preview_invitation,
+    );
     view! {
         <Title text="Join an organisation" />
         <div class="mx-auto flex max-w-md flex-col gap-6">
@@ -24,7 +34,7 @@ pub fn InvitationPage() -> impl IntoView {
                     preview
                         .get()
                         .map(|r| match r {
-                            Ok(Some(p)) => view! { <AcceptForm preview=p token=token() /> }.into_any(),
+                            Ok(Some(p)) => view! { <AcceptForm preview=p token=token.clone() /> }.into_any(),
                             Ok(None) => {
                                 view! {
                                     <h1 class="text-2xl font-bold">"This invitation no longer works"</h1>

@@ -47,16 +47,37 @@ pub struct WorkActions {
     decide: ServerAction<DecideApproval>,
 }
 
+fn number_in(params: &leptos_router::params::ParamsMap) -> i64 {
+    params
+        .get("number")
+        .and_then(|n| n.parse::<i64>().ok())
+        .unwrap_or(0)
+}
+
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
-    let number_in = |params: &leptos_router::params::ParamsMap| {
-        params
-            .get("number")
-            .and_then(|n| n.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let number = move || number_in(&params.read());
+    view! {
+        // Read with try_: under load the server stringified the head after the page's owner
+        // was gone, and a plain read panicked (500) on 1-2% of ticket pages in the benchmark.
+        <Title text=move || {
+            params.try_with(number_in).map(|n| format!("Ticket #{n}")).unwrap_or_default()
+        } />
+        <SignedInOnly>
+            // Made whole again for another ticket (previous/next move between tickets in the
+            // same route). One page whose resource changed under its kept and redrawn regions
+            // at once had those regions read values already disposed, which stopped the
+            // page's tasks (the next ticket's neighbours never arrived).
+            {move || {
+                let number = params.with(number_in);
+                view! { <TicketView number /> }
+            }}
+        </SignedInOnly>
+    }
+}
+
+#[component]
+fn TicketView(number: i64) -> impl IntoView {
     let update = ServerAction::<UpdateTicket>::new();
     let comment = ServerAction::<AddComment>::new();
     let actions = WorkActions {
@@ -67,7 +88,7 @@ pub fn TicketPage() -> impl IntoView {
     let ticket: TicketResource = Resource::new(
         move || {
             (
-                number(),
+                number,
                 update.version().get(),
                 comment.version().get(),
                 actions.inspect.version().get(),
@@ -85,7 +106,7 @@ pub fn TicketPage() -> impl IntoView {
         stale: RwSignal::new(false),
     };
     crate::ui::live::subscribe(move |signal| match signal {
-        LiveSignal::Changed(c) if c.number != number_in(&params.read_untracked()) => {}
+        LiveSignal::Changed(c) if c.number != number => {}
         _ if edits.dirty.get_untracked() => edits.stale.set(true),
         _ => ticket.refetch(),
     });
@@ -102,12 +123,6 @@ pub fn TicketPage() -> impl IntoView {
         }
     };
     view! {
-        // Read with try_: under load the server stringified the head after the page's owner
-        // was gone, and a plain read panicked (500) on 1-2% of ticket pages in the benchmark.
-        <Title text=move || {
-            params.try_with(number_in).map(|n| format!("Ticket #{n}")).unwrap_or_default()
-        } />
-        <SignedInOnly>
             <Show when=move || edits.stale.get()>
                 <div role="status" class="mb-4 flex flex-wrap items-center gap-3 rounded-md border border-border bg-surface p-3" data-testid="ticket-stale">
                     <p>"Someone else changed this ticket."</p>
@@ -115,11 +130,7 @@ pub fn TicketPage() -> impl IntoView {
                     <p class="text-sm text-muted">"What you have typed here will be cleared."</p>
                 </div>
             </Show>
-            // Made again for each ticket: a fresh look-up, never the last ticket's links.
-            {move || {
-                let number = number();
-                view! { <ListNavigation number /> }
-            }}
+            <ListNavigation number />
             <Transition fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
                 {move || {
                     ticket.get().map(|r| match r {
@@ -166,7 +177,6 @@ pub fn TicketPage() -> impl IntoView {
                 edits.dirty.set(false);
                 edits.stale.set(false);
             }}
-        </SignedInOnly>
     }
 }
 
