@@ -124,7 +124,7 @@ fn PasswordSection(action: ServerAction<ChangePassword>) -> impl IntoView {
     }
 }
 
-/// "Your 2 other devices were signed out."
+/// What a toast adds about other devices (" Your other devices were signed out.").
 fn others_signed_out(n: u64) -> &'static str {
     match n {
         0 => "",
