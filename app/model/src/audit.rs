@@ -194,17 +194,20 @@ impl AuditFilter {
 
     /// The log page for this filter, at `before`.
     pub fn href(&self, before: Option<Uuid>) -> String {
-        match self.to_query(before) {
-            q if q.is_empty() => "/audit".into(),
-            q => format!("/audit?{q}"),
-        }
+        Self::with_query("/audit", self.to_query(before))
     }
 
     /// The same entries as a CSV download (every page of them).
     pub fn export_href(&self) -> String {
-        match self.to_query(None) {
-            q if q.is_empty() => "/audit/export.csv".into(),
-            q => format!("/audit/export.csv?{q}"),
+        Self::with_query("/audit/export.csv", self.to_query(None))
+    }
+
+    /// `path`, with `?query` unless it is empty (a clean URL for the unfiltered log).
+    fn with_query(path: &str, query: String) -> String {
+        if query.is_empty() {
+            path.into()
+        } else {
+            format!("{path}?{query}")
         }
     }
 

@@ -61,7 +61,6 @@ impl AppError {
         }
     }
 
-    /// The HTTP status this error stands for, shared by server functions and REST.
     /// Several fields' problems at once, so a form shows them all.
     pub fn fields<'a>(problems: impl IntoIterator<Item = (&'a str, String)>) -> Self {
         Self::Validation {
@@ -75,6 +74,7 @@ impl AppError {
         }
     }
 
+    /// The HTTP status this error stands for, shared by server functions and REST.
     pub fn status(&self) -> u16 {
         match self {
             Self::NotFound => 404,

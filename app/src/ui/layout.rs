@@ -193,7 +193,7 @@ fn OrganisationSwitcher(name: String, in_menu: bool) -> impl IntoView {
             </summary>
             <div class="absolute right-0 z-40 mt-1 flex w-64 flex-col gap-1 rounded-md border border-border bg-surface-raised p-2 shadow-md">
                 <Transition>
-                    {move || choices.get().and_then(Result::ok).filter(|_| opened.get()).map(|list| {
+                    {move || choices.get().and_then(Result::ok).map(|list| {
                         let others: Vec<_> = list.into_iter().filter(|o| !o.current).collect();
                         let none = others.is_empty().then(|| view! {
                             <p class="px-3 py-1.5 text-sm text-muted">"You belong to no other organisation."</p>

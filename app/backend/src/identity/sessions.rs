@@ -207,8 +207,8 @@ struct SessionRow {
 }
 
 /// The user's `limit` most recently used live sessions (this one first), and how many they
-/// have. A script
-/// signing in a thousand times must not make the account page a thousand rows long.
+/// have: a script signing in a thousand times must not make the account page a thousand rows
+/// long.
 pub async fn list(
     pool: &PgPool,
     user: UserId,
