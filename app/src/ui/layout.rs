@@ -172,28 +172,28 @@ fn GlobalSearch(id: &'static str) -> impl IntoView {
 #[component]
 fn OrganisationSwitcher(name: String, in_menu: bool) -> impl IntoView {
     let auth = use_auth();
-    let opened = RwSignal::new(false);
-    let choices = Resource::new(
-        move || opened.get(),
-        |opened| async move {
-            if opened {
-                crate::api::auth::list_my_organisations().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
+    // Fetched by the browser on first opening, never while a page is rendered: every
+    // signed-in page has this header, and a resource here was one more for each render.
+    let choices = RwSignal::new(None::<Vec<crate::model::identity::OrganisationChoice>>);
+    let load = move |_| {
+        if choices.get_untracked().is_none() {
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = crate::api::auth::list_my_organisations().await {
+                    choices.try_set(Some(list));
+                }
+            });
+        }
+    };
     let testid = (!in_menu).then_some("header-organisation");
     let item = "block w-full rounded-md px-3 py-1.5 text-left text-sm text-fg hover:bg-surface";
     view! {
-        <details class="relative" on:toggle=move |_| opened.set(true)>
+        <details class="relative" on:toggle=load>
             <summary class="cursor-pointer rounded-md px-2 py-1.5 text-muted hover:bg-surface-raised">
                 <span class="sr-only">"Organisation: "</span>
                 <span data-testid=testid>{name}</span>
             </summary>
             <div class="absolute right-0 z-40 mt-1 flex w-64 flex-col gap-1 rounded-md border border-border bg-surface-raised p-2 shadow-md">
-                <Transition>
-                    {move || choices.get().and_then(Result::ok).map(|list| {
+                {move || choices.get().map(|list| {
                         let others: Vec<_> = list.into_iter().filter(|o| !o.current).collect();
                         let none = others.is_empty().then(|| view! {
                             <p class="px-3 py-1.5 text-sm text-muted">"You belong to no other organisation."</p>
@@ -212,7 +212,6 @@ fn OrganisationSwitcher(name: String, in_menu: bool) -> impl IntoView {
                             .collect_view();
                         view! { {none} {switches} }
                     })}
-                </Transition>
                 <A href="/account" attr:class="px-3 py-1.5 text-sm text-primary underline">"Your organisations"</A>
             </div>
         </details>
