@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { waitForMail } from "./mail";
+import { linkIn, waitForMail } from "./mail";
 import { HOME, PASSWORD, openAccount, openHydrated, signIn, signOut, signUp } from "./pages";
 
 const toasts = (page: import("@playwright/test").Page) => page.getByRole("status").filter({ has: page.locator("li") });
@@ -74,5 +74,46 @@ test("a password is changed behind the current one, and other devices are signed
   await signOut(page);
   await openHydrated(page, "/signin");
   await signIn(page, person.email, "a brand new passphrase");
+  await expect(page).toHaveURL(HOME);
+});
+
+test("a new sign-in address takes effect only when the link sent to it is opened", async ({ page, browser }) => {
+  const person = await signUp(page);
+  const newAddress = person.email.replace("@", ".new@");
+  await openAccount(page);
+  const form = page.getByRole("form", { name: "Change sign-in address" });
+  await form.getByLabel("New address").fill(newAddress);
+  await form.getByLabel("Current password").fill("not my password");
+  await form.getByRole("button", { name: "Send confirmation link" }).click();
+  await expect(form.getByLabel("Current password")).toHaveAccessibleDescription("That isn't your current password.");
+
+  await form.getByLabel("Current password").fill(PASSWORD);
+  await form.getByRole("button", { name: "Send confirmation link" }).click();
+  await expect(toasts(page)).toContainText("Link sent.");
+  await expect(form.getByLabel("New address")).toHaveValue("");
+  await expect(page.getByTestId("email-change-waiting")).toContainText(newAddress);
+  await expect(page.getByTestId("current-email")).toHaveText(person.email);
+  await waitForMail(person.email, "A change of your Workdesk sign-in address was asked for");
+
+  // Opened from the new mailbox on another device, signed out: the click makes the change.
+  const link = linkIn(await waitForMail(newAddress, "Confirm your new Workdesk sign-in address"), "/account/email?token=");
+  const phone = await browser.newContext();
+  const other = await phone.newPage();
+  await openHydrated(other, link);
+  await expect(other.getByTestId("email-link-address")).toContainText(newAddress);
+  await other.getByRole("button", { name: "Use this address" }).click();
+  await expect(other.getByTestId("email-changed")).toContainText(newAddress);
+  // A second opening finds the link spent.
+  await openHydrated(other, link);
+  await expect(other.getByTestId("email-link-dead")).toBeVisible();
+  await phone.close();
+
+  await page.reload();
+  await expect(page.getByTestId("current-email")).toHaveText(newAddress);
+  await expect(page.getByTestId("email-change-waiting")).toHaveCount(0);
+  await waitForMail(person.email, "Your Workdesk sign-in address was changed");
+  await signOut(page);
+  await openHydrated(page, "/signin");
+  await signIn(page, newAddress);
   await expect(page).toHaveURL(HOME);
 });

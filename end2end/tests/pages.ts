@@ -12,6 +12,7 @@ export const PAGES: { path: string; heading: string; title: string; status?: num
   { path: "/signup/confirm?token=expired", heading: "Finish creating your organisation", title: "Finish creating your organisation · Workdesk" },
   { path: "/forgot-password", heading: "Reset your password", title: "Reset your password · Workdesk" },
   { path: "/reset-password?token=expired", heading: "Choose a new password", title: "Choose a new password · Workdesk" },
+  { path: "/account/email?token=expired", heading: "Confirm your new sign-in address", title: "Confirm your new sign-in address · Workdesk" },
   { path: "/signin/verify", heading: "Enter your sign-in code", title: "Enter your sign-in code · Workdesk" },
   { path: "/invitation?token=unknown", heading: "This invitation no longer works", title: "Join an organisation · Workdesk" },
   { path: "/this-page-does-not-exist", heading: "Page not found", title: "Page not found · Workdesk", status: 404 },

@@ -156,6 +156,59 @@ pub fn password_changed(to: &str, name: &str, signed_in: bool) -> OutgoingEmail 
     )
 }
 
+/// The link that proves a new sign-in address; the account changes only once it is opened.
+pub fn confirm_new_email(to: &str, name: &str, link: &str, valid_hours: u64) -> OutgoingEmail {
+    compose(
+        to,
+        "Confirm your new Workdesk sign-in address".into(),
+        &format!("Hello {name},"),
+        &[format!(
+            "You asked to sign in to Workdesk with this address from now on. Open the link below to make the change. It works once, for {valid_hours} hours."
+        )],
+        Some(Action {
+            label: "Use this address",
+            url: link,
+        }),
+        "If you didn't ask for this, ignore this email: no account uses this address unless the link is opened.",
+    )
+}
+
+/// What an address change to an address that already has an account sends that address's
+/// owner, instead of telling the one who asked that the account exists.
+pub fn new_email_already_used(to: &str) -> OutgoingEmail {
+    compose(
+        to,
+        "Your address was offered for another Workdesk account".into(),
+        "Hello,",
+        &["Someone signed in to Workdesk asked to use this address for their account. This address already has a Workdesk account, so nothing was changed.".into()],
+        None,
+        "If it was you, sign in with this address instead. If it wasn't, ignore this email: your account is unchanged.",
+    )
+}
+
+/// Sent to the current address when a change is asked for (`done`: false) and when it is made.
+pub fn email_change_notice(to: &str, name: &str, new_email: &str, done: bool) -> OutgoingEmail {
+    let (subject, what) = if done {
+        (
+            "Your Workdesk sign-in address was changed",
+            format!("Your Workdesk account now signs in with {new_email}. Emails about your account go there from now on."),
+        )
+    } else {
+        (
+            "A change of your Workdesk sign-in address was asked for",
+            format!("Someone signed in to your Workdesk account asked to sign in with {new_email} instead of this address. The change is made only when the link sent to that address is opened."),
+        )
+    };
+    compose(
+        to,
+        subject.into(),
+        &format!("Hello {name},"),
+        &[what],
+        None,
+        "If this wasn't you, choose a new password now (Forgot password on the sign-in page): that cancels the change, and tell your administrator.",
+    )
+}
+
 pub fn second_factor_locked(to: &str, name: &str, wrong: i32, minutes: u64) -> OutgoingEmail {
     compose(
         to,

@@ -5,7 +5,7 @@
 use super::mail::OutgoingEmail;
 use crate::db::TenantTx;
 use crate::model::tenancy::OrganisationId;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
 
 /// Queues an email that belongs to `tx`'s organisation.
@@ -20,6 +20,35 @@ pub async fn enqueue_platform_email(
     email: &OutgoingEmail,
 ) -> Result<(), sqlx::Error> {
     insert_email(conn, None, email).await
+}
+
+/// Queues messages that link back to the site, and commits `tx`. Asked for on an
+/// organisation's own host (`on_host`), they go through its outbox and link to that host, so a
+/// white-label organisation's people never meet the platform's address; otherwise they are
+/// platform mail linking to the public address.
+pub async fn enqueue_linked(
+    tx: Transaction<'static, Postgres>,
+    on_host: Option<OrganisationId>,
+    ctx: &crate::AppContext,
+    messages: impl FnOnce(&str) -> Vec<OutgoingEmail>,
+) -> Result<(), sqlx::Error> {
+    match on_host {
+        Some(org) => {
+            let mut tx = TenantTx::enter(tx, org).await?;
+            let site = crate::tenancy::site_url(&mut tx, &ctx.public_url, &ctx.base_domain).await?;
+            for email in messages(&site) {
+                enqueue_email(&mut tx, &email).await?;
+            }
+            tx.commit().await
+        }
+        None => {
+            let mut tx = tx;
+            for email in messages(ctx.public_url.trim_end_matches('/')) {
+                enqueue_platform_email(&mut tx, &email).await?;
+            }
+            tx.commit().await
+        }
+    }
 }
 
 async fn insert_email(

@@ -43,6 +43,7 @@ actions! {
     PasswordReset => "password.reset",
     PasswordChanged => "password.changed",
     ProfileRenamed => "profile.renamed",
+    ProfileEmailChanged => "profile.email_changed",
     ApiTokenCreated => "api_token.created",
     ApiTokenRevoked => "api_token.revoked",
     QueueCreated => "queue.created",

@@ -230,6 +230,14 @@ pub struct PendingSignUp {
     pub organisation_name: String,
 }
 
+/// A change of sign-in address waiting for its link (sent to the new address) to be opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEmailChange {
+    pub new_email: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: time::OffsetDateTime,
+}
+
 /// The person using the app and the organisation they are acting in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {

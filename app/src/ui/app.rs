@@ -5,10 +5,10 @@ use super::components::theme_toggle::RenderedTheme;
 use super::components::{provide_toaster, ToastRegion};
 use super::layout::AppLayout;
 use super::pages::{
-    AccountPage, ApiTokensPage, AuditPage, BillingPage, ConfirmSignUpPage, DesignSystemPage,
-    ForgotPasswordPage, HomePage, InvitationPage, MembersPage, NewTicketPage, NotFoundPage,
-    PricingPage, QueuesPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage, TicketPage,
-    TicketsPage, VerifyPage,
+    AccountPage, ApiTokensPage, AuditPage, BillingPage, ConfirmEmailPage, ConfirmSignUpPage,
+    DesignSystemPage, ForgotPasswordPage, HomePage, InvitationPage, MembersPage, NewTicketPage,
+    NotFoundPage, PricingPage, QueuesPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage,
+    TicketPage, TicketsPage, VerifyPage,
 };
 use crate::model::theme::Theme;
 use leptos::prelude::*;
@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("signup/confirm") view={Lazy::<ConfirmSignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("account/email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("signin/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
@@ -127,6 +128,7 @@ lazy_pages! {
     SignUpRoute => SignUpPage,
     ConfirmSignUpRoute => ConfirmSignUpPage,
     AccountRoute => AccountPage,
+    ConfirmEmailRoute => ConfirmEmailPage,
     VerifyRoute => VerifyPage,
     ForgotPasswordRoute => ForgotPasswordPage,
     ResetPasswordRoute => ResetPasswordPage,

@@ -258,6 +258,18 @@ fn probes(a: &Member) -> Vec<Probe> {
             new_password: s("a long new password"),
         }),
         call(SignOutOtherDevices {}),
+        call(GetEmailChange {}),
+        call(ChangeEmail {
+            new_email: s("not an address"),
+            current_password: s("not the password"),
+        }),
+        call(CancelEmailChange {}),
+        call(CheckEmailLink {
+            token: s("not-a-token"),
+        }),
+        call(ConfirmEmail {
+            token: s("not-a-token"),
+        }),
         call(GetSystemStatus {}),
         // Signing in and recovering an account: public, addressed by email or token.
         call(SignIn {
@@ -441,6 +453,7 @@ fn probes(a: &Member) -> Vec<Probe> {
         get("/pricing"),
         get("/design-system"),
         get("/account"),
+        get("/account/email?token=not-a-token"),
         get("/members"),
         get("/audit"),
         get("/tickets"),

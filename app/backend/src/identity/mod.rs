@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod cookies;
+pub mod email_changes;
 pub mod members;
 pub mod password;
 pub mod profile;

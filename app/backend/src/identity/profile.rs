@@ -79,9 +79,28 @@ pub async fn update(
     Ok(())
 }
 
+/// The current password, typed again before a change to the account: checked (and counted) as
+/// sign-in checks it, a wrong one reported on the form's `current_password` field.
+pub(super) async fn reconfirm_current_password(
+    db: &Db,
+    viewer: &Viewer,
+    current: &str,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    sign_in_limits::reconfirm_password(db, viewer, current, client)
+        .await
+        .map_err(|e| match e {
+            AppError::Validation { .. } => {
+                AppError::validation("current_password", "That isn't your current password.")
+            }
+            other => other,
+        })
+}
+
 /// Changes the password of a signed-in person who types their current one (throttled and
 /// counted as sign-in is). Every other device is signed out, this one stays; the account's
-/// address is told. Answers how many devices were signed out.
+/// address is told; a waiting change of address is cancelled. Answers how many devices were
+/// signed out.
 pub async fn change_password(
     db: &Db,
     principal: Principal,
@@ -93,14 +112,7 @@ pub async fn change_password(
     let email = Email::try_from(viewer.email.clone()).map_err(crate::failure::internal)?;
     let new = NewPassword::parse(new, Some(&email))
         .map_err(|m| AppError::validation("new_password", m))?;
-    sign_in_limits::reconfirm_password(db, viewer, current, client)
-        .await
-        .map_err(|e| match e {
-            AppError::Validation { .. } => {
-                AppError::validation("current_password", "That isn't your current password.")
-            }
-            other => other,
-        })?;
+    reconfirm_current_password(db, viewer, current, client).await?;
     if new.expose() == current {
         return Err(AppError::validation(
             "new_password",
@@ -116,6 +128,7 @@ pub async fn change_password(
     )
     .execute(&mut *tx)
     .await?;
+    super::email_changes::cancel_pending(&mut tx, viewer.user_id).await?;
     // A reset link asked for before is spent: the password it would replace is gone.
     sqlx::query!(
         "update password_resets set used_at = now() where user_id = $1 and used_at is null",

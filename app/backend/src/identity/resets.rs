@@ -2,12 +2,12 @@
 
 use super::tokens::SecretToken;
 use super::{password, sessions, ClientInfo};
-use crate::db::{Db, TenantTx};
+use crate::db::Db;
 use crate::model::audit::AuditAction;
 use crate::model::error::AppError;
 use crate::model::identity::{Email, NewPassword, UserId};
 use crate::model::tenancy::OrganisationId;
-use crate::{mail, outbox, tenancy, AppContext};
+use crate::{mail, outbox, AppContext};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -67,24 +67,16 @@ pub async fn request(
     )
     .execute(&mut *tx)
     .await?;
-    let message = |site: &str| {
+    outbox::enqueue_linked(tx, organisation, ctx, |site| {
         let link = format!("{site}/reset-password?token={}", token.encode());
-        mail::password_reset(email.as_str(), &name, &link, LINK_TTL.as_secs() / 60)
-    };
-    // Asked on an organisation's host, the link goes back to that host.
-    match organisation {
-        Some(org) => {
-            let mut tx = TenantTx::enter(tx, org).await?;
-            let site = tenancy::site_url(&mut tx, &ctx.public_url, &ctx.base_domain).await?;
-            outbox::enqueue_email(&mut tx, &message(&site)).await?;
-            tx.commit().await?;
-        }
-        None => {
-            let site = ctx.public_url.trim_end_matches('/');
-            outbox::enqueue_platform_email(&mut tx, &message(site)).await?;
-            tx.commit().await?;
-        }
-    }
+        vec![mail::password_reset(
+            email.as_str(),
+            &name,
+            &link,
+            LINK_TTL.as_secs() / 60,
+        )]
+    })
+    .await?;
     Ok(())
 }
 
@@ -151,6 +143,8 @@ pub async fn complete(
     )
     .execute(&mut *tx)
     .await?;
+    // A change of address asked for with the forgotten (perhaps stolen) password is withdrawn.
+    super::email_changes::cancel_pending(&mut tx, user).await?;
     sqlx::query!(
         "update sessions set revoked_at = now() where user_id = $1 and revoked_at is null",
         user_id

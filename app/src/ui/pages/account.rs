@@ -12,6 +12,7 @@ use crate::ui::components::{
     action_error, field_error, use_toaster, Button, ButtonVariant, ConfirmSubmit, FormError,
     Instant, ResourceSection, Select, SelectOption, Table, TextField, ToastKind,
 };
+use crate::ui::pages::email_change::EmailSection;
 use crate::ui::pages::second_factor::{SecondFactorSection, SecondFactorState};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -41,7 +42,13 @@ pub fn AccountPage() -> impl IntoView {
         <Title text="Your account" />
         <h1 class="text-2xl font-bold">"Your account"</h1>
         <SignedInOnly>
-            {move || auth.viewer.get().and_then(|v| v.ok().flatten()).map(|viewer| view! { <Profile viewer zones /> })}
+            {move || auth.viewer.get().and_then(|v| v.ok().flatten()).map(|viewer| {
+                let email = viewer.email.clone();
+                view! {
+                    <Profile viewer zones />
+                    <EmailSection current=email />
+                }
+            })}
             <PasswordSection action=password />
             <Organisations organisations switch />
             <SecondFactorSection state=second_factor />
@@ -61,8 +68,6 @@ fn Profile(viewer: Viewer, zones: Resource<Result<Vec<String>, AppError>>) -> im
         <section aria-labelledby="profile-heading" class="mt-6 flex max-w-xl flex-col gap-3">
             <h2 id="profile-heading" class="text-xl font-semibold">"Profile"</h2>
             <dl class="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
-                <dt class="font-medium text-muted">"Email"</dt>
-                <dd>{viewer.email}</dd>
                 <dt class="font-medium text-muted">"Organisation"</dt>
                 <dd data-testid="viewer-organisation">{viewer.organisation_name}</dd>
                 <dt class="font-medium text-muted">"Role"</dt>

@@ -173,6 +173,7 @@ fn describe(action: AuditAction) -> &'static str {
         PasswordReset => "Reset their password",
         PasswordChanged => "Changed their password",
         ProfileRenamed => "Changed their name",
+        ProfileEmailChanged => "Changed their sign-in address",
         ApiTokenCreated => "Made an API token",
         ApiTokenRevoked => "Revoked an API token",
         QueueCreated => "Created a queue",

@@ -9,16 +9,10 @@ use crate::ui::components::{field_error, Button, ErrorNotice, FormError, TextFie
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    // Read once: accepting navigates away, and a token that followed the address would
-    // re-fetch (for no token) and redraw this page while it is being taken down.
-    let token = use_query_map()
-        .read_untracked()
-        .get("token")
-        .unwrap_or_default();
+    let token = super::link_token();
     let preview = Resource::new_blocking(
         {
             let token = token.clone();

@@ -4,6 +4,7 @@ mod audit;
 mod billing;
 mod bulk_edit;
 mod design_system;
+mod email_change;
 mod home;
 mod invitation;
 mod members;
@@ -27,6 +28,7 @@ pub use api_tokens::ApiTokensPage;
 pub use audit::AuditPage;
 pub use billing::{BillingPage, PricingPage};
 pub use design_system::DesignSystemPage;
+pub use email_change::ConfirmEmailPage;
 pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use members::MembersPage;
@@ -40,3 +42,14 @@ pub use status::StatusPage;
 pub use ticket::TicketPage;
 pub use tickets::{LastList, TicketsPage};
 pub use verify::VerifyPage;
+
+/// The `token` of the emailed link that opened this page, read once: the page's buttons and
+/// links navigate away, and a token that followed the address would re-fetch (for no token)
+/// and redraw the page while it is being taken down.
+fn link_token() -> String {
+    use leptos::prelude::ReadUntracked;
+    leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default()
+}
