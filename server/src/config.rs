@@ -238,6 +238,25 @@ pub struct Config {
     #[arg(long, env = "STRIPE_PRICE_EXTRA_SEAT", global = true)]
     pub stripe_price_extra_seat: Option<String>,
 
+    /// Seconds a client has to send a request's headers once it starts one (or opens a
+    /// connection): a client that trickles them (slowloris) is cut off after this.
+    #[arg(
+        long,
+        env = "HEADER_READ_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_read_timeout_secs: u64,
+
+    /// Seconds a request body may pause between two pieces before the request is refused.
+    #[arg(
+        long,
+        env = "BODY_IDLE_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub body_idle_timeout_secs: u64,
+
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 20, global = true)]
     pub shutdown_grace_secs: u64,
@@ -267,6 +286,14 @@ impl Config {
 
     pub fn acquire_timeout(&self) -> Duration {
         Duration::from_secs(self.database_acquire_timeout_secs)
+    }
+
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_read_timeout_secs.max(1))
+    }
+
+    pub fn body_idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.body_idle_timeout_secs.max(1))
     }
 
     pub fn shutdown_grace(&self) -> Duration {

@@ -54,7 +54,9 @@ pub fn build(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(
             crate::render_scope::in_render_scope,
-        ));
+        ))
+        // Server functions are routes of this router; they read their bodies whole.
+        .layer(axum::middleware::from_fn(crate::request_body::small));
 
     let mut router = Router::new();
     // The site's top-level files (copied from public/ by the build) as they are at startup.
@@ -144,6 +146,10 @@ pub fn build(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn_with_state(
                     state.gate.clone(),
                     crate::tenant_gate::limit,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    crate::request_body::idle_timeout,
                 )),
         )
         .with_state(state)

@@ -54,10 +54,10 @@ pub async fn serve_until(
     let relay = crate::relay::spawn(&state.config);
     let live = state.live.clone();
     let listener_task = live.spawn_listener(state.ctx.db.pool().clone());
+    let header_read = state.config.header_read_timeout();
     let app = crate::router::build(state);
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let server = crate::connections::serve(listener, app, header_read, async move {
         shutdown.await;
         let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
         tracing::info!(
@@ -75,11 +75,10 @@ pub async fn serve_until(
             std::future::pending::<()>().await;
         }
     };
-    let result = tokio::select! {
-        result = server => result,
+    tokio::select! {
+        () = server => {},
         () = deadline => {
             tracing::warn!("shutdown grace elapsed with requests still open; closing them");
-            Ok(())
         }
     };
     listener_task.abort();
@@ -90,7 +89,7 @@ pub async fn serve_until(
         // from the signal) bounds the whole stop.
         let _ = tokio::time::timeout(RELAY_STOP, task).await;
     }
-    result
+    Ok(())
 }
 
 /// `server worker`: the relay alone, until SIGTERM or Ctrl-C.

@@ -4,6 +4,7 @@
 mod common;
 
 mod attachments;
+mod bad_input;
 mod billing;
 mod cli;
 mod database;

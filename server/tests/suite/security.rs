@@ -444,7 +444,7 @@ async fn a_fuzz_pass_over_every_server_function_finds_no_5xx() {
                             .collect::<String>()
                     )),
                     Ok(_) => {}
-                    Err(e) => failures.push(format!("{who} {path}: {e}")),
+                    Err(e) => failures.push(format!("{who} {path}: {e:?}")),
                 }
             }
         }
