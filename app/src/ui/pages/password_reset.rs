@@ -7,7 +7,6 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
@@ -44,9 +43,14 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let usable = Resource::new_blocking(token, check_reset_link);
+    let token = super::link_token();
+    let usable = Resource::new_blocking(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        check_reset_link,
+    );
     let action = ServerAction::<ResetPassword>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let pending = action.pending();
@@ -56,6 +60,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <h1 class="text-2xl font-bold">"Choose a new password"</h1>
             <Suspense>
                 {move || {
+                    let token = token.clone();
                     usable
                         .get()
                         .map(|r| match r {
@@ -63,7 +68,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                 view! {
                                     <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Choose a new password" attr:novalidate=true>
                                         <FormError error fields=&["password"] />
-                                        <input type="hidden" name="token" value=token() />
+                                        <input type="hidden" name="token" value=token.clone() />
                                         <TextField
                                             label="New password"
                                             name="password"

@@ -8,7 +8,6 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
@@ -69,9 +68,14 @@ pub fn SignUpPage() -> impl IntoView {
 #[component]
 pub fn ConfirmSignUpPage() -> impl IntoView {
     let auth = use_auth();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let pending_sign_up = Resource::new_blocking(token, check_sign_up_link);
+    let token = super::link_token();
+    let pending_sign_up = Resource::new_blocking(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        check_sign_up_link,
+    );
     let action = auth.confirm_sign_up;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let pending = action.pending();
@@ -81,6 +85,7 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
             <h1 class="text-2xl font-bold">"Finish creating your organisation"</h1>
             <Suspense>
                 {move || {
+                    let token = token.clone();
                     pending_sign_up
                         .get()
                         .map(|r| match r {
@@ -92,7 +97,7 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
                                     </p>
                                     <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Finish creating your organisation">
                                         <FormError error fields=&["token"] />
-                                        <input type="hidden" name="token" value=token() />
+                                        <input type="hidden" name="token" value=token.clone() />
                                         <Button submit=true pending=pending>
                                             {move || if pending.get() { "Creating…" } else { "Create organisation" }}
                                         </Button>
