@@ -20,6 +20,7 @@ APP_ROLE=workdesk_app
 WORKER_ROLE=workdesk_worker
 DB_PASSWORD="${WORKDESK_DB_PASSWORD:-workdesk}"
 PRIVATE_PG_PORT="${WORKDESK_PRIVATE_PG_PORT:-54329}"
+PRIVATE_REDIS_PORT="${WORKDESK_PRIVATE_REDIS_PORT:-63791}"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
@@ -142,6 +143,32 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SQL
+}
+
+# A Redis for the shared rate limits' test: the machine's own on 6379 when it answers, else
+# one started on a private port (installed from Debian's packages when missing). It keeps
+# nothing on disk: rate-limit counts live a minute.
+ensure_redis() {
+  step "Redis"
+  have redis-cli || apt_install redis-tools
+  if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    WORKDESK_TEST_REDIS_URL="redis://127.0.0.1:6379"; note "using the server on 127.0.0.1:6379"
+  else
+    have redis-server || apt_install redis-server
+    if ! redis-cli -h 127.0.0.1 -p "$PRIVATE_REDIS_PORT" ping >/dev/null 2>&1; then
+      note "starting a private Redis on 127.0.0.1:$PRIVATE_REDIS_PORT"
+      mkdir -p "$LOCAL"
+      redis-server --daemonize yes --bind 127.0.0.1 --port "$PRIVATE_REDIS_PORT" \
+        --save "" --appendonly no --logfile "$LOCAL/redis.log" >/dev/null
+      for _ in $(seq 50); do
+        redis-cli -h 127.0.0.1 -p "$PRIVATE_REDIS_PORT" ping >/dev/null 2>&1 && break
+        sleep 0.1
+      done
+    fi
+    WORKDESK_TEST_REDIS_URL="redis://127.0.0.1:$PRIVATE_REDIS_PORT"
+  fi
+  redis-cli -u "$WORKDESK_TEST_REDIS_URL" ping >/dev/null || die "cannot reach Redis at $WORKDESK_TEST_REDIS_URL"
+  export WORKDESK_TEST_REDIS_URL
 }
 
 start_private_cluster() {

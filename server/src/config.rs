@@ -167,6 +167,11 @@ pub struct Config {
     )]
     pub api_requests_per_minute: u32,
 
+    /// A Redis every server process shares (`redis://host:port`), so API rate limits hold in
+    /// total across processes. Unset: each process counts alone.
+    #[arg(long, env = "REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
+
     /// Folder attachments are kept in, one sub-folder per organisation. Back it up with the
     /// database: a row without its file is a broken download.
     #[arg(

@@ -33,7 +33,13 @@ pub fn state(config: Config) -> Result<AppState, std::io::Error> {
             billing: config.billing().map_err(std::io::Error::other)?,
             version: env!("CARGO_PKG_VERSION"),
         },
-        rate_limit: crate::rate_limit::RateLimiter::new(config.api_requests_per_minute),
+        rate_limit: match &config.redis_url {
+            Some(url) => {
+                crate::rate_limit::RateLimiter::shared(config.api_requests_per_minute, url)
+                    .map_err(std::io::Error::other)?
+            }
+            None => crate::rate_limit::RateLimiter::new(config.api_requests_per_minute),
+        },
         gate: crate::tenant_gate::TenantGate::new(config.database_max_connections),
         exports: crate::tenant_gate::TenantGate::with_share(2),
         config: Arc::new(config),

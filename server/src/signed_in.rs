@@ -39,7 +39,7 @@ impl FromRequestParts<AppState> for SignedIn {
                 let caller = api_tokens::authenticate(&state.ctx.db, presented.trim())
                     .await?
                     .ok_or(AppError::Unauthenticated)?;
-                if let Err(retry_after_secs) = state.rate_limit.check(caller.token_id) {
+                if let Err(retry_after_secs) = state.rate_limit.check(caller.token_id).await {
                     return Err(AppError::RateLimited { retry_after_secs }.into());
                 }
                 let entry = state.gate.enter(caller.viewer.organisation_id).await?;

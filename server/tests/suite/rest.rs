@@ -368,6 +368,43 @@ async fn tokens_are_rate_limited_with_retry_after() {
     assert!((1..=60).contains(&wait));
 }
 
+/// Two server processes on one Redis: the limit holds in total, not per process.
+#[tokio::test]
+async fn with_redis_the_rate_limit_holds_across_server_processes() {
+    let redis = crate::common::redis_url();
+    let settings = [
+        "--api-requests-per-minute",
+        "4",
+        "--redis-url",
+        redis.as_str(),
+    ];
+    let app = TestApp::spawn_with(&settings).await;
+    let other = app.sibling_with(&settings).await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let (secret, _) = token(&app, &ada, "Busy", "staff").await;
+    // Counts live in the clock's current minute: start well inside one.
+    let second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        % 60;
+    if second > 45 {
+        tokio::time::sleep(std::time::Duration::from_secs(61 - second)).await;
+    }
+    let get = |base: &str| {
+        app.client
+            .get(format!("{base}/api/v1/queues"))
+            .bearer_auth(&secret)
+            .send()
+    };
+    for base in [&app.base, &other.base, &app.base, &other.base] {
+        assert_eq!(get(base).await.unwrap().status(), 200);
+    }
+    // Each process has seen two: only a shared count refuses the fifth.
+    assert_eq!(get(&other.base).await.unwrap().status(), 429);
+    assert_eq!(get(&app.base).await.unwrap().status(), 429);
+}
+
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
     let app = TestApp::spawn().await;

@@ -316,7 +316,14 @@ impl TestApp {
     /// A second server process's worth of state on the same database: its own pool, its own
     /// listener, its own port. Stops when dropped.
     pub async fn sibling(&self) -> Sibling {
-        let config = test_config(&self.db.app_url(), &["--outbox-relay", "false"]);
+        self.sibling_with(&[]).await
+    }
+
+    /// A sibling with `extra` settings (`--flag value` pairs), as [`test_config`] takes them.
+    pub async fn sibling_with(&self, extra: &[&str]) -> Sibling {
+        let mut args = vec!["--outbox-relay", "false"];
+        args.extend_from_slice(extra);
+        let config = test_config(&self.db.app_url(), &args);
         let (base, stop) = start_server(config);
         Sibling { base, _stop: stop }
     }
@@ -370,6 +377,13 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
     }
+}
+
+/// The Redis the shared rate limits are tested against: `./tools/test` exports it (the
+/// machine's own, or one it starts on a private port).
+pub fn redis_url() -> String {
+    std::env::var("WORKDESK_TEST_REDIS_URL")
+        .expect("WORKDESK_TEST_REDIS_URL: run the suite through ./tools/test, which starts Redis")
 }
 
 /// The password every test account uses.
