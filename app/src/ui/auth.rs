@@ -1,9 +1,7 @@
 //! The signed-in state every page can read, refreshed whenever someone signs in or out or
 //! switches organisation.
 
-use crate::api::auth::{
-    get_viewer, ConfirmSignUp, SignIn, SignOut, SwitchOrganisation, VerifySecondFactor,
-};
+use crate::api::auth::{get_viewer, SignIn, SignOut, SwitchOrganisation, VerifySecondFactor};
 use crate::api::members::AcceptInvitation;
 use crate::api::profile::UpdateProfile;
 use crate::model::error::AppError;
@@ -15,7 +13,6 @@ use leptos::prelude::*;
 pub struct Auth {
     pub viewer: Resource<Result<Option<Viewer>, AppError>>,
     pub sign_in: ServerAction<SignIn>,
-    pub confirm_sign_up: ServerAction<ConfirmSignUp>,
     pub sign_out: ServerAction<SignOut>,
     pub switch_organisation: ServerAction<SwitchOrganisation>,
     pub verify: ServerAction<VerifySecondFactor>,
@@ -26,7 +23,6 @@ pub struct Auth {
 
 pub fn provide_auth() -> Auth {
     let sign_in = ServerAction::<SignIn>::new();
-    let confirm_sign_up = ServerAction::<ConfirmSignUp>::new();
     let sign_out = ServerAction::<SignOut>::new();
     let switch_organisation = ServerAction::<SwitchOrganisation>::new();
     let verify = ServerAction::<VerifySecondFactor>::new();
@@ -37,7 +33,6 @@ pub fn provide_auth() -> Auth {
         move || {
             (
                 sign_in.version().get(),
-                confirm_sign_up.version().get(),
                 sign_out.version().get(),
                 switch_organisation.version().get(),
                 verify.version().get(),
@@ -50,7 +45,6 @@ pub fn provide_auth() -> Auth {
     let auth = Auth {
         viewer,
         sign_in,
-        confirm_sign_up,
         sign_out,
         switch_organisation,
         verify,

@@ -1,11 +1,11 @@
 //! Signing up: the form, then the emailed link's page that creates the organisation.
 
-use crate::api::auth::{check_sign_up_link, SignUp};
+use crate::api::auth::{check_sign_up_link, ConfirmSignUp, SignUp};
 use crate::model::identity::NewPassword;
-use crate::ui::auth::use_auth;
 use crate::ui::components::{field_error, Button, EmailField, ErrorNotice, FormError, TextField};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -67,7 +67,6 @@ pub fn SignUpPage() -> impl IntoView {
 
 #[component]
 pub fn ConfirmSignUpPage() -> impl IntoView {
-    let auth = use_auth();
     let token = super::link_token();
     let pending_sign_up = Resource::new_blocking(
         {
@@ -76,9 +75,6 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
         },
         check_sign_up_link,
     );
-    let action = auth.confirm_sign_up;
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let pending = action.pending();
     view! {
         <Title text="Finish creating your organisation" />
         <div class="mx-auto flex max-w-md flex-col gap-6">
@@ -95,13 +91,14 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
                                         "Create " <strong>{p.organisation_name}</strong> " with "
                                         <strong>{p.email}</strong> " as its administrator?"
                                     </p>
-                                    <ActionForm action attr:class="flex flex-col gap-4" attr:aria-label="Finish creating your organisation">
-                                        <FormError error fields=&["token"] />
+                                    // A plain form, posted by the browser, which then loads the
+                                    // home it is sent to: signing in changes everything on the
+                                    // page, and redrawing it in place raced the page's own
+                                    // removal ("could not find parent element", e2e runs).
+                                    <form method="post" action=ConfirmSignUp::PATH class="flex flex-col gap-4" aria-label="Finish creating your organisation">
                                         <input type="hidden" name="token" value=token.clone() />
-                                        <Button submit=true pending=pending>
-                                            {move || if pending.get() { "Creating…" } else { "Create organisation" }}
-                                        </Button>
-                                    </ActionForm>
+                                        <Button submit=true>"Create organisation"</Button>
+                                    </form>
                                 }
                                     .into_any()
                             }
