@@ -14,6 +14,7 @@ mod isolation;
 mod live;
 mod members;
 mod outbox;
+mod pool_safety;
 mod profile;
 mod recovery;
 mod renders;

@@ -5,7 +5,7 @@ use crate::common::{call, json, TestApp};
 use reqwest::header;
 use serde_json::{json as body, Value};
 
-async fn token(app: &TestApp, jar: &str, name: &str, role: &str) -> (String, String) {
+pub(crate) async fn token(app: &TestApp, jar: &str, name: &str, role: &str) -> (String, String) {
     let made = json(
         app,
         "/api/api_tokens/create",
