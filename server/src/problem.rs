@@ -27,15 +27,25 @@ impl Problem {
         AppError::NotFound.into()
     }
 
-    pub fn method_not_allowed() -> Self {
+    /// A problem of the HTTP layer, which no use case's `AppError` names.
+    pub fn http(status: u16, slug: &str, title: &str, detail: impl Into<String>) -> Self {
         Self {
-            kind: "/problems/method-not-allowed".into(),
-            title: "Method not allowed".into(),
-            status: 405,
-            detail: Some("This resource does not support that HTTP method.".into()),
+            kind: format!("/problems/{slug}"),
+            title: title.into(),
+            status,
+            detail: Some(detail.into()),
             errors: Vec::new(),
             retry_after_secs: None,
         }
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::http(
+            405,
+            "method-not-allowed",
+            "Method not allowed",
+            "This resource does not support that HTTP method.",
+        )
     }
 }
 

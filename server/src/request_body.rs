@@ -65,26 +65,22 @@ pub async fn idle_timeout(State(state): State<AppState>, req: Request, next: Nex
 }
 
 fn incomplete() -> Problem {
-    Problem {
-        kind: "/problems/incomplete-body".into(),
-        title: "Request incomplete".into(),
-        status: 400,
-        detail: Some("The request's body stopped arriving before its end, so nothing was done. Send it again.".into()),
-        errors: Vec::new(),
-        retry_after_secs: None,
-    }
+    Problem::http(
+        400,
+        "incomplete-body",
+        "Request incomplete",
+        "The request's body stopped arriving before its end, so nothing was done. Send it again.",
+    )
 }
 
 fn too_large() -> Problem {
-    Problem {
-        kind: "/problems/too-large".into(),
-        title: "Request too large".into(),
-        status: 413,
-        detail: Some(format!(
+    Problem::http(
+        413,
+        "too-large",
+        "Request too large",
+        format!(
             "This request's body is larger than the {} KiB this address takes. Files go to a ticket's attachments, which take larger ones.",
             SMALL / 1024
-        )),
-        errors: Vec::new(),
-        retry_after_secs: None,
-    }
+        ),
+    )
 }

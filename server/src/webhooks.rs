@@ -42,13 +42,5 @@ fn offline() -> Response {
 }
 
 fn problem(status: u16, title: &str, detail: &str) -> Response {
-    Problem {
-        kind: format!("/problems/webhook-{status}"),
-        title: title.into(),
-        status,
-        detail: Some(detail.into()),
-        errors: Vec::new(),
-        retry_after_secs: None,
-    }
-    .into_response()
+    Problem::http(status, &format!("webhook-{status}"), title, detail).into_response()
 }
