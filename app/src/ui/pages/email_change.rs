@@ -79,14 +79,7 @@ pub fn EmailSection(current: String) -> impl IntoView {
 /// mail scanner that opens links changes nothing.
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
-    let token = super::link_token();
-    let link = Resource::new_blocking(
-        {
-            let token = token.clone();
-            move || token.clone()
-        },
-        check_email_link,
-    );
+    let (token, link) = super::link_resource(check_email_link);
     let confirm = ServerAction::<ConfirmEmail>::new();
     let auth = use_auth();
     // The viewer's address is shown in the header's menu and on the account page.

@@ -12,14 +12,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    let token = super::link_token();
-    let preview = Resource::new_blocking(
-        {
-            let token = token.clone();
-            move || token.clone()
-        },
-        preview_invitation,
-    );
+    let (token, preview) = super::link_resource(preview_invitation);
     view! {
         <Title text="Join an organisation" />
         <div class="mx-auto flex max-w-md flex-col gap-6">

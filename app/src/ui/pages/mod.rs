@@ -1,3 +1,5 @@
+use leptos::prelude::Resource;
+
 mod account;
 mod api_tokens;
 mod audit;
@@ -43,13 +45,22 @@ pub use ticket::TicketPage;
 pub use tickets::{LastList, TicketsPage};
 pub use verify::VerifyPage;
 
-/// The `token` of the emailed link that opened this page, read once: the page's buttons and
-/// links navigate away, and a token that followed the address would re-fetch (for no token)
-/// and redraw the page while it is being taken down.
-fn link_token() -> String {
+/// The `token` of the emailed link that opened this page, and the server's reading of it.
+/// The token is read once: the page's buttons and links navigate away, and a token that
+/// followed the address would re-fetch (for no token) and redraw the page while it is being
+/// taken down.
+fn link_resource<T, Fut>(
+    check: fn(String) -> Fut,
+) -> (String, Resource<Result<T, crate::model::error::AppError>>)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, crate::model::error::AppError>> + Send + 'static,
+{
     use leptos::prelude::ReadUntracked;
-    leptos_router::hooks::use_query_map()
+    let token = leptos_router::hooks::use_query_map()
         .read_untracked()
         .get("token")
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let source = token.clone();
+    (token, Resource::new_blocking(move || source.clone(), check))
 }

@@ -43,14 +43,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let token = super::link_token();
-    let usable = Resource::new_blocking(
-        {
-            let token = token.clone();
-            move || token.clone()
-        },
-        check_reset_link,
-    );
+    let (token, usable) = super::link_resource(check_reset_link);
     let action = ServerAction::<ResetPassword>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let pending = action.pending();

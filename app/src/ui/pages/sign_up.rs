@@ -67,14 +67,7 @@ pub fn SignUpPage() -> impl IntoView {
 
 #[component]
 pub fn ConfirmSignUpPage() -> impl IntoView {
-    let token = super::link_token();
-    let pending_sign_up = Resource::new_blocking(
-        {
-            let token = token.clone();
-            move || token.clone()
-        },
-        check_sign_up_link,
-    );
+    let (token, pending_sign_up) = super::link_resource(check_sign_up_link);
     view! {
         <Title text="Finish creating your organisation" />
         <div class="mx-auto flex max-w-md flex-col gap-6">
