@@ -1,7 +1,9 @@
 //! The outbox relay: claims due rows in batches (`FOR UPDATE SKIP LOCKED`, so any number of
 //! relays can run), delivers them, and retries failures with exponential backoff until they
 //! are parked as dead letters. Delivery is at least once: a crash between sending and
-//! committing sends that message again.
+//! committing sends that message again, under the same `Message-ID` (the outbox row's id), so
+//! a receiver that keeps Message-IDs (every mail store and client threads and dedupes on it)
+//! sees it once.
 
 use crate::config::Config;
 use app::backend::db::Db;
@@ -123,7 +125,7 @@ impl Relay {
         .await?;
         for (id, topic, payload, attempts) in &rows {
             let outcome = match topic.as_str() {
-                "email" => self.send_email(payload.clone()).await,
+                "email" => self.send_email(*id, payload.clone()).await,
                 other => Err(Failure::Permanent(format!("unknown topic {other}"))),
             };
             let attempts = attempts + 1;
@@ -166,7 +168,7 @@ impl Relay {
         Ok(rows.len())
     }
 
-    async fn send_email(&self, payload: serde_json::Value) -> Result<(), Failure> {
+    async fn send_email(&self, id: Uuid, payload: serde_json::Value) -> Result<(), Failure> {
         let email: OutgoingEmail = serde_json::from_value(payload)
             .map_err(|e| Failure::Permanent(format!("unreadable email payload: {e}")))?;
         let to: Mailbox = email
@@ -174,6 +176,7 @@ impl Relay {
             .parse()
             .map_err(|e| Failure::Permanent(format!("bad recipient: {e}")))?;
         let message = Message::builder()
+            .message_id(Some(message_id(id, &self.from)))
             .from(self.from.clone())
             .to(to)
             .subject(email.subject)
@@ -185,6 +188,12 @@ impl Relay {
             Err(e) => Err(Failure::Retry(e.to_string())),
         }
     }
+}
+
+/// The same for every attempt at one outbox row, so a resend after a crash is recognisably the
+/// same message.
+fn message_id(outbox_id: Uuid, from: &Mailbox) -> String {
+    format!("<{outbox_id}@{}>", from.email.domain())
 }
 
 /// 10 s, 20 s, 40 s ... capped at an hour: a mail server that is down for a while is retried

@@ -7,6 +7,7 @@ mod attachments;
 mod bad_input;
 mod billing;
 mod cli;
+mod crash;
 mod database;
 mod http_edge;
 mod identity;

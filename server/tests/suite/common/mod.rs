@@ -313,6 +313,14 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// Stops this server (its relay too), keeping the database and the mail sink, so a test
+    /// can go on with server processes of its own.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
     /// A second server process's worth of state on the same database: its own pool, its own
     /// listener, its own port. Stops when dropped.
     pub async fn sibling(&self) -> Sibling {

@@ -31,6 +31,19 @@ impl Received {
             .to_string()
     }
 
+    /// The `Message-ID` header: the same for every copy of one message, however often a relay
+    /// had to send it.
+    pub fn message_id(&self) -> Option<String> {
+        self.raw
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("message-id")
+                    .then(|| value.trim().to_string())
+            })
+    }
+
     /// The first URL containing `marker`, up to whitespace or a quote.
     pub fn link(&self, marker: &str) -> Option<String> {
         let text = self.decoded();
