@@ -9,7 +9,7 @@
 //! `WORKDESK_CRASH_KILL_MS` (the mean pause) ask for more (`./tools/chaos`: 5,000 writes, a kill
 //! every 1-3 s).
 
-use crate::common::{scope_connection, sign_up, TestApp, TestDb};
+use crate::common::{free_port, scope_connection, sign_up, TestApp, TestDb};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -22,13 +22,6 @@ const JWT_SECRET: &str = "crash-test-secret-that-is-long-enough-0123456789";
 const WRITERS: usize = 8;
 /// Every this many writes is an invitation; the rest are tickets and comments.
 const INVITE_EVERY: usize = 20;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
 
 fn start(db: &TestDb, port: u16, smtp: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_server"))

@@ -9,6 +9,7 @@ mod billing;
 mod cli;
 mod crash;
 mod database;
+mod db_restart;
 mod http_edge;
 mod identity;
 mod isolation;

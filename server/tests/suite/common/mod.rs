@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod fake_stripe;
+pub mod scratch_pg;
 pub mod smtp;
 
 use clap::Parser;
@@ -392,6 +393,14 @@ impl Drop for TestApp {
 pub fn redis_url() -> String {
     std::env::var("WORKDESK_TEST_REDIS_URL")
         .expect("WORKDESK_TEST_REDIS_URL: run the suite through ./tools/test, which starts Redis")
+}
+
+/// A port nothing listens on now, for a server process the test starts (and restarts) itself.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
 }
 
 /// The password every test account uses.
