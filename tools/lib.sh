@@ -171,6 +171,22 @@ ensure_redis() {
   export WORKDESK_TEST_REDIS_URL
 }
 
+# PostgreSQL's server programs (initdb, pg_ctl): the reliability tests crash and restore scratch
+# clusters of their own, whichever server the rest of the tests use.
+ensure_pg_binaries() {
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { note "installing PostgreSQL's programs"; apt_install postgresql; }
+}
+
+# Caddy, the reverse proxy the multi-process test puts in front of two servers (and the
+# documented production front, tools/Caddyfile). Debian's package; its service is not needed.
+ensure_caddy() {
+  step "Caddy"
+  have caddy || { note "installing caddy"; apt_install caddy; }
+  WORKDESK_TEST_CADDY="$(command -v caddy)"
+  export WORKDESK_TEST_CADDY
+  note "$(caddy version | head -1)"
+}
+
 start_private_cluster() {
   local bindir; bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
   if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then

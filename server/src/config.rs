@@ -262,6 +262,12 @@ pub struct Config {
     )]
     pub body_idle_timeout_secs: u64,
 
+    /// Reverse proxies in front of the server, whose `X-Forwarded-For` names the client:
+    /// comma-separated addresses or networks (`127.0.0.1,10.0.0.0/8`). Empty: the peer is the
+    /// client, and a forwarded header is ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: crate::client_address::TrustedProxies,
+
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 20, global = true)]
     pub shutdown_grace_secs: u64,

@@ -6,6 +6,7 @@
 //! the listener at once, lets each connection finish the request it is serving and tells
 //! keep-alive clients to go; the caller bounds how long that may take.
 
+use crate::client_address::TrustedProxies;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -24,13 +25,16 @@ use tower::ServiceExt;
 pub const MAX_HEADERS: usize = 100;
 
 /// Serves `app` on `listener` until `shutdown` resolves, then until every open connection has
-/// finished its request.
+/// finished its request. Each request carries its client's address as `ConnectInfo`: the
+/// peer's, or the one a trusted proxy forwarded.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     header_read: Duration,
+    proxies: TrustedProxies,
     shutdown: impl Future<Output = ()>,
 ) {
+    let proxies = std::sync::Arc::new(proxies);
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -56,9 +60,11 @@ pub async fn serve(
         };
         // Pages are written in several frames; Nagle's algorithm would hold the last one back.
         let _ = stream.set_nodelay(true);
+        let proxies = proxies.clone();
         let service = app.clone().map_request(move |request: Request<Incoming>| {
             let mut request = request.map(Body::new);
-            request.extensions_mut().insert(ConnectInfo(remote));
+            let client = proxies.client(remote, request.headers());
+            request.extensions_mut().insert(ConnectInfo(client));
             request
         });
         let connection = builder

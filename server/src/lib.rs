@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod auth;
 pub mod baseline;
+pub mod client_address;
 pub mod config;
 pub mod connections;
 pub mod csrf;

@@ -61,9 +61,10 @@ pub async fn serve_until(
     let live = state.live.clone();
     let listener_task = live.spawn_listener(state.ctx.db.pool().clone());
     let header_read = state.config.header_read_timeout();
+    let proxies = state.config.trusted_proxies.clone();
     let app = crate::router::build(state);
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = crate::connections::serve(listener, app, header_read, async move {
+    let server = crate::connections::serve(listener, app, header_read, proxies, async move {
         shutdown.await;
         let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
         tracing::info!(

@@ -32,6 +32,7 @@ fn help_lists_every_setting_with_its_variable() {
         "LOG_FORMAT",
         "RUST_LOG",
         "SHUTDOWN_GRACE_SECS",
+        "TRUSTED_PROXIES",
         "WORKER_DATABASE_URL",
         "OUTBOX_RELAY",
         "SMTP_URL",

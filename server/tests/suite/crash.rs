@@ -9,41 +9,24 @@
 //! `WORKDESK_CRASH_KILL_MS` (the mean pause) ask for more (`./tools/chaos`: 5,000 writes, a kill
 //! every 1-3 s).
 
-use crate::common::{free_port, scope_connection, sign_up, TestApp, TestDb};
+use crate::common::{
+    free_port, scope_connection, server_process, sign_up, TestApp, TestDb, SHARED_JWT_SECRET,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
-/// Shared by the test's own server (which issues the session) and the processes it kills, so
-/// the session's access token stays good across restarts, as it does in production.
-const JWT_SECRET: &str = "crash-test-secret-that-is-long-enough-0123456789";
 const WRITERS: usize = 8;
 /// Every this many writes is an invitation; the rest are tickets and comments.
 const INVITE_EVERY: usize = 20;
 
 fn start(db: &TestDb, port: u16, smtp: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("serve")
-        .env("DATABASE_URL", db.app_url())
-        .env("MIGRATION_DATABASE_URL", db.owner_url())
-        .env("WORKER_DATABASE_URL", db.worker_url())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", crate::common::site_root())
-        .env("PUBLIC_URL", "http://127.0.0.1")
-        .env("JWT_SECRET", JWT_SECRET)
+    server_process(db, port)
         .env("API_REQUESTS_PER_MINUTE", "1000000")
         .env("SMTP_URL", smtp)
         .env("OUTBOX_RELAY", "true")
-        .env(
-            "ATTACHMENTS_DIR",
-            std::env::temp_dir().join(format!("wd-crash-{}", std::process::id())),
-        )
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .expect("start the server")
 }
@@ -76,8 +59,9 @@ async fn writes_acknowledged_before_a_kill_minus_nine_are_kept_once() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(600);
     let mut app = TestApp::spawn_with(&[
+        // The session begun here stays good in the processes started below.
         "--jwt-secret",
-        JWT_SECRET,
+        SHARED_JWT_SECRET,
         "--access-token-ttl-secs",
         "86400",
     ])
@@ -109,12 +93,12 @@ async fn writes_acknowledged_before_a_kill_minus_nine_are_kept_once() {
         let acked = &acked;
         let (client, base, token, jar) = (&client, &base, &token, &jar);
         async move {
-            let what = if n % INVITE_EVERY == 0 {
+            let what = if n.is_multiple_of(INVITE_EVERY) {
                 Write::Invitation(format!("person{n}@crash.example"))
             } else {
                 let on = {
                     let a = acked.lock().unwrap();
-                    (n % 3 == 0 && !a.tickets.is_empty())
+                    (n.is_multiple_of(3) && !a.tickets.is_empty())
                         .then(|| *a.tickets.values().nth(n % a.tickets.len()).unwrap())
                 };
                 match on {

@@ -5,7 +5,7 @@
 //! and nothing it acknowledged is missing.
 
 use crate::common::scratch_pg::ScratchCluster;
-use crate::common::{cookies_from, free_port};
+use crate::common::{cookies_from, free_port, until_ready};
 use sqlx::Connection;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -65,19 +65,7 @@ async fn the_server_rides_out_a_database_restart() {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    let came_up = Instant::now();
-    while !client
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .is_ok_and(|r| r.status() == 200)
-    {
-        assert!(
-            came_up.elapsed() < ScratchCluster::PATIENCE,
-            "server did not come up"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until_ready(&base).await;
 
     // A demo admin signs in and makes a token for the writers.
     let signed_in = client
@@ -137,12 +125,13 @@ async fn the_server_rides_out_a_database_restart() {
                     seen.lock().unwrap().acknowledged.insert(title, number);
                     break;
                 }
-                let mut s = seen.lock().unwrap();
-                *s.refusals.entry(status).or_default() += 1;
-                if status != 503 || !problem || !body.contains("unavailable") {
-                    s.wrong.push(format!("{status}: {body}"));
+                {
+                    let mut s = seen.lock().unwrap();
+                    *s.refusals.entry(status).or_default() += 1;
+                    if status != 503 || !problem || !body.contains("unavailable") {
+                        s.wrong.push(format!("{status}: {body}"));
+                    }
                 }
-                drop(s);
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
@@ -154,13 +143,14 @@ async fn the_server_rides_out_a_database_restart() {
                 .send()
                 .await
                 .map(|r| r.status().as_u16());
-            let mut s = seen.lock().unwrap();
-            match status {
-                Ok(200) => s.readiness_up += 1,
-                Ok(503) if away.load(Ordering::SeqCst) => s.readiness_down += 1,
-                other => s.wrong.push(format!("/readyz answered {other:?}")),
+            {
+                let mut s = seen.lock().unwrap();
+                match status {
+                    Ok(200) => s.readiness_up += 1,
+                    Ok(503) if away.load(Ordering::SeqCst) => s.readiness_down += 1,
+                    other => s.wrong.push(format!("/readyz answered {other:?}")),
+                }
             }
-            drop(s);
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     };

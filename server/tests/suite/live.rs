@@ -6,13 +6,13 @@ use reqwest::header;
 use std::time::Duration;
 
 /// An open `/events` stream, read event by event.
-struct Events {
+pub(crate) struct Events {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Events {
-    async fn open(url: String, jar: &str) -> Self {
+    pub(crate) async fn open(url: String, jar: &str) -> Self {
         let response = reqwest::Client::new()
             .get(url)
             .header(header::COOKIE, jar)
@@ -39,7 +39,7 @@ impl Events {
 
     /// The next event's name and data; keep-alive comments are skipped. Fails the test if
     /// nothing comes within 10 s, rather than hanging.
-    async fn next(&mut self) -> (String, String) {
+    pub(crate) async fn next(&mut self) -> (String, String) {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
@@ -61,6 +61,15 @@ impl Events {
                 .expect("the stream stays open");
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
+    }
+
+    /// Whether the server ends the stream (keep-alives and events aside) within `limit`.
+    pub(crate) async fn ends_within(&mut self, limit: Duration) -> bool {
+        tokio::time::timeout(limit, async {
+            while let Ok(Some(_)) = self.response.chunk().await {}
+        })
+        .await
+        .is_ok()
     }
 }
 

@@ -18,6 +18,7 @@ mod members;
 mod outbox;
 mod pool_safety;
 mod profile;
+mod proxy;
 mod recovery;
 mod renders;
 mod rest;

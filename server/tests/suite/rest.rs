@@ -382,15 +382,7 @@ async fn with_redis_the_rate_limit_holds_across_server_processes() {
     let other = app.sibling_with(&settings).await;
     let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
     let (secret, _) = token(&app, &ada, "Busy", "staff").await;
-    // Counts live in the clock's current minute: start well inside one.
-    let second = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        % 60;
-    if second > 45 {
-        tokio::time::sleep(std::time::Duration::from_secs(61 - second)).await;
-    }
+    crate::common::well_inside_a_minute().await;
     let get = |base: &str| {
         app.client
             .get(format!("{base}/api/v1/queues"))

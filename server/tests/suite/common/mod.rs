@@ -403,6 +403,65 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// Signs access tokens in every server a multi-process test starts, as one installation's
+/// processes share `JWT_SECRET`, so a session begun on one is good on the others.
+pub const SHARED_JWT_SECRET: &str = "shared-test-secret-that-is-long-enough-0123456789";
+
+/// The real server binary, `serve`-ing `db` on `port` as a separate process (killed if the
+/// handle is dropped): for tests of what only whole processes show (crashes, signals, several
+/// processes behind a proxy). Add settings with `.env` before spawning.
+pub fn server_process(db: &TestDb, port: u16) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    c.arg("serve")
+        .env("DATABASE_URL", db.app_url())
+        .env("MIGRATION_DATABASE_URL", db.owner_url())
+        .env("WORKER_DATABASE_URL", db.worker_url())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", site_root())
+        .env("PUBLIC_URL", "http://127.0.0.1")
+        .env("JWT_SECRET", SHARED_JWT_SECRET)
+        .env(
+            "ATTACHMENTS_DIR",
+            std::env::temp_dir().join(format!("wd-processes-{}", std::process::id())),
+        )
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true);
+    c
+}
+
+/// Waits until the server at `base` says it is ready.
+pub async fn until_ready(base: &str) {
+    let client = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    while !client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{base} did not come up"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Rate-limit counts live in the clock's current minute: waits, if need be, until a test that
+/// counts has a minute's first three quarters to work in.
+pub async fn well_inside_a_minute() {
+    let second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+        % 60;
+    if second > 45 {
+        tokio::time::sleep(std::time::Duration::from_secs(61 - second)).await;
+    }
+}
+
 /// The password every test account uses.
 pub const PASSWORD: &str = "correct horse battery staple";
 
