@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { newPerson, openHydrated, signUp } from "./pages";
 
@@ -38,4 +39,22 @@ test("the audit log is narrowed by kind and day, and the same entries download a
   expect(csv.split("\r\n")[0]).toBe("When (UTC),Who,Action,Target,Details,Address");
   expect(csv).toContain(",member.invited,");
   expect(csv).not.toContain("session.");
+});
+
+test("an admin downloads the whole organisation as a zip, by keyboard, and the log records it", async ({ page }) => {
+  await signUp(page);
+  await openHydrated(page, "/audit");
+  const link = page.getByRole("link", { name: "Download the organisation's data" });
+  await expect(link).toHaveAttribute("href", "/organisation/export.zip");
+  const downloading = page.waitForEvent("download");
+  await link.focus();
+  await page.keyboard.press("Enter");
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^organisation-\d{4}-\d{2}-\d{2}\.zip$/);
+  const bytes = fs.readFileSync(await download.path());
+  expect(bytes.subarray(0, 2).toString()).toBe("PK");
+  expect(bytes.length).toBeGreaterThan(500);
+
+  await openHydrated(page, "/audit");
+  await expect(page.getByTestId("audit-row").filter({ hasText: "downloaded all of the organisation's data" })).toHaveCount(1);
 });

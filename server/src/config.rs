@@ -22,7 +22,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Serve the web application (the default).
     Serve,
@@ -34,6 +34,12 @@ pub enum Command {
     SeedScale(crate::scale_seed::ScaleOptions),
     /// Serve only the ticket list's query behind a bare handler: the benchmark's ceiling.
     Baseline,
+    /// Import an organisation export (the zip an admin downloads) into this database, as the
+    /// schema owner; refused, with nothing written, if any of it is already here.
+    ImportOrganisation {
+        /// The export's zip file.
+        file: std::path::PathBuf,
+    },
     /// Deliver the outbox (email) until stopped, without serving HTTP: for running the relay
     /// as its own process (then set OUTBOX_RELAY=false on the web servers).
     Worker,

@@ -12,6 +12,8 @@ pub mod export;
 pub mod health;
 pub mod live;
 pub mod middleware;
+pub mod org_export;
+pub mod org_import;
 pub mod problem;
 pub mod rate_limit;
 pub mod relay;

@@ -35,6 +35,18 @@ fn main() -> ExitCode {
                     "benchmark data generated"
                 );
             }
+            Command::ImportOrganisation { file } => {
+                let report = server::org_import::run(&cli.config, &file).await?;
+                tracing::info!(
+                    organisation = %report.organisation.0,
+                    name = %report.name,
+                    rows = report.rows,
+                    files = report.files,
+                    people_added = report.people_added,
+                    people_already_here = report.people_already_here,
+                    "organisation imported"
+                );
+            }
             Command::Seed => {
                 let report = database::seed(&cli.config).await?;
                 tracing::info!(

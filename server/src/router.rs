@@ -69,6 +69,7 @@ pub fn build(state: AppState) -> Router {
         .route("/tickets/export.csv", get(crate::export::tickets_csv))
         .route("/billing/history.csv", get(crate::export::billing_csv))
         .route("/audit/export.csv", get(crate::export::audit_csv))
+        .route("/organisation/export.zip", get(crate::org_export::download))
         .route(
             "/webhooks/stripe",
             axum::routing::post(crate::webhooks::stripe),

@@ -32,7 +32,8 @@ impl Store {
         Self { root: root.into() }
     }
 
-    fn path(&self, org: OrganisationId, id: Uuid) -> PathBuf {
+    /// Where attachment `id` of `org` lives (the organisation export reads and writes here).
+    pub fn path(&self, org: OrganisationId, id: Uuid) -> PathBuf {
         self.root.join(org.0.to_string()).join(id.to_string())
     }
 

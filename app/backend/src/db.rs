@@ -60,6 +60,17 @@ impl Db {
         Ok(TenantTx { tx, tenant })
     }
 
+    /// A read-only transaction scoped to `tenant` that sees one moment throughout (repeatable
+    /// read), for reading a whole organisation out table by table while others write.
+    pub async fn scoped_snapshot(&self, tenant: OrganisationId) -> Result<TenantTx, sqlx::Error> {
+        let begin = format!(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT set_config('app.tenant_id', '{}', true)",
+            tenant.0
+        );
+        let tx = self.begin_with(Some(begin)).await?;
+        Ok(TenantTx { tx, tenant })
+    }
+
     /// A transaction on the pool, for work before a tenant is known (signing up, signing in,
     /// webhooks). Every transaction begins here or in `scoped_tx`; clippy refuses the pool's
     /// own `begin` (clippy.toml), which a cancelled request can leave half-open (below).

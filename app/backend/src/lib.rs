@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod mail;
 pub mod markdown;
+pub mod org_data;
 pub mod outbox;
 pub mod saved_views;
 pub mod security;

@@ -26,6 +26,7 @@ macro_rules! actions {
 
 actions! {
     OrganisationCreated => "organisation.created",
+    OrganisationExported => "organisation.exported",
     MemberJoined => "member.joined",
     MemberInvited => "member.invited",
     MemberInvitationRevoked => "member.invitation_revoked",

@@ -23,16 +23,19 @@ pub enum Permission {
     ArrangeQueues,
     /// Approve or reject what others asked approval for.
     DecideApprovals,
+    /// Download all of the organisation's data (every table and file).
+    ExportData,
 }
 
 impl Permission {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::ManageMembers,
         Self::ManageApiTokens,
         Self::ManageBilling,
         Self::ViewAuditLog,
         Self::ArrangeQueues,
         Self::DecideApprovals,
+        Self::ExportData,
     ];
 }
 
@@ -78,6 +81,7 @@ mod tests {
             (ViewAuditLog, [true, false, false]),
             (ArrangeQueues, [true, true, false]),
             (DecideApprovals, [true, true, false]),
+            (ExportData, [true, false, false]),
         ];
         assert_eq!(
             table.len(),

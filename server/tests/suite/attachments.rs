@@ -22,7 +22,7 @@ async fn ticket(app: &TestApp, jar: &str, title: &str) -> i64 {
     .unwrap()
 }
 
-async fn upload(app: &TestApp, jar: &str, number: i64, form: Form) -> reqwest::Response {
+pub(crate) async fn upload(app: &TestApp, jar: &str, number: i64, form: Form) -> reqwest::Response {
     app.client
         .post(app.url(&format!("/tickets/{number}/attachments")))
         .header(header::COOKIE, jar)
@@ -32,7 +32,7 @@ async fn upload(app: &TestApp, jar: &str, number: i64, form: Form) -> reqwest::R
         .unwrap()
 }
 
-fn file(bytes: impl Into<Vec<u8>>, name: &str, claimed_type: &str) -> Form {
+pub(crate) fn file(bytes: impl Into<Vec<u8>>, name: &str, claimed_type: &str) -> Form {
     Form::new().part(
         "file",
         Part::bytes(bytes.into())

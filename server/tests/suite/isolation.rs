@@ -466,6 +466,9 @@ fn probes(a: &Member) -> Vec<Probe> {
         get("/tickets/export.csv"),
         get("/billing/history.csv"),
         get("/audit/export.csv?area=members"),
+        // Compressed, so the markers below could hide in it: org_export.rs unpacks B's own
+        // export and checks every entry for the other organisation.
+        get("/organisation/export.zip"),
         get(format!("/attachments/{}", a.attachment_id)),
         send("POST", "/tickets/1/attachments", ""),
         // The REST API.
@@ -509,6 +512,7 @@ const UNLISTED_ROUTES: &[(&str, &str)] = &[
     ("GET", "/tickets/export.csv"),
     ("GET", "/billing/history.csv"),
     ("GET", "/audit/export.csv"),
+    ("GET", "/organisation/export.zip"),
     ("GET", "/attachments/{id}"),
     ("POST", "/tickets/{number}/attachments"),
     ("GET", "/api/v1"),

@@ -15,6 +15,7 @@ mod identity;
 mod isolation;
 mod live;
 mod members;
+mod org_export;
 mod outbox;
 mod pool_safety;
 mod profile;

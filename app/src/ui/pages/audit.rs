@@ -72,7 +72,38 @@ pub fn AuditPage() -> impl IntoView {
         <SignedInOnly>
             <Filters filter members />
             <ResourceSection id="audit-heading" title="Security and membership events" resource=page render />
+            <OrganisationExport />
         </SignedInOnly>
+    }
+}
+
+/// The whole organisation as one file, for those who may take it (the download is audited).
+#[component]
+fn OrganisationExport() -> impl IntoView {
+    let auth = crate::ui::auth::use_auth();
+    view! {
+        <Suspense>
+            {move || {
+                auth.viewer
+                    .get()
+                    .and_then(|v| v.ok().flatten())
+                    .filter(|v| v.role.can(crate::model::permission::Permission::ExportData))
+                    .map(|_| view! {
+                        <section aria-labelledby="export-heading" class="mt-10 max-w-prose">
+                            <h2 id="export-heading" class="text-lg font-semibold">"All of the organisation's data"</h2>
+                            <p class="mt-2 text-muted">
+                                "One zip file with every ticket, comment, queue, member, invoice and audit entry as JSON, "
+                                "and every attachment. Passwords are not in it. A Workdesk operator can import it into "
+                                "another installation, keeping ticket numbers and history. The download is recorded here."
+                            </p>
+                            <a href="/organisation/export.zip" download data-testid="organisation-export"
+                                class="mt-3 inline-block rounded-md px-3 py-2 font-medium text-primary underline">
+                                "Download the organisation's data"
+                            </a>
+                        </section>
+                    })
+            }}
+        </Suspense>
     }
 }
 
@@ -156,6 +187,7 @@ fn describe(action: AuditAction) -> &'static str {
     use AuditAction::*;
     match action {
         OrganisationCreated => "Created the organisation",
+        OrganisationExported => "Downloaded all of the organisation's data",
         MemberJoined => "Joined",
         MemberInvited => "Invited a member",
         MemberInvitationRevoked => "Revoked an invitation",
