@@ -77,6 +77,29 @@ pub async fn audit_csv(
     csv_download(streamed(rx), "audit-log")
 }
 
+/// `GET /account/export.json`: everything held about the signed-in person (GDPR), to save.
+pub async fn person_json(
+    State(state): State<AppState>,
+    SignedIn { viewer, .. }: SignedIn,
+) -> Response {
+    match app::backend::identity::erasure::export(&state.ctx.db, viewer.user_id).await {
+        Ok(data) => {
+            let mut response = axum::Json(data).into_response();
+            let name = format!(
+                "attachment; filename=\"workdesk-my-data-{}.json\"",
+                time::OffsetDateTime::now_utc().date()
+            );
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Ok(v) = HeaderValue::from_str(&name) {
+                headers.insert(header::CONTENT_DISPOSITION, v);
+            }
+            response
+        }
+        Err(e) => crate::problem::Problem::from(e).into_response(),
+    }
+}
+
 /// A response body of the chunks `rx` yields, as they come.
 fn streamed(rx: tokio::sync::mpsc::Receiver<String>) -> Response {
     // Fused: the compression layer polls once more after the end, which a bare unfold

@@ -70,6 +70,7 @@ pub fn build(state: AppState) -> Router {
         .route("/billing/history.csv", get(crate::export::billing_csv))
         .route("/audit/export.csv", get(crate::export::audit_csv))
         .route("/organisation/export.zip", get(crate::org_export::download))
+        .route("/account/export.json", get(crate::export::person_json))
         .route(
             "/webhooks/stripe",
             axum::routing::post(crate::webhooks::stripe),

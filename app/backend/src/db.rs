@@ -133,6 +133,12 @@ impl TenantTx {
         self.tenant
     }
 
+    /// The same transaction scoped to `tenant` instead, for a change that must land in several
+    /// organisations at once or in none (erasing a person).
+    pub async fn rescope(self, tenant: OrganisationId) -> Result<Self, sqlx::Error> {
+        Self::enter(self.tx, tenant).await
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
     }

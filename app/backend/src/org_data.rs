@@ -51,17 +51,7 @@ pub async fn organisation(tx: &mut TenantTx) -> Result<Value, sqlx::Error> {
 /// their user rows without the password hash: an export is a file that travels, and a hash in
 /// it is a password to crack. Imported people set a password through the reset link.
 pub async fn people(tx: &mut TenantTx) -> Result<Vec<Value>, sqlx::Error> {
-    let references: Vec<(String, String)> = sqlx::query_as(
-        "select cl.relname::text, a.attname::text
-           from pg_constraint c
-           join pg_class cl on cl.oid = c.conrelid
-           join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
-          where c.contype = 'f' and c.confrelid = 'users'::regclass
-            and cardinality(c.conkey) = 1 and cl.relname = any($1)",
-    )
-    .bind(TABLES.map(String::from).to_vec())
-    .fetch_all(&mut **tx)
-    .await?;
+    let references = person_columns(tx).await?;
     let mut ids: Vec<Uuid> = Vec::new();
     for (table, column) in references {
         // Names from the catalogue, for tables in TABLES: nothing a user typed.
@@ -79,6 +69,24 @@ pub async fn people(tx: &mut TenantTx) -> Result<Vec<Value>, sqlx::Error> {
     )
     .bind(ids)
     .fetch_all(&mut **tx)
+    .await
+}
+
+/// The columns of the organisation's tables that name a person: (table, column).
+pub async fn person_columns(
+    conn: &mut sqlx::PgConnection,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "select cl.relname::text, a.attname::text
+           from pg_constraint c
+           join pg_class cl on cl.oid = c.conrelid
+           join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+          where c.contype = 'f' and c.confrelid = 'users'::regclass
+            and cardinality(c.conkey) = 1 and cl.relname = any($1)
+          order by 1, 2",
+    )
+    .bind(TABLES.map(String::from).to_vec())
+    .fetch_all(conn)
     .await
 }
 

@@ -45,6 +45,7 @@ actions! {
     PasswordChanged => "password.changed",
     ProfileRenamed => "profile.renamed",
     ProfileEmailChanged => "profile.email_changed",
+    ProfileErased => "profile.erased",
     ApiTokenCreated => "api_token.created",
     ApiTokenRevoked => "api_token.revoked",
     QueueCreated => "queue.created",

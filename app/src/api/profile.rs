@@ -115,3 +115,23 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
     let ctx = request::context()?;
     email_changes::confirm(&ctx.db, &token, &request::client_info()).await
 }
+
+/// Erases the signed-in person's account (GDPR) once they type their password and tick that
+/// they understand; they are signed out everywhere. See `backend::identity::erasure`.
+#[server(endpoint = "profile/erase")]
+pub async fn erase_account(
+    current_password: String,
+    #[server(default)] understood: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::identity::erasure;
+    use crate::backend::request;
+
+    if understood.is_none() {
+        return Err(AppError::validation(
+            "understood",
+            "Tick the box to confirm that you understand.",
+        ));
+    }
+    let (ctx, viewer) = request::signed_in().await?;
+    erasure::erase(&ctx.db, &viewer, &current_password, &request::client_info()).await
+}

@@ -264,6 +264,11 @@ fn probes(a: &Member) -> Vec<Probe> {
             current_password: s("not the password"),
         }),
         call(CancelEmailChange {}),
+        // The wrong password: B's member stays, and A's people are never in reach.
+        call(EraseAccount {
+            current_password: s("not the password"),
+            understood: Some(s("yes")),
+        }),
         call(CheckEmailLink {
             token: s("not-a-token"),
         }),
@@ -469,6 +474,7 @@ fn probes(a: &Member) -> Vec<Probe> {
         // Compressed, so the markers below could hide in it: org_export.rs unpacks B's own
         // export and checks every entry for the other organisation.
         get("/organisation/export.zip"),
+        get("/account/export.json"),
         get(format!("/attachments/{}", a.attachment_id)),
         send("POST", "/tickets/1/attachments", ""),
         // The REST API.
@@ -513,6 +519,7 @@ const UNLISTED_ROUTES: &[(&str, &str)] = &[
     ("GET", "/billing/history.csv"),
     ("GET", "/audit/export.csv"),
     ("GET", "/organisation/export.zip"),
+    ("GET", "/account/export.json"),
     ("GET", "/attachments/{id}"),
     ("POST", "/tickets/{number}/attachments"),
     ("GET", "/api/v1"),

@@ -10,6 +10,7 @@ mod cli;
 mod crash;
 mod database;
 mod db_restart;
+mod erasure;
 mod http_edge;
 mod identity;
 mod isolation;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod cookies;
 pub mod email_changes;
+pub mod erasure;
 pub mod members;
 pub mod password;
 pub mod profile;

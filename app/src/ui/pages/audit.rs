@@ -206,6 +206,7 @@ fn describe(action: AuditAction) -> &'static str {
         PasswordChanged => "Changed their password",
         ProfileRenamed => "Changed their name",
         ProfileEmailChanged => "Changed their sign-in address",
+        ProfileErased => "Had their account erased",
         ApiTokenCreated => "Made an API token",
         ApiTokenRevoked => "Revoked an API token",
         QueueCreated => "Created a queue",

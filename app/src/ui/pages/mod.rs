@@ -24,6 +24,7 @@ mod ticket_filters;
 mod ticket_work;
 mod tickets;
 mod verify;
+mod your_data;
 
 pub use account::AccountPage;
 pub use api_tokens::ApiTokensPage;
