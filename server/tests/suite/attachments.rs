@@ -371,3 +371,67 @@ async fn another_organisations_file_is_not_found() {
     let r = upload(&app, &bob, n, file(b"x".to_vec(), "x.txt", "text/plain")).await;
     assert_eq!(r.status(), 404);
 }
+
+/// The head of a multipart upload of one file, up to where its bytes begin, written by hand
+/// so the body can break off anywhere.
+fn raw_upload(app: &TestApp, jar: &str, number: i64, declared: usize) -> String {
+    let host = app.base.trim_start_matches("http://");
+    format!(
+        "POST /tickets/{number}/attachments HTTP/1.1\r\nHost: {host}\r\nCookie: {jar}\r\n\
+         Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {declared}\r\n\
+         Connection: close\r\n\r\n\
+         --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\n"
+    )
+}
+
+#[tokio::test]
+async fn an_upload_cut_off_midway_leaves_no_row_and_no_file() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let ada = crate::common::sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let org = organisation_of(&app, "ada@example.com").await;
+    let n = ticket(&app, &ada, "Boiler").await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+
+    // The client declares 200 kB, sends 60 kB of the file and hangs up.
+    let mut cut = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    cut.write_all(raw_upload(&app, &ada, n, 200_000).as_bytes())
+        .await
+        .unwrap();
+    cut.write_all(&vec![b'a'; 60_000]).await.unwrap();
+    drop(cut);
+
+    // The whole body arrives, but the multipart ends without its closing boundary.
+    let head = raw_upload(&app, &ada, n, 0);
+    let file_part = "just some text, never finished";
+    let body_len = head.split("\r\n\r\n").nth(1).unwrap().len() + file_part.len();
+    let head = raw_upload(&app, &ada, n, body_len);
+    let mut unfinished = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    unfinished.write_all(head.as_bytes()).await.unwrap();
+    unfinished.write_all(file_part.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    unfinished.read_to_string(&mut answer).await.unwrap();
+    let status: u16 = answer[9..12].parse().unwrap();
+    assert!((400..500).contains(&status), "a clear 4xx: {answer}");
+
+    // The server notices the first one's hang-up on its own time: wait for the cleanup.
+    for _ in 0..100 {
+        if leftovers(org) == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(leftovers(org), 0, "no half-received file left behind");
+    assert_eq!(attachment_rows(&app, org).await, 0, "nothing recorded");
+    // And the server goes on taking whole files.
+    let r = upload(
+        &app,
+        &ada,
+        n,
+        file(b"whole".to_vec(), "w.txt", "text/plain"),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(attachment_rows(&app, org).await, 1);
+}
