@@ -169,12 +169,12 @@ pub async fn erase(
         .execute(&mut *tx)
         .await?;
 
-    let Some(((first, ..), rest)) = organisations.split_first() else {
-        tx.commit().await?;
-        return Ok(());
+    let mut each = organisations.iter().map(|(org, ..)| *org);
+    let Some(first) = each.next() else {
+        return Ok(tx.commit().await?);
     };
-    let mut tx = TenantTx::enter(tx, *first).await?;
-    for org in std::iter::once(*first).chain(rest.iter().map(|(o, ..)| *o)) {
+    let mut tx = TenantTx::enter(tx, first).await?;
+    for org in std::iter::once(first).chain(each) {
         if org != tx.organisation() {
             tx = tx.rescope(org).await?;
         }
