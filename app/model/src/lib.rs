@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
 pub mod billing;
+pub mod clients;
 pub mod error;
 pub mod format;
 pub mod home;
