@@ -26,7 +26,7 @@ const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 const PAGES = [
   "/", "/status", "/pricing", "/design-system", "/signin", "/signup", "/signup/confirm?token=expired", "/forgot-password",
-  "/reset-password?token=expired", "/signin/verify", "/invitation?token=unknown", "/account", "/account/data",
+  "/reset-password?token=expired", "/signin/verify", "/invitation?token=unknown", "/account",
   "/members", "/audit", "/api-tokens", "/billing", "/queues", "/tickets", "/tickets/new",
   "/tickets/1", "/tickets?status=open", "/no-such-page",
 ];

@@ -30,9 +30,6 @@ for (const theme of ["light", "dark"] as const) {
     await signUp(page);
     await openAccount(page);
     await expectNoViolations(page);
-    await openHydrated(page, "/account/data");
-    await expect(page.getByRole("form", { name: "Erase my account" })).toBeVisible();
-    await expectNoViolations(page);
   });
 
   test(`members, audit log and two-step set-up have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {

@@ -18,8 +18,11 @@ const ENTRY_PAGES: { name: string; path: string; signedIn: boolean; budget: numb
   { name: "sign-in", path: "/signin", signedIn: false, budget: 330 * KB },
   { name: "ticket list", path: "/tickets", signedIn: true, budget: 500 * KB },
   { name: "ticket page", path: "/tickets/1", signedIn: true, budget: 500 * KB },
-  // The profile, password and devices forms (issue 15) took it to 441,579 bytes.
-  { name: "account", path: "/account", signedIn: true, budget: 450 * KB },
+  // The profile, password and devices forms (issue 15) took it to 441,579 bytes; "Your data"
+  // (download and erase, issue 16) to 462,005. Moving that section to a lazy page of its own
+  // grew every page instead (sign-in 338,649, ticket page 518,305, account 478,976: the split
+  // moved code both chunks share into the main bundle), so it stays here and the budget moves.
+  { name: "account", path: "/account", signedIn: true, budget: 470 * KB },
 ];
 
 /** Opens `path` in a page with an empty cache and sums the WebAssembly bytes it received

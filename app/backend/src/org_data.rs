@@ -15,11 +15,15 @@ use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use uuid::Uuid;
 
 /// The organisation's tables, parents before children, as the import inserts them.
-pub const TABLES: [&str; 16] = [
+pub const TABLES: [&str; 20] = [
     "memberships",
     "org_domains",
     "queues",
     "ticket_counters",
+    "clients",
+    "client_domains",
+    "contacts",
+    "contact_emails",
     "tickets",
     "comments",
     "ticket_events",

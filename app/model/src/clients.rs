@@ -19,12 +19,20 @@ pub const SEARCH_MAX: usize = 100;
 pub const PAGE: usize = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type), sqlx(transparent))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::ToSchema, sqlx::Type),
+    sqlx(transparent)
+)]
 #[serde(transparent)]
 pub struct ClientId(pub Uuid);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type), sqlx(transparent))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::ToSchema, sqlx::Type),
+    sqlx(transparent)
+)]
 #[serde(transparent)]
 pub struct ContactId(pub Uuid);
 
@@ -181,7 +189,9 @@ pub fn parse_domain(raw: &str) -> Result<String, String> {
             && !l.ends_with('-')
             && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     };
-    let tld_ok = labels.last().is_some_and(|t| t.chars().any(|c| c.is_ascii_alphabetic()));
+    let tld_ok = labels
+        .last()
+        .is_some_and(|t| t.chars().any(|c| c.is_ascii_alphabetic()));
     if labels.len() < 2 || !labels.iter().all(label_ok) || !tld_ok || d.len() > 253 {
         return Err(format!("{raw} is not a domain like example.com."));
     }
@@ -271,8 +281,14 @@ impl TryFrom<ClientForm> for NewClient {
 
     fn try_from(f: ClientForm) -> Result<Self, AppError> {
         let mut p = Problems::default();
-        let name = p.take("name", text(&f.name, NAME_MAX, Some("the client's name"), false));
-        let domains = p.take("domains", list(&f.domains, DOMAINS_MAX, "domains", parse_domain));
+        let name = p.take(
+            "name",
+            text(&f.name, NAME_MAX, Some("the client's name"), false),
+        );
+        let domains = p.take(
+            "domains",
+            list(&f.domains, DOMAINS_MAX, "domains", parse_domain),
+        );
         let phone = p.take("phone", phone(&f.phone));
         let address = p.take("address", text(&f.address, ADDRESS_MAX, None, true));
         let time_zone = p.take("time_zone", text(&f.time_zone, 64, None, false));
@@ -336,7 +352,10 @@ impl TryFrom<ContactForm> for NewContact {
 
     fn try_from(f: ContactForm) -> Result<Self, AppError> {
         let mut p = Problems::default();
-        let name = p.take("name", text(&f.name, NAME_MAX, Some("the contact's name"), false));
+        let name = p.take(
+            "name",
+            text(&f.name, NAME_MAX, Some("the contact's name"), false),
+        );
         let emails = p.take(
             "emails",
             list(&f.emails, EMAILS_MAX, "addresses", |e| {
@@ -484,7 +503,10 @@ impl Client {
             currency: self.currency.clone(),
             notes: self.notes.clone(),
             status: self.status.as_str().into(),
-            account_manager: self.account_manager.map(|u| u.0.to_string()).unwrap_or_default(),
+            account_manager: self
+                .account_manager
+                .map(|u| u.0.to_string())
+                .unwrap_or_default(),
         }
     }
 }
@@ -514,7 +536,11 @@ impl Contact {
             phone: self.phone.clone(),
             job_title: self.job_title.clone(),
             client: self.client.map(|c| c.0.to_string()).unwrap_or_default(),
-            may_approve: if self.may_approve { "yes".into() } else { String::new() },
+            may_approve: if self.may_approve {
+                "yes".into()
+            } else {
+                String::new()
+            },
             portal_access: self.portal_access.as_str().into(),
         }
     }
@@ -575,8 +601,11 @@ mod tests {
 
     #[test]
     fn a_client_needs_a_name_and_real_domains() {
-        let c = NewClient::try_from(client(" Initech ", "Initech.com, @initech.co.uk\ninitech.com"))
-            .expect("valid");
+        let c = NewClient::try_from(client(
+            " Initech ",
+            "Initech.com, @initech.co.uk\ninitech.com",
+        ))
+        .expect("valid");
         assert_eq!(c.name, "Initech");
         assert_eq!(c.domains, ["initech.com", "initech.co.uk"]);
         assert_eq!(c.currency, "EUR");
@@ -589,10 +618,20 @@ mod tests {
             err.field_message("domains").as_deref(),
             Some("localhost is not a domain like example.com.")
         );
-        for bad in ["-a.com", "a-.com", "1.2.3.4", "a..com", "bücher.de", "a_b.com"] {
+        for bad in [
+            "-a.com",
+            "a-.com",
+            "1.2.3.4",
+            "a..com",
+            "bücher.de",
+            "a_b.com",
+        ] {
             assert!(parse_domain(bad).is_err(), "{bad}");
         }
-        assert_eq!(parse_domain("xn--bcher-kva.de").as_deref(), Ok("xn--bcher-kva.de"));
+        assert_eq!(
+            parse_domain("xn--bcher-kva.de").as_deref(),
+            Ok("xn--bcher-kva.de")
+        );
     }
 
     #[test]

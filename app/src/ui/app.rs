@@ -8,7 +8,7 @@ use super::pages::{
     AccountPage, ApiTokensPage, AuditPage, BillingPage, ConfirmEmailPage, ConfirmSignUpPage,
     DesignSystemPage, ForgotPasswordPage, HomePage, InvitationPage, MembersPage, NewTicketPage,
     NotFoundPage, PricingPage, QueuesPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage,
-    TicketPage, TicketsPage, VerifyPage, YourDataPage,
+    TicketPage, TicketsPage, VerifyPage,
 };
 use crate::model::theme::Theme;
 use leptos::prelude::*;
@@ -68,7 +68,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("signup/confirm") view={Lazy::<ConfirmSignUpRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("account/data") view={Lazy::<YourDataRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account/email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("signin/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
@@ -129,7 +128,6 @@ lazy_pages! {
     SignUpRoute => SignUpPage,
     ConfirmSignUpRoute => ConfirmSignUpPage,
     AccountRoute => AccountPage,
-    YourDataRoute => YourDataPage,
     ConfirmEmailRoute => ConfirmEmailPage,
     VerifyRoute => VerifyPage,
     ForgotPasswordRoute => ForgotPasswordPage,

@@ -458,7 +458,6 @@ fn probes(a: &Member) -> Vec<Probe> {
         get("/pricing"),
         get("/design-system"),
         get("/account"),
-        get("/account/data"),
         get("/account/email?token=not-a-token"),
         get("/members"),
         get("/audit"),

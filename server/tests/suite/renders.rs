@@ -9,7 +9,6 @@ use std::time::Duration;
 const SIGNED_IN_PAGES: &[&str] = &[
     "/members",
     "/account",
-    "/account/data",
     "/tickets",
     "/tickets/new",
     "/queues",

@@ -14,7 +14,7 @@ use crate::ui::components::{
 };
 use crate::ui::pages::email_change::EmailSection;
 use crate::ui::pages::second_factor::{SecondFactorSection, SecondFactorState};
-use crate::ui::pages::your_data::YourDataLink;
+use crate::ui::pages::your_data::YourDataSection;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,7 +55,7 @@ pub fn AccountPage() -> impl IntoView {
             <SecondFactorSection state=second_factor />
             <Sessions sessions revoke everywhere others shown />
             <Activity activity />
-            <YourDataLink />
+            <YourDataSection />
         </SignedInOnly>
     }
 }

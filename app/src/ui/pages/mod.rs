@@ -45,7 +45,6 @@ pub use status::StatusPage;
 pub use ticket::TicketPage;
 pub use tickets::{LastList, TicketsPage};
 pub use verify::VerifyPage;
-pub use your_data::YourDataPage;
 
 /// The `token` of the emailed link that opened this page, and the server's reading of it.
 /// The token is read once: the page's buttons and links navigate away, and a token that
