@@ -31,7 +31,7 @@ pub async fn invite_member(
         &role,
         extra_seat_confirmed.unwrap_or(false),
         &request::client_info(),
-        request::form_key(&viewer, form_token, "members/invite").as_ref(),
+        request::form_key(&viewer, form_token, "members/invite")?.as_ref(),
     )
     .await
 }

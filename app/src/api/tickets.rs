@@ -62,7 +62,7 @@ pub async fn create_ticket(
     use crate::model::tickets::NewTicket;
     let (ctx, viewer) = request::signed_in().await?;
     let new = NewTicket::parse(&title, &description, &priority, &queue, &assignee, &due)?;
-    let once = request::form_key(&viewer, form_token, "tickets/create");
+    let once = request::form_key(&viewer, form_token, "tickets/create")?;
     let number = tickets::create(
         &ctx.db,
         &viewer,
@@ -174,7 +174,7 @@ pub async fn add_comment(
     let (ctx, viewer) = request::signed_in().await?;
     let body = parse_comment(&body)?;
     let ticket = tickets::TicketRef::Id(ticket_id);
-    let once = request::form_key(&viewer, form_token, "tickets/comment");
+    let once = request::form_key(&viewer, form_token, "tickets/comment")?;
     tickets::comment(&ctx.db, &viewer, ticket, body, internal, once.as_ref()).await?;
     Ok(())
 }
@@ -192,7 +192,7 @@ pub async fn add_inspection(
     use crate::model::tickets::NewInspection;
     let (ctx, viewer) = request::signed_in().await?;
     let inspection = NewInspection::parse(&summary, &cause, &recommendation, &hours)?;
-    let once = request::form_key(&viewer, form_token, "tickets/inspect");
+    let once = request::form_key(&viewer, form_token, "tickets/inspect")?;
     tickets::inspect(
         &ctx.db,
         &viewer,
@@ -214,7 +214,7 @@ pub async fn request_approval(
     use crate::model::tickets::parse_approval_text;
     let (ctx, viewer) = request::signed_in().await?;
     let note = parse_approval_text(&note, "note", true)?;
-    let once = request::form_key(&viewer, form_token, "tickets/request_approval");
+    let once = request::form_key(&viewer, form_token, "tickets/request_approval")?;
     tickets::request_approval(
         &ctx.db,
         &viewer,
@@ -335,7 +335,7 @@ pub async fn create_queue(
     use crate::model::tickets::parse_queue_name;
     let (ctx, viewer) = request::signed_in().await?;
     let change = QueueChange::Create(parse_queue_name(&name)?);
-    let once = request::form_key(&viewer, form_token, "tickets/queues/create");
+    let once = request::form_key(&viewer, form_token, "tickets/queues/create")?;
     tickets::change_queue(
         &ctx.db,
         &viewer,

@@ -210,17 +210,25 @@ fn append_cookie(cookie: String) {
 }
 
 /// The idempotency key of a submitted form: its token (one per rendered form, see
-/// `ui::components::form_token`) held by the member who sent it. A missing or malformed token
-/// (a script posting to the server function) means no deduplication, nothing else.
+/// `ui::components::form_token`) held by the member who sent it. A missing token (a script
+/// posting to the server function) means no deduplication.
 pub fn form_key(
     viewer: &Viewer,
     token: Option<String>,
     operation: &str,
-) -> Option<super::idempotency::RequestKey> {
-    let token = uuid::Uuid::parse_str(token?.trim()).ok()?;
-    Some(super::idempotency::RequestKey::form(
+) -> Result<Option<super::idempotency::RequestKey>, AppError> {
+    // A token that is not one the form could have sent is refused, not ignored: ignored, a
+    // retry would quietly lose its protection and act twice (the crash test caught this).
+    let Some(token) = token else { return Ok(None) };
+    let token = uuid::Uuid::parse_str(token.trim()).map_err(|_| {
+        AppError::validation(
+            "form_token",
+            "This form is out of date. Reload the page and send it again.",
+        )
+    })?;
+    Ok(Some(super::idempotency::RequestKey::form(
         viewer.user_id,
         token,
         operation,
-    ))
+    )))
 }

@@ -110,6 +110,8 @@ async fn writes_acknowledged_before_a_kill_minus_nine_are_kept_once() {
                 }
             };
             let key = format!("crash-{n}");
+            // A form's token is a UUID, as the rendered form makes it.
+            let form_token = uuid::Uuid::now_v7().to_string();
             loop {
                 let request = match &what {
                     Write::Ticket(title) => client
@@ -129,7 +131,7 @@ async fn writes_acknowledged_before_a_kill_minus_nine_are_kept_once() {
                             ("email", email.as_str()),
                             ("role", "staff"),
                             ("extra_seat_confirmed", "true"),
-                            ("form_token", &key),
+                            ("form_token", &form_token),
                         ]),
                 };
                 let answer = match request.send().await {
