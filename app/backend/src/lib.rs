@@ -9,6 +9,7 @@ pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
 pub mod billing;
+pub mod clients;
 pub mod context;
 pub mod csv;
 pub mod db;

@@ -59,6 +59,10 @@ actions! {
     TicketAttachmentAdded => "ticket.attachment_added",
     ApprovalRequested => "approval.requested",
     ApprovalDecided => "approval.decided",
+    ClientCreated => "client.created",
+    ClientUpdated => "client.updated",
+    ContactCreated => "contact.created",
+    ContactUpdated => "contact.updated",
 }
 
 impl AuditAction {
@@ -82,10 +86,11 @@ pub enum AuditArea {
     ApiTokens,
     Billing,
     Organisation,
+    Clients,
 }
 
 impl AuditArea {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::SignIns,
         Self::Security,
         Self::Members,
@@ -94,6 +99,7 @@ impl AuditArea {
         Self::ApiTokens,
         Self::Billing,
         Self::Organisation,
+        Self::Clients,
     ];
 
     /// The first parts of the dotted names (`member` of `member.invited`).
@@ -107,6 +113,7 @@ impl AuditArea {
             Self::ApiTokens => &["api_token"],
             Self::Billing => &["billing"],
             Self::Organisation => &["organisation"],
+            Self::Clients => &["client", "contact"],
         }
     }
 
@@ -120,6 +127,7 @@ impl AuditArea {
             Self::ApiTokens => "API tokens",
             Self::Billing => "Billing",
             Self::Organisation => "The organisation",
+            Self::Clients => "Clients and contacts",
         }
     }
 
@@ -133,6 +141,7 @@ impl AuditArea {
             Self::ApiTokens => "api_tokens",
             Self::Billing => "billing",
             Self::Organisation => "organisation",
+            Self::Clients => "clients",
         }
     }
 

@@ -25,10 +25,13 @@ pub enum Permission {
     DecideApprovals,
     /// Download all of the organisation's data (every table and file).
     ExportData,
+    /// Add clients and change them (name, domains, status, account manager). Contacts are
+    /// everyone's daily work and need no permission.
+    ManageClients,
 }
 
 impl Permission {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::ManageMembers,
         Self::ManageApiTokens,
         Self::ManageBilling,
@@ -36,6 +39,7 @@ impl Permission {
         Self::ArrangeQueues,
         Self::DecideApprovals,
         Self::ExportData,
+        Self::ManageClients,
     ];
 }
 
@@ -45,7 +49,7 @@ impl Role {
         use Permission::*;
         match self {
             Self::Admin => &Permission::ALL,
-            Self::Manager => &[ArrangeQueues, DecideApprovals],
+            Self::Manager => &[ArrangeQueues, DecideApprovals, ManageClients],
             Self::Staff => &[],
         }
     }
@@ -82,6 +86,7 @@ mod tests {
             (ArrangeQueues, [true, true, false]),
             (DecideApprovals, [true, true, false]),
             (ExportData, [true, false, false]),
+            (ManageClients, [true, true, false]),
         ];
         assert_eq!(
             table.len(),
