@@ -4,6 +4,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod clients;
 pub mod home;
 pub mod members;
 pub mod profile;

@@ -20,6 +20,8 @@ struct Member {
     api_token_id: Uuid,
     view_id: Uuid,
     queue_id: Uuid,
+    client_id: Uuid,
+    contact_id: Uuid,
     secrets: Vec<String>,
 }
 
@@ -136,6 +138,41 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         .fetch_one(&mut db)
         .await
         .unwrap();
+    // A client with a domain, and a contact there, so customer endpoints have A's to aim at.
+    let client_name = format!("{organisation} client");
+    let domain = format!("{}.example", organisation_id.simple());
+    let client_id: Uuid = crate::common::json(
+        app,
+        "/api/clients/save",
+        &cookies,
+        &[
+            ("client[name]", client_name.as_str()),
+            ("client[domains]", domain.as_str()),
+        ],
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .parse()
+    .unwrap();
+    let contact_name = format!("{organisation} contact");
+    let contact_email = format!("someone@{domain}");
+    let client_text = client_id.to_string();
+    let contact_id: Uuid = crate::common::json(
+        app,
+        "/api/contacts/save",
+        &cookies,
+        &[
+            ("contact[name]", contact_name.as_str()),
+            ("contact[emails]", contact_email.as_str()),
+            ("contact[client]", client_text.as_str()),
+        ],
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .parse()
+    .unwrap();
     // An invoice, as Stripe's webhook would have left it, so billing has something of A's.
     let invoice_number = format!("INV-{}", organisation_id.simple());
     sqlx::query(
@@ -161,6 +198,8 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         api_token_id,
         view_id,
         queue_id,
+        client_id,
+        contact_id,
     ]
     .iter()
     .flat_map(|id| [id.to_string(), id.simple().to_string()])
@@ -173,6 +212,10 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         api_secret,
         view_name,
         invoice_number,
+        client_name,
+        contact_name,
+        domain,
+        contact_email,
     ])
     .collect();
     Member {
@@ -187,6 +230,8 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         api_token_id,
         view_id,
         queue_id,
+        client_id,
+        contact_id,
         secrets,
     }
 }
@@ -229,9 +274,10 @@ fn send(method: &'static str, path: impl Into<String>, body: &str) -> Probe {
 fn probes(a: &Member) -> Vec<Probe> {
     use app::api::tickets::*;
     use app::api::{
-        api_tokens::*, audit::*, auth::*, billing::*, members::*, profile::*, second_factor::*,
-        system::*,
+        api_tokens::*, audit::*, auth::*, billing::*, clients::*, members::*, profile::*,
+        second_factor::*, system::*,
     };
+    use app::model::clients::{ClientForm, ClientId, ContactForm, ContactId};
     let s = String::from;
     let no_code = || s("000000");
     // Each form submit carries its own token, as the rendered forms do.
@@ -439,6 +485,49 @@ fn probes(a: &Member) -> Vec<Probe> {
             name: s("Taken over"),
         }),
         call(MakeDefaultQueue { id: a.queue_id }),
+        // Clients and contacts: A's by id, and B's own aimed at A's client.
+        call(ListClients {
+            filter: Default::default(),
+        }),
+        call(GetClient {
+            id: ClientId(a.client_id),
+        }),
+        call(SaveClient {
+            id: Some(ClientId(a.client_id)),
+            version: Some(1),
+            client: ClientForm {
+                name: s("Taken over"),
+                ..Default::default()
+            },
+            form_token: token(),
+        }),
+        call(ClientChoices { q: s("") }),
+        call(ListContacts {
+            filter: Default::default(),
+        }),
+        call(GetContact {
+            id: ContactId(a.contact_id),
+        }),
+        call(SaveContact {
+            id: Some(ContactId(a.contact_id)),
+            version: Some(1),
+            contact: ContactForm {
+                name: s("Taken over"),
+                ..Default::default()
+            },
+            form_token: token(),
+        }),
+        call(SaveContact {
+            id: None,
+            version: None,
+            contact: ContactForm {
+                name: s("B's own"),
+                client: a.client_id.to_string(),
+                ..Default::default()
+            },
+            form_token: token(),
+        }),
+        call(ContactChoices { q: s("") }),
         // Billing.
         call(GetBillingOverview {}),
         call(PlanEntitlements {}),

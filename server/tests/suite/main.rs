@@ -7,6 +7,7 @@ mod attachments;
 mod bad_input;
 mod billing;
 mod cli;
+mod clients;
 mod crash;
 mod database;
 mod db_restart;
