@@ -27,7 +27,7 @@ const ORIGIN = `http://127.0.0.1:${PORT}`;
 const PAGES = [
   "/", "/status", "/pricing", "/design-system", "/signin", "/signup", "/signup/confirm?token=expired", "/forgot-password",
   "/reset-password?token=expired", "/signin/verify", "/invitation?token=unknown", "/account",
-  "/members", "/audit", "/api-tokens", "/billing", "/queues", "/tickets", "/tickets/new",
+  "/members", "/audit", "/api-tokens", "/billing", "/queues", "/clients", "/clients/new", "/contacts", "/tickets", "/tickets/new",
   "/tickets/1", "/tickets?status=open", "/no-such-page",
 ];
 // Each role as the demo data has it; the manager is Ada on Globex's own host.

@@ -116,6 +116,38 @@ for (const theme of ["light", "dark"] as const) {
     await expectNoViolations(page);
   });
 
+  test(`clients and contacts have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
+    await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
+    await signUp(page);
+    await openHydrated(page, "/clients");
+    await expect(page.getByText("No clients here")).toBeVisible();
+    await expectNoViolations(page);
+    await openHydrated(page, "/clients/new");
+    const form = page.getByRole("form", { name: "New client" });
+    await form.getByLabel("Email domains").fill("not a domain");
+    await form.getByRole("button", { name: "Add client" }).click();
+    await expect(form.getByLabel("Email domains")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(page);
+    await form.getByLabel("Name").fill("Globex");
+    await form.getByLabel("Email domains").fill("globex.example");
+    await form.getByRole("button", { name: "Add client" }).click();
+    await expect(page.getByTestId("client-name")).toHaveText("Globex");
+    const add = page.getByRole("form", { name: "Add a contact" });
+    await add.getByLabel("Name").fill("Hank Scorpio");
+    await add.getByLabel("Email addresses").fill("hank@globex.example");
+    await add.getByRole("button", { name: "Add contact" }).click();
+    await expect(page.getByTestId("contact-row")).toHaveCount(1);
+    await page.getByText("Change this client").click();
+    await expect(page.getByRole("form", { name: "Change this client" })).toBeVisible();
+    await expectNoViolations(page);
+    await openHydrated(page, "/clients");
+    await expect(page.getByTestId("client-row")).toHaveCount(1);
+    await expectNoViolations(page);
+    await openHydrated(page, "/contacts");
+    await expect(page.getByTestId("contact-row")).toHaveCount(1);
+    await expectNoViolations(page);
+  });
+
   test(`sign-up errors have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
     await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
     await openHydrated(page, "/signup");

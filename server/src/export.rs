@@ -3,9 +3,13 @@
 
 use crate::signed_in::SignedIn;
 use crate::state::AppState;
-use app::backend::{audit, billing, tickets};
+use app::backend::{audit, billing, clients, tickets};
 use app::model::audit::AuditFilter;
 use app::model::billing::Feature;
+use app::model::clients::{ClientFilter, ContactFilter};
+use app::model::error::AppError;
+use app::model::identity::Viewer;
+use app::model::tenancy::OrganisationId;
 use app::model::tickets::TicketFilter;
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -46,6 +50,66 @@ pub async fn tickets_csv(
         }
     });
     csv_download(streamed(rx), "tickets")
+}
+
+/// The client list as CSV, narrowed as the page is (`q`, `status`).
+pub async fn clients_csv(
+    State(state): State<AppState>,
+    SignedIn { viewer, .. }: SignedIn,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let filter = ClientFilter::from_query(|k| params.get(k).cloned());
+    customers_csv(state, viewer, "clients", move |db, org, tx| async move {
+        clients::clients_csv(&db, org, &filter, tx).await
+    })
+    .await
+}
+
+/// The contact list as CSV, narrowed as the page is (`q`, `client`).
+pub async fn contacts_csv(
+    State(state): State<AppState>,
+    SignedIn { viewer, .. }: SignedIn,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let filter = ContactFilter::from_query(|k| params.get(k).cloned());
+    customers_csv(state, viewer, "contacts", move |db, org, tx| async move {
+        clients::contacts_csv(&db, org, &filter, tx).await
+    })
+    .await
+}
+
+/// A customer list's download: the plan's CSV export, one export per organisation at a time.
+async fn customers_csv<F, Fut>(
+    state: AppState,
+    viewer: Viewer,
+    stem: &'static str,
+    write: F,
+) -> Response
+where
+    F: FnOnce(app::backend::Db, OrganisationId, tokio::sync::mpsc::Sender<String>) -> Fut
+        + Send
+        + 'static,
+    Fut: std::future::Future<Output = Result<(), AppError>> + Send,
+{
+    let org = viewer.organisation_id;
+    if let Err(e) = billing::require_now(&state.ctx, org, Feature::CsvExport).await {
+        return crate::problem::Problem::from(e).into_response();
+    }
+    let Some(slot) = state.exports.try_enter(org) else {
+        return crate::problem::Problem::from(AppError::RateLimited {
+            retry_after_secs: 30,
+        })
+        .into_response();
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<String>(4);
+    let db = state.ctx.db.clone();
+    tokio::spawn(async move {
+        let _slot = slot;
+        if let Err(e) = write(db, org, tx).await {
+            tracing::error!(error = %e, stem, "export failed part-way");
+        }
+    });
+    csv_download(streamed(rx), stem)
 }
 
 /// The organisation's audit log as CSV, narrowed as the page is, for those who may read it.

@@ -67,6 +67,8 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/tickets/export.csv", get(crate::export::tickets_csv))
+        .route("/clients/export.csv", get(crate::export::clients_csv))
+        .route("/contacts/export.csv", get(crate::export::contacts_csv))
         .route("/billing/history.csv", get(crate::export::billing_csv))
         .route("/audit/export.csv", get(crate::export::audit_csv))
         .route("/organisation/export.zip", get(crate::org_export::download))

@@ -8,6 +8,18 @@ const FORMULA_STARTS: [char; 11] = [
     '=', '+', '-', '@', '\t', '\r', '\n', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
 ];
 
+/// How long an export waits on a client that has stopped reading before giving up.
+pub const STALL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Hands a chunk of an export to the response; false once the client has gone away or has
+/// stopped reading for [`STALL`], when the export should end.
+pub async fn send(out: &tokio::sync::mpsc::Sender<String>, chunk: String) -> bool {
+    matches!(
+        tokio::time::timeout(STALL, out.send(chunk)).await,
+        Ok(Ok(()))
+    )
+}
+
 /// One field of text: a leading apostrophe when it could start a formula (the spreadsheet then
 /// shows it as text), quoted when it holds a comma, a quote or a line break.
 pub fn text(value: &str) -> String {

@@ -2,7 +2,7 @@
 //! (`client[name]`, `contact[emails]`), read into the model's form type and checked there.
 
 use crate::model::clients::{
-    ClientFilter, ClientForm, ClientId, ClientOverview, ClientPage, Contact, ContactChoice,
+    ClientFilter, ClientForm, ClientId, ClientOverview, ClientPage, Contact, ContactCard,
     ContactFilter, ContactForm, ContactId, ContactPage,
 };
 use crate::model::error::AppError;
@@ -44,7 +44,7 @@ pub async fn save_client(
         }
     };
     let once = request::form_key(&viewer, form_token, "clients/save")?;
-    clients::save(
+    let id = clients::save(
         &ctx.db,
         &viewer,
         existing,
@@ -52,7 +52,12 @@ pub async fn save_client(
         &request::client_info(),
         once.as_ref(),
     )
-    .await
+    .await?;
+    if existing.is_none() {
+        // A new client's page, where its people are added next.
+        leptos_axum::redirect(&format!("/clients/{}", id.0));
+    }
+    Ok(id)
 }
 
 #[server(endpoint = "clients/choices")]
@@ -115,7 +120,7 @@ pub async fn save_contact(
 
 /// People to choose as a ticket's requester, by name or address.
 #[server(endpoint = "contacts/choices")]
-pub async fn contact_choices(#[server(default)] q: String) -> Result<Vec<ContactChoice>, AppError> {
+pub async fn contact_choices(#[server(default)] q: String) -> Result<Vec<ContactCard>, AppError> {
     use crate::backend::{clients, request};
     let (ctx, viewer) = request::signed_in().await?;
     clients::contact_choices(&ctx.db, &viewer, &q).await

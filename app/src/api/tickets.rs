@@ -56,12 +56,21 @@ pub async fn create_ticket(
     #[server(default)] queue: String,
     #[server(default)] assignee: String,
     #[server(default)] due: String,
+    #[server(default)] requester: String,
     #[server(default)] form_token: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::backend::{request, tickets};
     use crate::model::tickets::NewTicket;
     let (ctx, viewer) = request::signed_in().await?;
-    let new = NewTicket::parse(&title, &description, &priority, &queue, &assignee, &due)?;
+    let new = NewTicket::parse(
+        &title,
+        &description,
+        &priority,
+        &queue,
+        &assignee,
+        &due,
+        &requester,
+    )?;
     let once = request::form_key(&viewer, form_token, "tickets/create")?;
     let number = tickets::create(
         &ctx.db,

@@ -5,10 +5,11 @@ use super::components::theme_toggle::RenderedTheme;
 use super::components::{provide_toaster, ToastRegion};
 use super::layout::AppLayout;
 use super::pages::{
-    AccountPage, ApiTokensPage, AuditPage, BillingPage, ConfirmEmailPage, ConfirmSignUpPage,
-    DesignSystemPage, ForgotPasswordPage, HomePage, InvitationPage, MembersPage, NewTicketPage,
-    NotFoundPage, PricingPage, QueuesPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage,
-    TicketPage, TicketsPage, VerifyPage,
+    AccountPage, ApiTokensPage, AuditPage, BillingPage, ClientPage, ClientsPage, ConfirmEmailPage,
+    ConfirmSignUpPage, ContactsPage, DesignSystemPage, ForgotPasswordPage, HomePage,
+    InvitationPage, MembersPage, NewClientPage, NewTicketPage, NotFoundPage, PricingPage,
+    QueuesPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage, TicketPage, TicketsPage,
+    VerifyPage,
 };
 use crate::model::theme::Theme;
 use leptos::prelude::*;
@@ -78,6 +79,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("pricing") view={Lazy::<PricingRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("clients") view={Lazy::<ClientsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("clients/new") view={Lazy::<NewClientRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("clients/:id") view={Lazy::<ClientRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("contacts") view={Lazy::<ContactsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("queues") view={Lazy::<QueuesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("tickets") view={Lazy::<TicketsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("tickets/new") view={Lazy::<NewTicketRoute>::new()} ssr=SsrMode::Async />
@@ -139,6 +144,10 @@ lazy_pages! {
     BillingRoute => BillingPage,
     PricingRoute => PricingPage,
     QueuesRoute => QueuesPage,
+    ClientsRoute => ClientsPage,
+    NewClientRoute => NewClientPage,
+    ClientRoute => ClientPage,
+    ContactsRoute => ContactsPage,
     TicketsRoute => TicketsPage,
     NewTicketRoute => NewTicketPage,
     TicketRoute => TicketPage,

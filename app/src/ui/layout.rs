@@ -232,6 +232,7 @@ fn SiteNav() -> impl IntoView {
                         Some(v) => view! {
                             <NavItem href="/" label="Home" />
                             <NavItem href="/tickets" label="Tickets" />
+                            <NavItem href="/clients" label="Clients" />
                             <NavItem href="/queues" label="Queues" />
                             <NavItem href="/members" label="Members" />
                             {v.role.can(Permission::ViewAuditLog).then(|| view! { <NavItem href="/audit" label="Audit log" /> })}

@@ -9,3 +9,4 @@ pub mod keyboard;
 pub mod layout;
 pub mod live;
 pub mod pages;
+pub mod search;

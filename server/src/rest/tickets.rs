@@ -76,6 +76,8 @@ pub async fn queues(
         ("status" = Option<TicketStatus>, Query, description = "Only tickets with this status"),
         ("priority" = Option<Priority>, Query, description = "Only tickets with this priority"),
         ("queue" = Option<Uuid>, Query, description = "Only tickets in this queue"),
+        ("client" = Option<Uuid>, Query, description = "Only tickets of this client"),
+        ("contact" = Option<Uuid>, Query, description = "Only tickets for this contact (the requester)"),
         ("assignee" = Option<String>, Query, description = "Only tickets assigned to this member (a user id), to the caller (me) or to nobody (none)", pattern = "^(me|none|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$"),
         ("unresolved" = Option<String>, Query, description = "Only tickets still open or pending", pattern = "^(true|1)$"),
         ("overdue" = Option<String>, Query, description = "Only tickets past their due date and not yet resolved or closed", pattern = "^(true|1)$"),
@@ -129,6 +131,15 @@ pub struct NewTicketBody {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date, pattern = r"^2[01][0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     due_on: Option<time::Date>,
+    /// Who the ticket is for: `name@example.com` or `Name <name@example.com>`. The contact with
+    /// that address, or a new contact at the client claiming its domain. Spaces only: no one.
+    /// (`model::clients::Requester::MAX_LEN` and its parse are what these describe.)
+    #[serde(default)]
+    #[schema(
+        max_length = 460,
+        pattern = r"^( *|[^\u0000-\u001f\u007f-\u009f]*@[^\u0000-\u001f\u007f-\u009f]*)$"
+    )]
+    requester: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicketBody,
@@ -151,6 +162,7 @@ pub async fn create(
         &id_text(new.queue_id),
         &id_text(new.assignee_id),
         &new.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        new.requester.as_deref().unwrap_or_default(),
     )?;
     let ticket = tickets::create(
         &state.ctx.db,

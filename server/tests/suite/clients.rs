@@ -1,6 +1,6 @@
 //! Clients and contacts (issue 17): what the forms refuse, and the lists' keyset pages.
 
-use crate::common::{call, join_as, json, sign_up, TestApp};
+use crate::common::{call, join_as, json, scope_connection, sign_up, TestApp};
 
 async fn refused(app: &TestApp, jar: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
     let r = call(app, path, jar, form).await;
@@ -192,4 +192,272 @@ async fn the_client_list_pages_by_name_and_finds_a_domain() {
     // `%` is a character to find, not a wildcard.
     let none = json(&app, "/api/clients/list", &ada, &[("filter[q]", "%")]).await;
     assert!(none["rows"].as_array().unwrap().is_empty());
+}
+
+/// Creates a ticket through the form's server function; its number.
+async fn ticket_for(app: &TestApp, jar: &str, title: &str, requester: &str) -> reqwest::Response {
+    call(
+        app,
+        "/api/tickets/create",
+        jar,
+        &[
+            ("title", title),
+            ("priority", "low"),
+            ("requester", requester),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_requester_is_the_contact_with_the_address_or_a_new_one_at_the_client_of_its_domain() {
+    let app = TestApp::spawn().await;
+    let ada = sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let initech = json(
+        &app,
+        "/api/clients/save",
+        &ada,
+        &[
+            ("client[name]", "Initech"),
+            ("client[domains]", "initech.com"),
+        ],
+    )
+    .await;
+    let initech: uuid::Uuid = initech.as_str().unwrap().parse().unwrap();
+    let peter: uuid::Uuid = json(
+        &app,
+        "/api/contacts/save",
+        &ada,
+        &[
+            ("contact[name]", "Peter Gibbons"),
+            ("contact[emails]", "peter@initech.com, pg@home.example"),
+        ],
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .parse()
+    .unwrap();
+    let mut db = app.db.owner_connection().await;
+    let org: uuid::Uuid = sqlx::query_scalar(
+        "select s.active_organisation_id from sessions s join users u on u.id = s.user_id
+          where u.email = 'ada@example.com' limit 1",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    scope_connection(&mut db, org).await;
+    let tied = |number: i64| {
+        sqlx::query_as::<_, (Option<uuid::Uuid>, Option<uuid::Uuid>)>(
+            "select contact_id, client_id from tickets where number = $1",
+        )
+        .bind(number)
+    };
+
+    // Peter by his second address: the contact he is (a contact at no client stays so).
+    let r = ticket_for(&app, &ada, "Printer", "PG@home.example").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        tied(1).fetch_one(&mut db).await.unwrap(),
+        (Some(peter), None)
+    );
+
+    // Someone new at Initech, as the picker writes them: a new contact there, by that name.
+    let r = ticket_for(
+        &app,
+        &ada,
+        "TPS reports",
+        "\"Lumbergh, Bill\" <bill@initech.com>",
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let (bill, client) = tied(2).fetch_one(&mut db).await.unwrap();
+    assert_eq!(client, Some(initech));
+    let name: String = sqlx::query_scalar("select name from contacts where id = $1")
+        .bind(bill)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(name, "Lumbergh, Bill");
+    // The same address again is the same person; a stranger's domain gives no client.
+    ticket_for(&app, &ada, "Stapler", "bill@initech.com").await;
+    assert_eq!(
+        tied(3).fetch_one(&mut db).await.unwrap(),
+        (bill, Some(initech))
+    );
+    ticket_for(&app, &ada, "Hello", "milton@basement.example").await;
+    let (milton, none) = tied(4).fetch_one(&mut db).await.unwrap();
+    assert!(milton.is_some() && none.is_none());
+
+    // A requester that is not an address: refused beside its field, no ticket, no contact.
+    let contacts = "select count(*) from contacts";
+    let before: i64 = sqlx::query_scalar(contacts)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    let r = ticket_for(&app, &ada, "Nope", "Bill Lumbergh").await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("requester"));
+    let after: i64 = sqlx::query_scalar(contacts)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    let tickets: i64 = sqlx::query_scalar("select count(*) from tickets")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!((after, tickets), (before, 4));
+
+    // Ten tickets at once from one newcomer: one contact, all ten theirs.
+    let sends = (0..10).map(|i| {
+        let (app, ada) = (&app, &ada);
+        async move { ticket_for(app, ada, &format!("Burst {i}"), "Samir <samir@initech.com>").await }
+    });
+    for r in futures::future::join_all(sends).await {
+        assert_eq!(r.status(), 200);
+    }
+    let samir: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
+        "select contact_id, count(*) from tickets where title like 'Burst %' group by contact_id",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(samir.len(), 1, "{samir:?}");
+    assert_eq!(samir[0].1, 10);
+
+    // The ticket shows who it is for; the list narrows to a client's or a contact's tickets.
+    let detail = json(&app, "/api/tickets/get", &ada, &[("number", "2")]).await;
+    assert_eq!(detail["contact"]["name"], "Lumbergh, Bill");
+    assert_eq!(detail["contact"]["email"], "bill@initech.com");
+    assert_eq!(detail["contact"]["client_name"], "Initech");
+    let token = json(
+        &app,
+        "/api/api_tokens/create",
+        &ada,
+        &[("name", "Sync"), ("role", "staff")],
+    )
+    .await;
+    let secret = token["secret"].as_str().unwrap().to_string();
+    let created: serde_json::Value = app
+        .client
+        .post(app.url("/api/v1/tickets"))
+        .bearer_auth(&secret)
+        .json(&serde_json::json!({ "title": "Via the API", "requester": "Peter@Initech.com" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["contact"]["id"], peter.to_string());
+    let listed = |query: String| {
+        let (app, secret) = (&app, &secret);
+        async move {
+            let r = app
+                .client
+                .get(app.url(&format!("/api/v1/tickets?{query}&sort=number&dir=asc")))
+                .bearer_auth(secret)
+                .send()
+                .await
+                .unwrap();
+            let body: serde_json::Value = r.json().await.unwrap();
+            body["tickets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["number"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let of_initech = listed(format!("client={initech}")).await;
+    assert_eq!(of_initech.len(), 12, "{of_initech:?}");
+    assert_eq!(&of_initech[..2], &[2, 3]);
+    assert_eq!(listed(format!("contact={peter}")).await, vec![1, 15]);
+}
+
+#[tokio::test]
+async fn the_lists_download_as_csv_as_they_are_narrowed_with_formulas_defused() {
+    let app = TestApp::spawn().await;
+    let ada = sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    for (name, domains, status) in [
+        (
+            "=HYPERLINK(\"http://evil.example\")",
+            "evil.example",
+            "active",
+        ),
+        ("Initech, Ltd", "initech.com, initech.co.uk", "active"),
+        ("Umbrella", "umbrella.example", "inactive"),
+    ] {
+        json(
+            &app,
+            "/api/clients/save",
+            &ada,
+            &[
+                ("client[name]", name),
+                ("client[domains]", domains),
+                ("client[status]", status),
+                ("client[notes]", "Line one\nline two"),
+            ],
+        )
+        .await;
+    }
+    json(
+        &app,
+        "/api/contacts/save",
+        &ada,
+        &[
+            ("contact[name]", "@Peter"),
+            ("contact[emails]", "peter@initech.com, pg@home.example"),
+            ("contact[may_approve]", "yes"),
+        ],
+    )
+    .await;
+    let download = |path: &'static str| {
+        let (app, ada) = (&app, &ada);
+        async move {
+            let r = app
+                .client
+                .get(app.url(path))
+                .header(reqwest::header::COOKIE, ada)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            assert!(r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("attachment"));
+            r.text().await.unwrap()
+        }
+    };
+    let all = download("/clients/export.csv").await;
+    let lines: Vec<&str> = all.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "name,domains,phone,address,time_zone,currency,status,account_manager,notes"
+    );
+    // By name; the formula shown as text, commas and line breaks quoted.
+    assert!(
+        lines[1].starts_with("\"'=HYPERLINK(\"\"http://evil.example\"\")\",evil.example,"),
+        "{all}"
+    );
+    // (Domains in the database's collation order, which may weigh the dots or not.)
+    assert!(
+        lines[2].starts_with("\"Initech, Ltd\",\"initech.co"),
+        "{all}"
+    );
+    assert!(
+        lines[2].ends_with(",,,,EUR,active,,\"Line one\nline two\""),
+        "{all}"
+    );
+    assert_eq!(all.matches("\r\n").count(), 4, "{all}");
+    let inactive = download("/clients/export.csv?status=inactive").await;
+    assert_eq!(inactive.matches("\r\n").count(), 2);
+    assert!(inactive.contains("Umbrella"));
+    let people = download("/contacts/export.csv?q=peter").await;
+    assert_eq!(
+        people,
+        "name,emails,phone,job_title,client,portal_access,may_approve\r\n\
+         '@Peter,\"peter@initech.com, pg@home.example\",,,,none,yes\r\n"
+    );
 }

@@ -8,8 +8,8 @@ use crate::idempotency::{self, RequestKey};
 use crate::identity::ClientInfo;
 use crate::model::audit::AuditAction;
 use crate::model::clients::{
-    ClientId, Contact, ContactChoice, ContactFilter, ContactId, ContactPage, NameCursor,
-    NewContact, PortalAccess, PAGE,
+    ClientId, Contact, ContactCard, ContactFilter, ContactId, ContactPage, NameCursor, NewContact,
+    PortalAccess, PAGE,
 };
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
@@ -257,7 +257,7 @@ pub async fn contact_choices(
     db: &Db,
     viewer: &Viewer,
     q: &str,
-) -> Result<Vec<ContactChoice>, AppError> {
+) -> Result<Vec<ContactCard>, AppError> {
     let q = crate::model::clients::search_text(Some(q))?.map(|q| contains(&q));
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
     let rows = sqlx::query!(
@@ -277,7 +277,7 @@ pub async fn contact_choices(
     tx.commit().await?;
     Ok(rows
         .into_iter()
-        .map(|r| ContactChoice {
+        .map(|r| ContactCard {
             id: r.id,
             name: r.name,
             email: r.email,

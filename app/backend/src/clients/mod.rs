@@ -18,8 +18,11 @@ use crate::Db;
 use uuid::Uuid;
 
 mod contacts;
+mod export;
+pub mod requesters;
 
 pub use contacts::*;
+pub use export::*;
 
 /// `q` as an ILIKE pattern that finds it anywhere, its own `%`, `_` and `\` taken literally.
 fn contains(q: &str) -> String {

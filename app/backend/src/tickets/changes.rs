@@ -27,6 +27,14 @@ pub async fn create(
     if let Some(a) = new.assignee {
         check_assignee(&mut tx, a).await?;
     }
+    let (contact, client_of) = match &new.requester {
+        Some(r) => {
+            let (contact, of) =
+                crate::clients::requesters::resolve(&mut tx, viewer, r, client).await?;
+            (Some(contact.0), of.map(|c| c.0))
+        }
+        None => (None, None),
+    };
     let number = sqlx::query_scalar!(
         "insert into ticket_counters (organisation_id, last_number) values ($1, 1)
          on conflict (organisation_id) do update set last_number = ticket_counters.last_number + 1
@@ -37,8 +45,8 @@ pub async fn create(
     .await?;
     let id = Uuid::now_v7();
     sqlx::query!(
-        "insert into tickets (organisation_id, id, number, queue_id, requester_id, assignee_id, title, description, priority, due_on)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "insert into tickets (organisation_id, id, number, queue_id, requester_id, assignee_id, title, description, priority, due_on, contact_id, client_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         org.0,
         id,
         number,
@@ -49,6 +57,8 @@ pub async fn create(
         &new.description,
         new.priority.as_str(),
         new.due_on,
+        contact,
+        client_of,
     )
     .execute(&mut *tx)
     .await?;

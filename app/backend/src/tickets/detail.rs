@@ -1,6 +1,7 @@
 //! One ticket's page: its fields, comments, inspections, approvals, attachments and timeline.
 
 use super::*;
+use crate::model::clients::{ClientId, ContactCard, ContactId};
 
 pub(super) struct DetailRow {
     id: Uuid,
@@ -18,6 +19,11 @@ pub(super) struct DetailRow {
     created_at: time::OffsetDateTime,
     updated_at: time::OffsetDateTime,
     version: i32,
+    contact_id: Option<Uuid>,
+    contact: Option<String>,
+    contact_email: Option<String>,
+    client_id: Option<Uuid>,
+    client: Option<String>,
 }
 
 /// The id of the ticket numbered `number`; NotFound if the organisation has none.
@@ -60,11 +66,17 @@ pub(super) async fn read(
         r#"select t.id, t.number, t.title, t.description, t.status as "status: TicketStatus",
                   t.priority as "priority: Priority", t.queue_id, qu.name as queue,
                   r.name as "requester?", t.assignee_id, a.name as "assignee?", t.due_on,
-                  t.created_at, t.updated_at, t.version
+                  t.created_at, t.updated_at, t.version,
+                  t.contact_id, k.name as "contact?",
+                  (select e.email from contact_emails e
+                    where e.contact_id = t.contact_id order by e.position limit 1) as "contact_email?",
+                  t.client_id, c.name as "client?"
              from tickets t
              join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
              left join users r on r.id = t.requester_id
              left join users a on a.id = t.assignee_id
+             left join contacts k on k.id = t.contact_id
+             left join clients c on c.id = t.client_id
             where t.number = $1"#,
         number
     )
@@ -94,6 +106,13 @@ pub(super) async fn read(
         created_at: t.created_at,
         updated_at: t.updated_at,
         version: t.version,
+        contact: t.contact_id.zip(t.contact).map(|(id, name)| ContactCard {
+            id: ContactId(id),
+            name,
+            email: t.contact_email,
+            client: t.client_id.map(ClientId),
+            client_name: t.client,
+        }),
         comments,
         inspections,
         approvals,

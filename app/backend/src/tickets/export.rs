@@ -3,16 +3,14 @@
 use super::*;
 use crate::db::UTC_TEXT;
 
-/// How many rows one export reads per transaction, and how long it waits on a client that
-/// has stopped reading before giving up.
-pub(super) const EXPORT_BATCH: i64 = 500;
-pub(super) const EXPORT_STALL: std::time::Duration = std::time::Duration::from_secs(30);
+/// How many rows one export reads per transaction.
+pub(crate) const EXPORT_BATCH: i64 = 500;
 
 /// Every ticket the filter matches as CSV, written to `out` a row at a time: memory stays flat
 /// however many there are. Rows are read in batches by number, each batch in a short
 /// transaction of its own, so no pooled connection waits on a slow client (25 stalled
 /// downloads once held the whole pool). Stops early when the receiver goes away (the client
-/// disconnected) or stops reading for `EXPORT_STALL`.
+/// disconnected) or stops reading (`csv::STALL`).
 pub async fn export_csv(
     db: &Db,
     org: OrganisationId,
@@ -20,14 +18,9 @@ pub async fn export_csv(
     filter: &TicketFilter,
     out: tokio::sync::mpsc::Sender<String>,
 ) -> Result<(), AppError> {
-    let send = |line: String| async {
-        matches!(
-            tokio::time::timeout(EXPORT_STALL, out.send(line)).await,
-            Ok(Ok(()))
-        )
-    };
+    let send = |line: String| crate::csv::send(&out, line);
     if !send(
-        "number,title,status,priority,queue,assignee,requester,due_on,created_at,updated_at\r\n"
+        "number,title,status,priority,queue,assignee,client,requester,requester_email,opened_by,due_on,created_at,updated_at\r\n"
             .into(),
     )
     .await
@@ -38,13 +31,18 @@ pub async fn export_csv(
     loop {
         let mut q: QueryBuilder<sqlx::Postgres> = QueryBuilder::new(format!(
             "select t.number, t.title, t.status, t.priority, qu.name as queue, a.name as assignee,
-                    r.name as requester, coalesce(to_char(t.due_on, 'YYYY-MM-DD'), '') as due_on,
+                    c.name as client, k.name as requester,
+                    (select e.email from contact_emails e
+                      where e.contact_id = t.contact_id order by e.position limit 1) as requester_email,
+                    r.name as opened_by, coalesce(to_char(t.due_on, 'YYYY-MM-DD'), '') as due_on,
                     to_char(t.created_at at time zone 'utc', '{UTC_TEXT}') as created_at,
                     to_char(t.updated_at at time zone 'utc', '{UTC_TEXT}') as updated_at
                from tickets t
                join queues qu on qu.organisation_id = t.organisation_id and qu.id = t.queue_id
                left join users a on a.id = t.assignee_id
                left join users r on r.id = t.requester_id
+               left join clients c on c.id = t.client_id
+               left join contacts k on k.id = t.contact_id
               where true"
         ));
         push_filters(&mut q, filter, me);
@@ -65,7 +63,10 @@ pub async fn export_csv(
                 r.priority.as_str().to_string(),
                 r.queue,
                 r.assignee.unwrap_or_default(),
+                r.client.unwrap_or_default(),
                 r.requester.unwrap_or_default(),
+                r.requester_email.unwrap_or_default(),
+                r.opened_by.unwrap_or_default(),
                 r.due_on,
                 r.created_at,
                 r.updated_at,
@@ -90,7 +91,10 @@ pub(super) struct ExportRow {
     priority: Priority,
     queue: String,
     assignee: Option<String>,
+    client: Option<String>,
     requester: Option<String>,
+    requester_email: Option<String>,
+    opened_by: Option<String>,
     due_on: String,
     created_at: String,
     updated_at: String,

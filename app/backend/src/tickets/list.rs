@@ -32,6 +32,12 @@ pub(super) fn push_filters(
         }
         None => {}
     }
+    if let Some(client) = filter.client {
+        q.push(" and t.client_id = ").push_bind(client);
+    }
+    if let Some(contact) = filter.contact {
+        q.push(" and t.contact_id = ").push_bind(contact);
+    }
     if filter.unresolved {
         q.push(" and t.status in ('open', 'pending')");
     }

@@ -81,6 +81,8 @@ pub struct TicketDetail {
     pub updated_at: time::OffsetDateTime,
     /// For optimistic concurrency: an update names the version it was made against.
     pub version: i32,
+    /// Who the ticket is for, and their client.
+    pub contact: Option<crate::clients::ContactCard>,
     pub comments: Vec<Comment>,
     pub inspections: Vec<Inspection>,
     pub approvals: Vec<Approval>,

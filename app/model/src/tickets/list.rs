@@ -54,6 +54,10 @@ pub struct TicketFilter {
     pub priority: Option<Priority>,
     pub queue: Option<Uuid>,
     pub assignee: Option<AssigneeFilter>,
+    /// Only tickets of this client.
+    pub client: Option<Uuid>,
+    /// Only tickets for this contact.
+    pub contact: Option<Uuid>,
     /// Only tickets still open or pending.
     pub unresolved: bool,
     /// Only tickets past their due date and not yet resolved or closed.
@@ -93,8 +97,8 @@ impl TicketFilter {
     }
 
     /// The filter a URL's query describes (`status`, `priority`, `queue`, `assignee`,
-    /// `unresolved`, `overdue`, `q`, `sort`, `dir`, `after`); anything unreadable is ignored, as a bookmark from an older version
-    /// should still open.
+    /// `client`, `contact`, `unresolved`, `overdue`, `q`, `sort`, `dir`, `after`); anything
+    /// unreadable is ignored, as a bookmark from an older version should still open.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
         let id = |k: &str| get(k).and_then(|v| Uuid::parse_str(&v).ok());
         Self {
@@ -102,6 +106,8 @@ impl TicketFilter {
             priority: get("priority").and_then(|p| Priority::parse(&p)),
             queue: id("queue"),
             assignee: get("assignee").and_then(|a| AssigneeFilter::parse(&a)),
+            client: id("client"),
+            contact: id("contact"),
             unresolved: get("unresolved").is_some_and(|o| o == "1" || o == "true"),
             overdue: get("overdue").is_some_and(|o| o == "1" || o == "true"),
             // Control characters (NUL above all, which PostgreSQL text cannot hold) never
@@ -129,7 +135,7 @@ impl TicketFilter {
         let present = |k: &str| get(k);
         // The parameter, whether a value of it names something, and what to use instead.
         type Check = (&'static str, fn(&str) -> bool, &'static str);
-        let checks: [Check; 9] = [
+        let checks: [Check; 11] = [
             (
                 "status",
                 |v| TicketStatus::parse(v).is_some(),
@@ -145,6 +151,16 @@ impl TicketFilter {
                 "assignee",
                 |v| AssigneeFilter::parse(v).is_some(),
                 "Use a member's user id, me or none.",
+            ),
+            (
+                "client",
+                |v| Uuid::parse_str(v).is_ok(),
+                "Use a client's id.",
+            ),
+            (
+                "contact",
+                |v| Uuid::parse_str(v).is_ok(),
+                "Use a contact's id.",
             ),
             ("unresolved", |v| v == "true" || v == "1", "Use true or 1."),
             ("overdue", |v| v == "true" || v == "1", "Use true or 1."),
@@ -229,6 +245,12 @@ impl TicketFilter {
         }
         if let Some(a) = self.assignee {
             add("assignee", &a.as_param());
+        }
+        if let Some(c) = self.client {
+            add("client", &c.to_string());
+        }
+        if let Some(c) = self.contact {
+            add("contact", &c.to_string());
         }
         if self.unresolved {
             add("unresolved", "1");

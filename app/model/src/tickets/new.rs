@@ -17,6 +17,8 @@ pub struct NewTicket {
     pub queue_id: Option<Uuid>,
     pub assignee: Option<UserId>,
     pub due_on: Option<time::Date>,
+    /// Who the ticket is for; none for the organisation's own work.
+    pub requester: Option<crate::clients::Requester>,
 }
 
 /// An optional id from a form: empty means none.
@@ -58,6 +60,7 @@ impl NewTicket {
         queue: &str,
         assignee: &str,
         due: &str,
+        requester: &str,
     ) -> Result<Self, AppError> {
         let mut fields = Vec::new();
         let mut check = |field: &str, r: Result<String, String>| match r {
@@ -88,6 +91,13 @@ impl NewTicket {
             });
             Priority::Medium
         });
+        let requester = crate::clients::Requester::parse(requester).unwrap_or_else(|message| {
+            fields.push(FieldError {
+                field: "requester".into(),
+                message,
+            });
+            None
+        });
         let queue_id = optional_id(queue, "queue");
         let assignee = optional_id(assignee, "assignee");
         let due_on = parse_due(due);
@@ -113,6 +123,7 @@ impl NewTicket {
             queue_id: queue_id?,
             assignee: assignee?.map(UserId),
             due_on: due_on?,
+            requester,
         })
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::identity::Email;
 
 #[test]
 fn closed_tickets_only_reopen_and_resolved_ones_close_or_reopen() {
@@ -13,14 +14,33 @@ fn closed_tickets_only_reopen_and_resolved_ones_close_or_reopen() {
 #[test]
 fn new_tickets_report_every_bad_field() {
     let long = "x".repeat(TITLE_MAX + 1);
-    let Err(AppError::Validation { fields }) =
-        NewTicket::parse(&long, "", "extreme", "not-a-uuid", "", "31/12/2026")
-    else {
+    let Err(AppError::Validation { fields }) = NewTicket::parse(
+        &long,
+        "",
+        "extreme",
+        "not-a-uuid",
+        "",
+        "31/12/2026",
+        "Peter",
+    ) else {
         panic!("invalid");
     };
     let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
-    assert_eq!(names, ["title", "priority", "queue", "due"]);
-    let ok = NewTicket::parse("  Printer jam ", "", "high", "", "", "2026-12-03").unwrap();
+    assert_eq!(names, ["title", "priority", "requester", "queue", "due"]);
+    let ok = NewTicket::parse(
+        "  Printer jam ",
+        "",
+        "high",
+        "",
+        "",
+        "2026-12-03",
+        "p@initech.com",
+    )
+    .unwrap();
+    assert_eq!(
+        ok.requester.map(|r| r.email),
+        Email::try_from("p@initech.com".to_string()).ok()
+    );
     assert_eq!(
         (ok.title.as_str(), ok.priority, ok.queue_id, ok.due_on),
         (
@@ -30,12 +50,12 @@ fn new_tickets_report_every_bad_field() {
             Some(time::macros::date!(2026 - 12 - 03))
         )
     );
-    assert!(NewTicket::parse("", "", "low", "", "", "").is_err());
+    assert!(NewTicket::parse("", "", "low", "", "", "", "").is_err());
 }
 
 #[test]
 fn nul_characters_are_refused_in_text_and_dropped_from_searches() {
-    assert!(NewTicket::parse("Printer", "a\0b", "low", "", "", "").is_err());
+    assert!(NewTicket::parse("Printer", "a\0b", "low", "", "", "", "").is_err());
     assert!(parse_comment("hi\0").is_err());
     let f = TicketFilter::from_query(|k| (k == "q").then(|| "dis\0k\u{b}".to_string()));
     assert_eq!(f.text.as_deref(), Some("disk"));
@@ -209,6 +229,8 @@ fn filters_survive_a_round_trip_through_the_url() {
         priority: None,
         queue: Some(Uuid::now_v7()),
         assignee: None,
+        client: Some(Uuid::now_v7()),
+        contact: Some(Uuid::now_v7()),
         unresolved: false,
         overdue: false,
         text: Some("printer & fire".into()),

@@ -10,6 +10,9 @@ pub fn TextArea(
     #[prop(optional)] required: bool,
     #[prop(optional)] max_length: Option<usize>,
     #[prop(default = 6)] rows: u32,
+    /// What the box holds when shown (a saved note being edited).
+    #[prop(optional, into)]
+    value: Option<String>,
     /// Needed only when two forms on one page share a field name.
     #[prop(optional, into)]
     id: Option<String>,
@@ -47,7 +50,7 @@ pub fn TextArea(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
                 class="rounded-md border border-border bg-surface-raised px-3 py-2 text-fg aria-invalid:border-danger"
-            ></textarea>
+            >{value}</textarea>
             {move || error.get().map(|e| view! { <p id=error_id.clone() class="text-sm text-danger">{e}</p> })}
         </div>
     }

@@ -1,5 +1,6 @@
 //! The new-ticket form.
 
+use super::requester_field::RequesterField;
 use super::tickets::{assignee_options, priority_options, queue_options, Choices};
 use crate::api::tickets::{ticket_choices, CreateTicket};
 use crate::ui::auth::SignedInOnly;
@@ -22,7 +23,7 @@ pub fn NewTicketPage() -> impl IntoView {
         <SignedInOnly>
             <ActionForm action=create node_ref=form attr:class="mt-6 flex max-w-2xl flex-col gap-4" attr:aria-label="New ticket" attr:novalidate=true>
                 <FormToken action=create form />
-                <FormError error fields=&["title", "description", "priority", "queue", "assignee", "due"] />
+                <FormError error fields=&["title", "description", "requester", "priority", "queue", "assignee", "due"] />
                 <TextField label="Title" name="title" required=true max_length=crate::model::tickets::TITLE_MAX error=field_error(error, "title") />
                 <TextArea
                     label="Description"
@@ -31,6 +32,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     max_length=crate::model::tickets::DESCRIPTION_MAX
                     error=field_error(error, "description")
                 />
+                <RequesterField error />
                 <Select label="Priority" name="priority" options=priority_options(None) selected="medium".to_string() />
                 <Transition>
                     {move || {

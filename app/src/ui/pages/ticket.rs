@@ -334,6 +334,7 @@ fn Properties(
         ticket.with(|t| {
             t.as_ref().and_then(|r| r.as_ref().ok()).map(|t| {
                 (
+                    t.contact.clone(),
                     t.requester
                         .clone()
                         .unwrap_or_else(|| "Former member".into()),
@@ -395,10 +396,24 @@ fn Properties(
                     <Button submit=true>"Save changes"</Button>
                 </Show>
             </ActionForm>
-            {move || facts().map(|(requester, created, updated)| view! {
+            {move || facts().map(|(contact, opener, created, updated)| view! {
                 <dl class="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
                     <dt class="text-muted">"Requester"</dt>
-                    <dd>{requester}</dd>
+                    <dd data-testid="ticket-requester">
+                        {match contact {
+                            Some(k) => view! {
+                                {k.name}
+                                {k.email.map(|e| view! { <br /><span class="text-muted">{e}</span> })}
+                                {k.client.zip(k.client_name).map(|(id, name)| view! {
+                                    <br /><a href=format!("/clients/{}", id.0) class="text-primary underline">{name}</a>
+                                })}
+                            }
+                            .into_any(),
+                            None => view! { "–" }.into_any(),
+                        }}
+                    </dd>
+                    <dt class="text-muted">"Opened by"</dt>
+                    <dd>{opener}</dd>
                     <dt class="text-muted">"Created"</dt>
                     <dd><Instant at=created relative=true /></dd>
                     <dt class="text-muted">"Updated"</dt>

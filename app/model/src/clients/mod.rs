@@ -6,6 +6,9 @@ use crate::identity::{Email, UserId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+mod requester;
+pub use requester::{ContactCard, Requester};
+
 pub const NAME_MAX: usize = 200;
 pub const PHONE_MAX: usize = 40;
 pub const ADDRESS_MAX: usize = 1_000;
@@ -417,6 +420,92 @@ pub struct ContactFilter {
     pub after: Option<String>,
 }
 
+/// A list's address for `pairs` (empty values left out), so the URL reads as what is shown.
+fn list_href(path: &str, pairs: &[(&str, Option<String>)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", crate::url::encode(v, b"")))
+        })
+        .collect();
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+/// A search as a URL carries it: control characters dropped, bounded, empty as none.
+fn query_text(raw: Option<String>) -> Option<String> {
+    raw.map(|t| {
+        t.chars()
+            .filter(|c| !c.is_control())
+            .take(SEARCH_MAX)
+            .collect::<String>()
+    })
+    .filter(|t| !t.trim().is_empty())
+}
+
+impl ClientFilter {
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            q: query_text(get("q")),
+            status: get("status").and_then(|s| ClientStatus::parse(&s)),
+            after: get("after").filter(|a| !a.is_empty()),
+        }
+    }
+
+    /// `/clients` with these filters, continuing after `after` if given.
+    pub fn href(&self, after: Option<&str>) -> String {
+        list_href("/clients", &self.pairs(after))
+    }
+
+    /// The CSV download of what the list shows, every page of it.
+    pub fn export_href(&self) -> String {
+        list_href("/clients/export.csv", &self.pairs(None))
+    }
+
+    fn pairs(&self, after: Option<&str>) -> [(&'static str, Option<String>); 3] {
+        [
+            ("q", self.q.clone()),
+            ("status", self.status.map(|s| s.as_str().to_string())),
+            ("after", after.map(str::to_string)),
+        ]
+    }
+}
+
+impl ContactFilter {
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            q: query_text(get("q")),
+            client: get("client")
+                .and_then(|c| Uuid::parse_str(&c).ok())
+                .map(ClientId),
+            after: get("after").filter(|a| !a.is_empty()),
+        }
+    }
+
+    /// `/contacts` with these filters, continuing after `after` if given.
+    pub fn href(&self, after: Option<&str>) -> String {
+        list_href("/contacts", &self.pairs(after))
+    }
+
+    /// The CSV download of what the list shows, every page of it.
+    pub fn export_href(&self) -> String {
+        list_href("/contacts/export.csv", &self.pairs(None))
+    }
+
+    fn pairs(&self, after: Option<&str>) -> [(&'static str, Option<String>); 3] {
+        [
+            ("q", self.q.clone()),
+            ("client", self.client.map(|c| c.0.to_string())),
+            ("after", after.map(str::to_string)),
+        ]
+    }
+}
+
 /// Search text as typed: trimmed, bounded, `None` when empty.
 pub fn search_text(raw: Option<&str>) -> Result<Option<String>, AppError> {
     match raw.map(str::trim) {
@@ -576,17 +665,6 @@ pub struct ClientOverview {
     pub open_tickets: i64,
 }
 
-/// Someone to pick as a ticket's requester: search-as-you-type answers with these.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ContactChoice {
-    pub id: ContactId,
-    pub name: String,
-    pub email: Option<String>,
-    pub client: Option<ClientId>,
-    pub client_name: Option<String>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,6 +758,35 @@ mod tests {
             .unwrap_err()
             .field_message("portal_access")
             .is_some());
+    }
+
+    #[test]
+    fn a_filter_survives_its_own_address() {
+        let f = ClientFilter {
+            q: Some("acme & co".into()),
+            status: Some(ClientStatus::Inactive),
+            after: None,
+        };
+        let href = f.href(None);
+        assert_eq!(href, "/clients?q=acme%20%26%20co&status=inactive");
+        assert_eq!(ClientFilter::default().href(None), "/clients");
+        let query: Vec<(String, String)> = href
+            .split_once('?')
+            .unwrap()
+            .1
+            .split('&')
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap();
+                (k.to_string(), v.replace("%20", " ").replace("%26", "&"))
+            })
+            .collect();
+        let back = ClientFilter::from_query(|k| {
+            query
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        });
+        assert_eq!(back, f);
     }
 
     #[test]
