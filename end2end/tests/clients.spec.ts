@@ -131,4 +131,48 @@ test("a client is added, changed and found again, and its people are added, by k
   await alone.getByRole("button", { name: "Add contact" }).press("Enter");
   await expect(contacts).toHaveCount(3);
   await expect(contacts.filter({ hasText: "Bob Porter" })).toContainText("–");
+
+  // A ticket for someone: the field offers Peter as the typing narrows; a new address at
+  // Initech's domain becomes a contact there.
+  await openHydrated(page, "/tickets/new");
+  const ticket = page.getByRole("form", { name: "New ticket" });
+  await ticket.getByLabel("Title").fill("Printer on fire");
+  const requester = ticket.getByRole("combobox", { name: "Requester" });
+  await requester.focus();
+  await page.keyboard.type("gibb");
+  await expect(page.locator("#ticket-requester-choices option")).toHaveCount(1);
+  await expect(page.locator("#ticket-requester-choices option")).toHaveAttribute("value", "Peter Gibbons <peter@initech.com>");
+  await requester.fill("Peter Gibbons <peter@initech.com>");
+  await ticket.getByRole("button", { name: "Create ticket" }).press("Enter");
+  await expect(page).toHaveURL(/\/tickets\/1$/);
+  await expect(page.getByTestId("ticket-requester")).toContainText("Peter Gibbons");
+  await expect(page.getByTestId("ticket-requester")).toContainText("peter@initech.com");
+  await page.getByTestId("ticket-requester").getByRole("link", { name: "Initech Ltd" }).click();
+  await expect(page).toHaveURL(clientUrl);
+  await expect(page.getByTestId("client-ticket-row")).toHaveCount(1);
+
+  await openHydrated(page, "/tickets/new");
+  await ticket.getByLabel("Title").fill("TPS reports");
+  await ticket.getByRole("combobox", { name: "Requester" }).fill("Not an address");
+  await ticket.getByRole("button", { name: "Create ticket" }).click();
+  await expect(ticket.getByRole("combobox", { name: "Requester" })).toHaveAttribute("aria-invalid", "true");
+  await ticket.getByRole("combobox", { name: "Requester" }).fill("Bill Lumbergh <bill@initech.com>");
+  await ticket.getByRole("button", { name: "Create ticket" }).click();
+  await expect(page).toHaveURL(/\/tickets\/2$/);
+  await expect(page.getByTestId("ticket-requester")).toContainText("Bill Lumbergh");
+  await expect(page.getByTestId("ticket-requester")).toContainText("Initech Ltd");
+
+  // The client's page lists all its tickets through the ticket list, narrowed to it.
+  await openHydrated(page, clientUrl.replace(/^https?:\/\/[^/]+/, ""));
+  await expect(page.getByTestId("client-ticket-row")).toHaveCount(2);
+  await expect(page.getByTestId("contact-row")).toHaveCount(3);
+  await page.getByRole("link", { name: "All of this client's tickets" }).click();
+  await expect(page).toHaveURL(/\/tickets\?client=/);
+  await expect(page.getByTestId("tickets-narrowed")).toContainText("One client's tickets");
+  await expect(page.getByTestId("ticket-row")).toHaveCount(2);
+  await page.getByRole("main").getByRole("combobox", { name: "Priority" }).selectOption("low");
+  await expect(page).toHaveURL(/client=.*priority=low|priority=low.*client=/);
+  await page.getByRole("link", { name: "Show everyone's" }).click();
+  await expect(page).not.toHaveURL(/client=/);
+  await expect(page.getByTestId("tickets-narrowed")).toHaveCount(0);
 });

@@ -2,25 +2,31 @@
 //! `/api/v1/openapi.json`. Callers authenticate with an API token (`Authorization: Bearer`) or
 //! a browser session. Unknown paths and methods answer problem+json, never HTML.
 
+mod clients;
 mod idempotency;
 mod tickets;
 
 use crate::problem::{Problem, PROBLEM_JSON};
 use crate::state::AppState;
+use app::model::error::AppError;
+use axum::http::HeaderMap;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Workdesk API", description = "Tickets, queues, comments and attachments of one organisation."),
+    info(title = "Workdesk API", description = "Tickets, queues, comments and attachments, clients and contacts of one organisation."),
     paths(
         tickets::queues, tickets::list, tickets::create, tickets::get, tickets::update,
         tickets::comments, tickets::add_comment, tickets::attachments, upload_attachment,
-        download_attachment,
+        download_attachment, clients::list_clients, clients::add_client, clients::get_client,
+        clients::change_client, clients::list_contacts, clients::add_contact, clients::get_contact,
+        clients::change_contact,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemJson),
@@ -60,6 +66,22 @@ pub fn router() -> Router<AppState> {
             crate::attachments::upload_route().get(tickets::attachments),
         )
         .route("/attachments/{id}", crate::attachments::download_route())
+        .route(
+            "/clients",
+            get(clients::list_clients).post(clients::add_client),
+        )
+        .route(
+            "/clients/{id}",
+            get(clients::get_client).put(clients::change_client),
+        )
+        .route(
+            "/contacts",
+            get(clients::list_contacts).post(clients::add_contact),
+        )
+        .route(
+            "/contacts/{id}",
+            get(clients::get_contact).put(clients::change_contact),
+        )
         // A route, not a fallback: the pages' catch-all route would otherwise win.
         .route("/{*unknown}", any(|| async { Problem::not_found() }))
         .method_not_allowed_fallback(|| async { Problem::method_not_allowed() })
@@ -101,6 +123,21 @@ impl Modify for ProblemJson {
             }
         }
     }
+}
+
+/// A JSON body, or a 422 problem saying what is wrong with it.
+pub(super) fn body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, AppError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !is_json {
+        return Err(AppError::validation(
+            "body",
+            "Send the body as application/json.",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| AppError::validation("body", e.to_string()))
 }
 
 async fn index() -> Json<serde_json::Value> {

@@ -1,7 +1,7 @@
 //! `/api/v1` queues, tickets and comments. Handlers parse and check what arrives, then call the
 //! same services the pages use; every failure leaves as problem+json, never a bare 4xx text.
 
-use super::idempotency;
+use super::{body, idempotency};
 use crate::problem::ApiError;
 use crate::signed_in::SignedIn;
 use crate::state::AppState;
@@ -17,26 +17,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// A JSON body, or a 422 problem saying what is wrong with it.
-fn body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, AppError> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/json"));
-    if !is_json {
-        return Err(AppError::validation(
-            "body",
-            "Send the body as application/json.",
-        ));
-    }
-    serde_json::from_slice(bytes).map_err(|e| AppError::validation("body", e.to_string()))
-}
 
 /// A ticket number from the path; anything else names no ticket.
 fn number(raw: &str) -> Result<i64, AppError> {

@@ -461,3 +461,173 @@ async fn the_lists_download_as_csv_as_they_are_narrowed_with_formulas_defused() 
          '@Peter,\"peter@initech.com, pg@home.example\",,,,none,yes\r\n"
     );
 }
+
+#[tokio::test]
+async fn the_rest_api_adds_lists_and_changes_clients_and_contacts_within_the_documents_limits() {
+    let app = TestApp::spawn().await;
+    let ada = sign_up(&app, "Ada", "ada@example.com", "Acme").await;
+    let token = |role: &'static str| {
+        let (app, ada) = (&app, &ada);
+        async move {
+            json(
+                app,
+                "/api/api_tokens/create",
+                ada,
+                &[("name", role), ("role", role)],
+            )
+            .await["secret"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let (manager, staff) = (token("manager").await, token("staff").await);
+    let send = |method: reqwest::Method, path: String, secret: &str, body: serde_json::Value| {
+        app.client
+            .request(method, app.url(&path))
+            .bearer_auth(secret)
+            .json(&body)
+            .send()
+    };
+    use reqwest::Method;
+    use serde_json::json as j;
+
+    let r = send(Method::POST, "/api/v1/clients".into(), &manager,
+        j!({ "name": "Initech", "domains": ["initech.com"], "currency": "gbp", "status": "active" }))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let initech: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(initech["currency"], "GBP");
+    assert_eq!(
+        location,
+        format!("/api/v1/clients/{}", initech["id"].as_str().unwrap())
+    );
+
+    // What the document forbids is refused as it came, before any trimming: nothing stored.
+    for bad in [
+        j!({ "name": format!("{} ", "x".repeat(200)) }),
+        j!({ "name": "Many", "domains": vec![""; 21] }),
+        j!({ "name": "Money", "currency": " eu" }),
+        j!({ "name": "Old", "version": 0 }),
+        j!({ "name": "Unknown", "colour": "red" }),
+    ] {
+        let r = send(
+            Method::POST,
+            "/api/v1/clients".into(),
+            &manager,
+            bad.clone(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 422, "{bad}");
+    }
+    // Staff may add people but not clients.
+    let r = send(
+        Method::POST,
+        "/api/v1/clients".into(),
+        &staff,
+        j!({ "name": "Staffed" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
+    let listed: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/clients?q=initech.c"))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["rows"].as_array().unwrap().len(), 1);
+    let r = app
+        .client
+        .get(app.url("/api/v1/clients?status=gone"))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+
+    // A change names the version it was made against; a stale one is a conflict.
+    let put = |version: i64, name: &str| {
+        send(
+            Method::PUT,
+            location.clone(),
+            &manager,
+            j!({ "name": name, "domains": ["initech.com"], "version": version }),
+        )
+    };
+    let r = put(1, "Initech Ltd").await.unwrap();
+    assert_eq!(r.status(), 200);
+    let changed: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (changed["name"].as_str(), changed["version"].as_i64()),
+        (Some("Initech Ltd"), Some(2))
+    );
+    assert_eq!(put(1, "Initech Again").await.unwrap().status(), 409);
+    let r = send(
+        Method::PUT,
+        location.clone(),
+        &manager,
+        j!({ "name": "No version" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+
+    let r = send(
+        Method::POST,
+        "/api/v1/contacts".into(),
+        &staff,
+        j!({
+        "name": "Peter Gibbons", "emails": ["peter@initech.com"], "client_id": initech["id"],
+        "may_approve": true, "portal_access": "own" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let peter: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(peter["client_name"], "Initech Ltd");
+    let r = send(
+        Method::POST,
+        "/api/v1/contacts".into(),
+        &staff,
+        j!({ "name": "Copy", "emails": ["Peter@initech.com"] }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Peter Gibbons"));
+    let people: serde_json::Value = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/contacts?client={}",
+            initech["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(people["rows"][0]["name"], "Peter Gibbons");
+    let r = send(Method::PUT, format!("/api/v1/contacts/{}", peter["id"].as_str().unwrap()), &staff,
+        j!({ "name": "Peter Gibbons", "emails": ["peter@initech.com"], "job_title": "Programmer", "version": 1 }))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .client
+        .get(app.url("/api/v1/contacts/not-an-id"))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}

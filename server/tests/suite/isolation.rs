@@ -644,6 +644,31 @@ fn probes(a: &Member) -> Vec<Probe> {
         get("/api/v1/tickets/1/attachments"),
         send("POST", "/api/v1/tickets/1/attachments", ""),
         get(format!("/api/v1/attachments/{}", a.attachment_id)),
+        get("/api/v1/clients"),
+        send("POST", "/api/v1/clients", r#"{"name":"B's own client"}"#),
+        get(format!("/api/v1/clients/{}", a.client_id)),
+        send(
+            "PUT",
+            format!("/api/v1/clients/{}", a.client_id),
+            r#"{"name":"Taken over","version":1}"#,
+        ),
+        get("/api/v1/contacts"),
+        narrowing(get(format!("/api/v1/contacts?client={}", a.client_id))),
+        send("POST", "/api/v1/contacts", r#"{"name":"B's own contact"}"#),
+        send(
+            "POST",
+            "/api/v1/contacts",
+            &format!(
+                r#"{{"name":"At A's client","client_id":"{}"}}"#,
+                a.client_id
+            ),
+        ),
+        get(format!("/api/v1/contacts/{}", a.contact_id)),
+        send(
+            "PUT",
+            format!("/api/v1/contacts/{}", a.contact_id),
+            r#"{"name":"Taken over","version":1}"#,
+        ),
         get(format!("/api/v1/organisations/{}", a.organisation_id)),
     ]
 }
