@@ -4,7 +4,9 @@
 use super::client_form::{ClientFields, CLIENT_FIELDS};
 use super::clients::manages_clients;
 use super::contacts::{ContactFields, CONTACT_FIELDS};
+use super::tickets::Choices;
 use crate::api::clients::{get_client, SaveClient, SaveContact};
+use crate::api::tickets::ticket_choices;
 use crate::model::clients::{ClientId, ClientOverview, Contact};
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::{
@@ -50,6 +52,8 @@ fn ClientView(id: ClientId) -> impl IntoView {
         move |_| get_client(id),
     );
     let manages = manages_clients();
+    // Made here, not inside the form: see ClientFields.
+    let people: Choices = Resource::new(|| (), |_| ticket_choices());
     let render = move |o: ClientOverview| {
         let c = o.client.clone();
         view! {
@@ -73,7 +77,7 @@ fn ClientView(id: ClientId) -> impl IntoView {
             {(!c.address.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-line">{c.address.clone()}</p> })}
             {(!c.notes.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-line text-muted">{c.notes.clone()}</p> })}
             <Show when=move || manages.get()>
-                <EditClient save client=c.clone() />
+                <EditClient save client=c.clone() people />
             </Show>
             <Contacts contacts=o.contacts.clone() />
             <AddContact add client=id />
@@ -121,6 +125,7 @@ fn ClientView(id: ClientId) -> impl IntoView {
 fn EditClient(
     save: ServerAction<SaveClient>,
     client: crate::model::clients::Client,
+    people: Choices,
 ) -> impl IntoView {
     let error = action_error(save.value());
     view! {
@@ -130,7 +135,7 @@ fn EditClient(
                 <input type="hidden" name="id" value=client.id.0.to_string() />
                 <input type="hidden" name="version" value=client.version.to_string() />
                 <FormError error fields=CLIENT_FIELDS />
-                <ClientFields error current=Some(client.form()) />
+                <ClientFields error current=Some(client.form()) people />
                 <div><Button submit=true pending=save.pending()>"Save client"</Button></div>
             </ActionForm>
         </details>

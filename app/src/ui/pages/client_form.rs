@@ -2,19 +2,22 @@
 //! the server function reads them into one `ClientForm`.
 
 use super::clients::status_options;
-use super::tickets::assignee_options;
-use crate::api::tickets::ticket_choices;
+use super::tickets::{assignee_options, Choices};
 use crate::model::clients::{ClientForm, ADDRESS_MAX, NAME_MAX, NOTES_MAX, PHONE_MAX};
 use crate::model::error::AppError;
 use crate::ui::components::{field_error, ErrorNotice, Select, TextArea, TextField};
 use leptos::prelude::*;
 
 #[component]
-pub fn ClientFields(error: Signal<Option<AppError>>, current: Option<ClientForm>) -> impl IntoView {
+/// `people`: the members who may look after a client, made by the page itself (a resource
+/// made inside another's rendering breaks hydration of a page loaded directly).
+pub fn ClientFields(
+    error: Signal<Option<AppError>>,
+    current: Option<ClientForm>,
+    people: Choices,
+) -> impl IntoView {
     let f = current.unwrap_or_default();
     let manager = StoredValue::new(f.account_manager.clone());
-    // The members who may be assigned work are the ones who may look after a client.
-    let people = Resource::new(|| (), |_| ticket_choices());
     view! {
         <TextField label="Name" name="client[name]" id="client-name" value=f.name required=true max_length=NAME_MAX error=field_error(error, "name") />
         <TextField label="Email domains" name="client[domains]" id="client-domains" value=f.domains hint="Mail from these domains is recognised as this client's, e.g. initech.com, initech.co.uk" error=field_error(error, "domains") />

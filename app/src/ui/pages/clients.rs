@@ -2,6 +2,7 @@
 
 use super::client_form::{ClientFields, CLIENT_FIELDS};
 use crate::api::clients::{list_clients, SaveClient};
+use crate::api::tickets::ticket_choices;
 use crate::model::billing::Feature;
 use crate::model::clients::{ClientFilter, ClientPage, ClientStatus};
 use crate::model::permission::Permission;
@@ -112,6 +113,8 @@ pub fn NewClientPage() -> impl IntoView {
     let save = ServerAction::<SaveClient>::new();
     let error = action_error(save.value());
     let form = NodeRef::new();
+    // The members who may be assigned work are the ones who may look after a client.
+    let people = Resource::new(|| (), |_| ticket_choices());
     view! {
         <Title text="New client" />
         <h1 class="text-2xl font-bold">"New client"</h1>
@@ -119,7 +122,7 @@ pub fn NewClientPage() -> impl IntoView {
             <ActionForm action=save node_ref=form attr:class="mt-6 flex max-w-xl flex-col gap-4" attr:aria-label="New client" attr:novalidate=true>
                 <FormToken action=save form />
                 <FormError error fields=CLIENT_FIELDS />
-                <ClientFields error current=None />
+                <ClientFields error current=None people />
                 <div><Button submit=true pending=save.pending()>"Add client"</Button></div>
             </ActionForm>
         </SignedInOnly>
