@@ -3,25 +3,34 @@
 //! like any suggestion). An address nobody has yet becomes a new contact.
 
 use crate::api::clients::contact_choices;
-use crate::model::clients::Requester;
+use crate::model::clients::{ContactCard, Requester};
 use crate::model::error::AppError;
 use crate::ui::components::field_error;
 use leptos::prelude::*;
 
 #[component]
 pub fn RequesterField(error: Signal<Option<AppError>>) -> impl IntoView {
-    let typed = RwSignal::new(String::new());
-    // Asked only once two characters narrow the list; an answer that comes back after the
-    // next keystroke's is dropped by the resource.
-    let choices = LocalResource::new(move || {
-        let q = typed.get();
-        async move {
-            if q.trim().chars().count() < 2 {
-                return Vec::new();
-            }
-            contact_choices(q).await.unwrap_or_default()
+    // A signal filled by each answer, not a resource: a resource read here would suspend the
+    // page's Suspense while it loads, unmounting the field being typed in (focus was lost
+    // after the first key). Asked once two characters narrow the list; an answer that
+    // arrives after a later keystroke's question is dropped.
+    let choices = RwSignal::new(Vec::<ContactCard>::new());
+    let asked = StoredValue::new(0u32);
+    let on_input = move |ev: leptos::ev::Event| {
+        let q = event_target_value(&ev);
+        let turn = asked.get_value().wrapping_add(1);
+        asked.set_value(turn);
+        if q.trim().chars().count() < 2 {
+            choices.set(Vec::new());
+            return;
         }
-    });
+        leptos::task::spawn_local(async move {
+            let found = contact_choices(q).await.unwrap_or_default();
+            if asked.get_value() == turn {
+                choices.set(found);
+            }
+        });
+    };
     let message = field_error(error, "requester");
     view! {
         <div class="flex flex-col gap-1">
@@ -45,13 +54,12 @@ pub fn RequesterField(error: Signal<Option<AppError>>) -> impl IntoView {
                     }
                 }
                 class="rounded-md border border-border bg-surface-raised px-3 py-2 text-fg aria-invalid:border-danger"
-                on:input=move |ev| typed.set(event_target_value(&ev))
+                on:input=on_input
             />
             <datalist id="ticket-requester-choices">
                 {move || {
                     choices
                         .get()
-                        .unwrap_or_default()
                         .into_iter()
                         .filter_map(|c| {
                             let client = c.client_name.clone().unwrap_or_default();
