@@ -148,6 +148,52 @@ for (const theme of ["light", "dark"] as const) {
     await expectNoViolations(page);
   });
 
+  test(`locations and assets have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
+    await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
+    await signUp(page);
+    await openHydrated(page, "/assets");
+    await expect(page.getByText("No assets here")).toBeVisible();
+    await expectNoViolations(page);
+    await openHydrated(page, "/clients/new");
+    const form = page.getByRole("form", { name: "New client" });
+    await form.getByLabel("Name").fill("Globex");
+    await form.getByRole("button", { name: "Add client" }).click();
+    await expect(page.getByTestId("client-name")).toHaveText("Globex");
+    await page.getByText("Add a location").click();
+    const place = page.getByRole("form", { name: "Add a location" });
+    await place.getByLabel("Name").fill("Volcano base");
+    await place.getByRole("button", { name: "Add location" }).click();
+    await expect(page.getByTestId("location-row")).toHaveCount(1);
+    await page.getByText("Add an asset").click();
+    const thing = page.getByRole("form", { name: "Add an asset" });
+    await thing.getByLabel("Properties").fill("no colon");
+    await thing.getByRole("button", { name: "Add asset" }).click();
+    await expect(thing.getByLabel("Properties")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(page);
+    await thing.getByLabel("Name").fill("Doomsday device");
+    await thing.getByLabel("Serial number").fill("DD-1");
+    await thing.getByLabel("Properties").fill("Yield: large");
+    await thing.getByRole("button", { name: "Add asset" }).click();
+    await expect(page.getByTestId("asset-row")).toHaveCount(1);
+    await expectNoViolations(page);
+    await page.getByTestId("asset-row").first().getByRole("link", { name: "Doomsday device" }).click();
+    await expect(page.getByTestId("asset-name")).toHaveText("Doomsday device");
+    await page.getByText("Change this asset").click();
+    await expectNoViolations(page);
+    await openHydrated(page, "/tickets/new");
+    await page.getByLabel("Title").fill("It went off");
+    await page.getByRole("button", { name: "Create ticket" }).click();
+    await expect(page).toHaveURL(/\/tickets\/1$/);
+    const link = page.getByRole("form", { name: "Link an asset" });
+    await link.getByLabel("Serial number or name").fill("DD-1");
+    await link.getByRole("button", { name: "Link asset" }).click();
+    await expect(page.getByTestId("ticket-asset")).toHaveCount(1);
+    await expectNoViolations(page);
+    await openHydrated(page, "/assets?warranty=soon");
+    await expect(page.getByText("No assets here")).toBeVisible();
+    await expectNoViolations(page);
+  });
+
   test(`sign-up errors have no violations in the ${theme} theme`, async ({ page, context, baseURL }) => {
     await context.addCookies([{ name: "theme", value: theme, url: baseURL! }]);
     await openHydrated(page, "/signup");

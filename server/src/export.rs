@@ -6,7 +6,7 @@ use crate::state::AppState;
 use app::backend::{audit, billing, clients, tickets};
 use app::model::audit::AuditFilter;
 use app::model::billing::Feature;
-use app::model::clients::{ClientFilter, ContactFilter};
+use app::model::clients::{AssetFilter, ClientFilter, ContactFilter};
 use app::model::error::AppError;
 use app::model::identity::Viewer;
 use app::model::tenancy::OrganisationId;
@@ -74,6 +74,19 @@ pub async fn contacts_csv(
     let filter = ContactFilter::from_query(|k| params.get(k).cloned());
     customers_csv(state, viewer, "contacts", move |db, org, tx| async move {
         clients::contacts_csv(&db, org, &filter, tx).await
+    })
+    .await
+}
+
+/// The asset list as CSV, narrowed as the page is (`q`, `client`, `kind`, `warranty`).
+pub async fn assets_csv(
+    State(state): State<AppState>,
+    SignedIn { viewer, .. }: SignedIn,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let filter = AssetFilter::from_query(|k| params.get(k).cloned());
+    customers_csv(state, viewer, "assets", move |db, org, tx| async move {
+        clients::assets_csv(&db, org, &filter, tx).await
     })
     .await
 }

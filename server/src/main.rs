@@ -32,6 +32,7 @@ fn main() -> ExitCode {
                 tracing::info!(
                     organisations = report.organisations,
                     tickets = report.tickets,
+                    clients = report.clients,
                     "benchmark data generated"
                 );
             }

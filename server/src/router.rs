@@ -68,6 +68,7 @@ pub fn build(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/tickets/export.csv", get(crate::export::tickets_csv))
         .route("/clients/export.csv", get(crate::export::clients_csv))
+        .route("/assets/export.csv", get(crate::export::assets_csv))
         .route("/contacts/export.csv", get(crate::export::contacts_csv))
         .route("/billing/history.csv", get(crate::export::billing_csv))
         .route("/audit/export.csv", get(crate::export::audit_csv))

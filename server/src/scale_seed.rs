@@ -3,6 +3,9 @@
 //! 20), each with members, three queues, tickets spread over two years with comments on about
 //! a third and a `created` event each. Rows are made by `generate_series` inside PostgreSQL,
 //! one organisation per transaction (the largest in batches), with progress on stderr.
+//! Each organisation serves clients (bench-0 `--clients`, 10,000 by default, with five times
+//! as many contacts, twice as many locations and ten times as many assets; the rest one per
+//! 100 tickets, at least 5).
 //! Organisations already present (by slug) are skipped, so it can be re-run.
 
 use crate::config::Config;
@@ -19,6 +22,9 @@ pub const SCALE_PASSWORD: &str = "workdesk-bench";
 const BATCH: i64 = 50_000;
 const SMALL_MEMBERS: i64 = 5;
 const LARGE_MEMBERS: i64 = 50;
+const CONTACTS_PER_CLIENT: i64 = 5;
+const LOCATIONS_PER_CLIENT: i64 = 2;
+const ASSETS_PER_CLIENT: i64 = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
 pub struct ScaleOptions {
@@ -28,6 +34,9 @@ pub struct ScaleOptions {
     /// Tickets in the largest organisation (`bench-0`).
     #[arg(long, default_value_t = 1_000_000)]
     pub largest: i64,
+    /// Clients of the largest organisation (each with 5 contacts, 2 locations, 10 assets).
+    #[arg(long, default_value_t = 10_000)]
+    pub clients: i64,
 }
 
 /// What was generated (organisations already there are not counted).
@@ -35,6 +44,16 @@ pub struct ScaleOptions {
 pub struct ScaleReport {
     pub organisations: i64,
     pub tickets: i64,
+    pub clients: i64,
+}
+
+/// Clients of the `i`th organisation, `largest` for the first.
+pub fn clients_for(i: i64, tickets: i64, largest: i64) -> i64 {
+    if i == 0 {
+        largest
+    } else {
+        (tickets / 100).max(5).min(largest)
+    }
 }
 
 /// Tickets of the `i`th organisation.
@@ -61,9 +80,11 @@ pub async fn run(config: &Config, options: ScaleOptions) -> Result<ScaleReport, 
     let mut report = ScaleReport::default();
     for i in 0..options.organisations {
         let tickets = tickets_for(i, options.largest);
-        if organisation(&pool, i, tickets, &password_hash).await? {
+        let clients = clients_for(i, tickets, options.clients);
+        if organisation(&pool, i, (tickets, clients), &password_hash).await? {
             report.organisations += 1;
             report.tickets += tickets;
+            report.clients += clients;
         }
         progress(&format!(
             "organisations {}/{}, tickets so far {}",
@@ -79,9 +100,12 @@ pub async fn run(config: &Config, options: ScaleOptions) -> Result<ScaleReport, 
     // analyse.
     if report.tickets > 0 {
         let mut owner = config.owner_connect_options()?.connect().await?;
-        sqlx::query("analyze tickets, comments, ticket_events, users, memberships, queues")
-            .execute(&mut owner)
-            .await?;
+        sqlx::query(
+            "analyze tickets, comments, ticket_events, users, memberships, queues, clients,
+                     client_domains, contacts, contact_emails, locations, assets",
+        )
+        .execute(&mut owner)
+        .await?;
     }
     Ok(report)
 }
@@ -96,7 +120,7 @@ fn progress(line: &str) {
 async fn organisation(
     pool: &PgPool,
     i: i64,
-    tickets: i64,
+    (tickets, clients): (i64, i64),
     password_hash: &str,
 ) -> Result<bool, sqlx::Error> {
     // A command of its own, never cancelled halfway: the pool's own begin is safe here.
@@ -142,6 +166,14 @@ async fn organisation(
     .bind(org)
     .execute(&mut *tx)
     .await?;
+    customers(&mut tx, org, clients).await?;
+    if i == 0 {
+        tx.commit().await?;
+        progress("bench-0: clients, contacts, locations and assets");
+        #[allow(clippy::disallowed_methods)] // as above
+        let next = pool.begin().await?;
+        tx = quiet_scope(next, org).await?;
+    }
     let mut done = 0;
     while done < tickets {
         let upto = (done + BATCH).min(tickets);
@@ -232,5 +264,75 @@ async fn tickets_batch(
     .bind(to)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// `n` clients, each with a domain, five contacts with an address each, two locations and ten
+/// assets (kinds in turn, warranties from a year ago to four years ahead, so about one in fifty
+/// ends within the month). Ids are derived from the organisation and the row's number, so
+/// children find their parents without a lookup.
+async fn customers(tx: &mut TenantTx, org: Uuid, n: i64) -> Result<(), sqlx::Error> {
+    let statements = [
+        "insert into clients (organisation_id, id, name, phone, status)
+         select $1, md5($1::text || ':client:' || g)::uuid,
+                (array['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli', 'Vandelay',
+                       'Soylent', 'Tyrell'])[1 + g % 10]
+                  || ' ' || (array['Holdings', 'Labs', 'Partners', 'Logistics', 'Dental', 'Bakery',
+                                   'Legal', 'Motors'])[1 + (g / 10) % 8] || ' ' || g,
+                '+44 20 7946 ' || lpad((g % 10000)::text, 4, '0'),
+                case when g % 10 = 0 then 'inactive' else 'active' end
+           from generate_series(1, $2::bigint) g",
+        "insert into client_domains (organisation_id, domain, client_id)
+         select $1, 'client' || g || '.example', md5($1::text || ':client:' || g)::uuid
+           from generate_series(1, $2::bigint) g",
+        "insert into contacts (organisation_id, id, client_id, name, job_title, portal_access)
+         select $1, md5($1::text || ':contact:' || g)::uuid,
+                md5($1::text || ':client:' || (1 + (g - 1) / $3))::uuid,
+                (array['Peter', 'Samir', 'Michael', 'Joanna', 'Milton', 'Bill', 'Dom', 'Anne'])[1 + g % 8]
+                  || ' ' || (array['Gibbons', 'Nagheenanajar', 'Bolton', 'Smith', 'Waddams',
+                                   'Lumbergh', 'Portwood', 'Lee'])[1 + (g / 8) % 8] || ' ' || g,
+                (array['Office manager', 'Engineer', 'Director', ''])[1 + g % 4],
+                (array['none', 'own', 'client'])[1 + g % 3]
+           from generate_series(1, $2::bigint * $3) g",
+        "insert into contact_emails (organisation_id, email, contact_id, position)
+         select $1, 'person' || g || '@client' || (1 + (g - 1) / $3) || '.example',
+                md5($1::text || ':contact:' || g)::uuid, 0
+           from generate_series(1, $2::bigint * $3) g",
+        "insert into locations (organisation_id, id, client_id, name, address)
+         select $1, md5($1::text || ':location:' || g)::uuid,
+                md5($1::text || ':client:' || (1 + (g - 1) / $4))::uuid,
+                (array['Head office', 'Warehouse'])[1 + (g - 1) % $4] || ' ' || g,
+                g || ' Main Street'
+           from generate_series(1, $2::bigint * $4) g",
+        "insert into assets (organisation_id, id, client_id, kind, name, manufacturer, model,
+                             serial_number, purchased_on, warranty_ends, location_id, contact_id,
+                             properties)
+         select $1, md5($1::text || ':asset:' || g)::uuid, md5($1::text || ':client:' || c)::uuid,
+                (array['workstation', 'laptop', 'server', 'network_device', 'printer', 'phone',
+                       'software_licence', 'other'])[1 + g % 8],
+                (array['Workstation', 'Laptop', 'Server', 'Switch', 'Printer', 'Phone',
+                       'Office licence', 'Projector'])[1 + g % 8] || ' ' || g,
+                (array['Lenovo', 'Dell', 'HP', 'Cisco', 'Brother', 'Apple'])[1 + g % 6],
+                'M' || (g % 97),
+                'SN' || lpad(g::text, 8, '0'),
+                current_date - 730 + ((g * 7) % 365)::int,
+                current_date - 365 + ((g * 37) % 1825)::int,
+                md5($1::text || ':location:' || ((c - 1) * $4 + 1 + g % $4))::uuid,
+                case when g % 2 = 0
+                     then md5($1::text || ':contact:' || ((c - 1) * $3 + 1 + g % $3))::uuid end,
+                jsonb_build_object('RAM', (8 * (1 + g % 4)) || ' GB')
+           from generate_series(1, $2::bigint * $5) g,
+                lateral (select 1 + (g - 1) / $5 as c) k",
+    ];
+    for sql in statements {
+        sqlx::query(sql)
+            .bind(org)
+            .bind(n)
+            .bind(CONTACTS_PER_CLIENT)
+            .bind(LOCATIONS_PER_CLIENT)
+            .bind(ASSETS_PER_CLIENT)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }

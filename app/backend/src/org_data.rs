@@ -15,7 +15,7 @@ use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use uuid::Uuid;
 
 /// The organisation's tables, parents before children, as the import inserts them.
-pub const TABLES: [&str; 20] = [
+pub const TABLES: [&str; 23] = [
     "memberships",
     "org_domains",
     "queues",
@@ -24,7 +24,10 @@ pub const TABLES: [&str; 20] = [
     "client_domains",
     "contacts",
     "contact_emails",
+    "locations",
+    "assets",
     "tickets",
+    "asset_tickets",
     "comments",
     "ticket_events",
     "inspections",

@@ -63,6 +63,12 @@ actions! {
     ClientUpdated => "client.updated",
     ContactCreated => "contact.created",
     ContactUpdated => "contact.updated",
+    LocationCreated => "location.created",
+    LocationUpdated => "location.updated",
+    AssetCreated => "asset.created",
+    AssetUpdated => "asset.updated",
+    AssetLinked => "asset.linked",
+    AssetUnlinked => "asset.unlinked",
 }
 
 impl AuditAction {
@@ -113,7 +119,7 @@ impl AuditArea {
             Self::ApiTokens => &["api_token"],
             Self::Billing => &["billing"],
             Self::Organisation => &["organisation"],
-            Self::Clients => &["client", "contact"],
+            Self::Clients => &["client", "contact", "location", "asset"],
         }
     }
 
@@ -127,7 +133,7 @@ impl AuditArea {
             Self::ApiTokens => "API tokens",
             Self::Billing => "Billing",
             Self::Organisation => "The organisation",
-            Self::Clients => "Clients and contacts",
+            Self::Clients => "Clients, contacts and assets",
         }
     }
 

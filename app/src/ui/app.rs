@@ -5,11 +5,11 @@ use super::components::theme_toggle::RenderedTheme;
 use super::components::{provide_toaster, ToastRegion};
 use super::layout::AppLayout;
 use super::pages::{
-    AccountPage, ApiTokensPage, AuditPage, BillingPage, ClientPage, ClientsPage, ConfirmEmailPage,
-    ConfirmSignUpPage, ContactsPage, DesignSystemPage, ForgotPasswordPage, HomePage,
-    InvitationPage, MembersPage, NewClientPage, NewTicketPage, NotFoundPage, PricingPage,
-    QueuesPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage, TicketPage, TicketsPage,
-    VerifyPage,
+    AccountPage, ApiTokensPage, AssetPage, AssetsPage, AuditPage, BillingPage, ClientPage,
+    ClientsPage, ConfirmEmailPage, ConfirmSignUpPage, ContactsPage, DesignSystemPage,
+    ForgotPasswordPage, HomePage, InvitationPage, MembersPage, NewClientPage, NewTicketPage,
+    NotFoundPage, PricingPage, QueuesPage, ResetPasswordPage, SignInPage, SignUpPage, StatusPage,
+    TicketPage, TicketsPage, VerifyPage,
 };
 use crate::model::theme::Theme;
 use leptos::prelude::*;
@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients/new") view={Lazy::<NewClientRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("clients/:id") view={Lazy::<ClientRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("contacts") view={Lazy::<ContactsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("assets") view={Lazy::<AssetsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("assets/:id") view={Lazy::<AssetRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("queues") view={Lazy::<QueuesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("tickets") view={Lazy::<TicketsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("tickets/new") view={Lazy::<NewTicketRoute>::new()} ssr=SsrMode::Async />
@@ -148,6 +150,8 @@ lazy_pages! {
     NewClientRoute => NewClientPage,
     ClientRoute => ClientPage,
     ContactsRoute => ContactsPage,
+    AssetsRoute => AssetsPage,
+    AssetRoute => AssetPage,
     TicketsRoute => TicketsPage,
     NewTicketRoute => NewTicketPage,
     TicketRoute => TicketPage,

@@ -233,6 +233,7 @@ fn SiteNav() -> impl IntoView {
                             <NavItem href="/" label="Home" />
                             <NavItem href="/tickets" label="Tickets" />
                             <NavItem href="/clients" label="Clients" />
+                            <NavItem href="/assets" label="Assets" />
                             <NavItem href="/queues" label="Queues" />
                             <NavItem href="/members" label="Members" />
                             {v.role.can(Permission::ViewAuditLog).then(|| view! { <NavItem href="/audit" label="Audit log" /> })}

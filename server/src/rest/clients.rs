@@ -2,6 +2,7 @@
 //! limits (lengths, counts, the currency's pattern) are checked here on the raw values, before
 //! the model trims them: whatever the document forbids is refused, never quietly repaired.
 
+use super::limits::{created, id_in, one_of, required_version, Limits};
 use super::{body, idempotency};
 use crate::problem::ApiError;
 use crate::signed_in::SignedIn;
@@ -11,99 +12,16 @@ use app::model::clients::{
     Client, ClientFilter, ClientForm, ClientId, ClientPage, ClientStatus, Contact, ContactFilter,
     ContactForm, ContactId, ContactPage, PortalAccess,
 };
-use app::model::error::{AppError, FieldError};
+use app::model::error::AppError;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// Problems with raw values, all reported at once as the forms do.
-#[derive(Default)]
-struct Limits(Vec<FieldError>);
-
-impl Limits {
-    fn chars(&mut self, field: &str, value: &str, max: usize) -> &mut Self {
-        if value.chars().count() > max {
-            self.refuse(field, format!("Keep it to {max} characters."));
-        }
-        self
-    }
-
-    fn items(&mut self, field: &str, values: &[String], max: usize) -> &mut Self {
-        if values.len() > max {
-            self.refuse(field, format!("Give at most {max}."));
-        }
-        self
-    }
-
-    fn version(&mut self, version: Option<i32>) -> &mut Self {
-        if version.is_some_and(|v| v < 1) {
-            self.refuse(
-                "version",
-                "Send the version the change was made against.".into(),
-            );
-        }
-        self
-    }
-
-    fn refuse(&mut self, field: &str, message: String) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message,
-        });
-    }
-
-    fn done(&mut self) -> Result<(), AppError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation {
-                fields: std::mem::take(&mut self.0),
-            })
-        }
-    }
-}
-
-/// An id from the path; anything else names nothing here.
-fn id_in(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
-
-/// The version the change was made against, which a change (PUT) must send.
-fn required_version(version: Option<i32>) -> Result<i32, AppError> {
-    version.ok_or_else(|| {
-        AppError::validation(
-            "version",
-            "Send the version the change was made against (a 409 says someone changed it since).",
-        )
-    })
-}
-
-fn created(body: impl serde::Serialize, location: String) -> Response {
-    let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    response
-}
-
-/// A query parameter that must name one of a few values when sent.
-fn one_of<T>(
-    params: &HashMap<String, String>,
-    key: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    message: &str,
-) -> Result<(), AppError> {
-    match params.get(key) {
-        Some(v) if parse(v).is_none() => Err(AppError::validation(key, message)),
-        _ => Ok(()),
-    }
-}
 
 // --- clients ---------------------------------------------------------------------------------
 

@@ -2,8 +2,10 @@
 //! `/api/v1/openapi.json`. Callers authenticate with an API token (`Authorization: Bearer`) or
 //! a browser session. Unknown paths and methods answer problem+json, never HTML.
 
+mod assets;
 mod clients;
 mod idempotency;
+mod limits;
 mod tickets;
 
 use crate::problem::{Problem, PROBLEM_JSON};
@@ -20,13 +22,15 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Workdesk API", description = "Tickets, queues, comments and attachments, clients and contacts of one organisation."),
+    info(title = "Workdesk API", description = "Tickets, queues, comments and attachments, clients, contacts, locations and assets of one organisation."),
     paths(
         tickets::queues, tickets::list, tickets::create, tickets::get, tickets::update,
         tickets::comments, tickets::add_comment, tickets::attachments, upload_attachment,
         download_attachment, clients::list_clients, clients::add_client, clients::get_client,
         clients::change_client, clients::list_contacts, clients::add_contact, clients::get_contact,
-        clients::change_contact,
+        clients::change_contact, assets::list_locations, assets::add_location,
+        assets::get_location, assets::change_location, assets::list_assets, assets::add_asset,
+        assets::get_asset, assets::change_asset,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemJson),
@@ -81,6 +85,19 @@ pub fn router() -> Router<AppState> {
         .route(
             "/contacts/{id}",
             get(clients::get_contact).put(clients::change_contact),
+        )
+        .route(
+            "/locations",
+            get(assets::list_locations).post(assets::add_location),
+        )
+        .route(
+            "/locations/{id}",
+            get(assets::get_location).put(assets::change_location),
+        )
+        .route("/assets", get(assets::list_assets).post(assets::add_asset))
+        .route(
+            "/assets/{id}",
+            get(assets::get_asset).put(assets::change_asset),
         )
         // A route, not a fallback: the pages' catch-all route would otherwise win.
         .route("/{*unknown}", any(|| async { Problem::not_found() }))

@@ -22,6 +22,8 @@ struct Member {
     queue_id: Uuid,
     client_id: Uuid,
     contact_id: Uuid,
+    location_id: Uuid,
+    asset_id: Uuid,
     secrets: Vec<String>,
 }
 
@@ -193,6 +195,48 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
             .await
             .unwrap();
     assert_eq!(tied, (Some(contact_id), Some(client_id)));
+    // A location and an asset there, linked to that ticket.
+    let location_name = format!("{organisation} site");
+    let location_id: Uuid = crate::common::json(
+        app,
+        "/api/locations/save",
+        &cookies,
+        &[
+            ("location[client]", client_text.as_str()),
+            ("location[name]", location_name.as_str()),
+        ],
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .parse()
+    .unwrap();
+    let asset_name = format!("{organisation} laptop");
+    let (location_text, contact_text) = (location_id.to_string(), contact_id.to_string());
+    let asset_id: Uuid = crate::common::json(
+        app,
+        "/api/assets/save",
+        &cookies,
+        &[
+            ("asset[client]", client_text.as_str()),
+            ("asset[name]", asset_name.as_str()),
+            ("asset[serial_number]", "SERIAL-1"),
+            ("asset[location]", location_text.as_str()),
+            ("asset[contact]", contact_text.as_str()),
+        ],
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .parse()
+    .unwrap();
+    crate::common::json(
+        app,
+        "/api/assets/link",
+        &cookies,
+        &[("number", "2"), ("asset", "SERIAL-1")],
+    )
+    .await;
     // An invoice, as Stripe's webhook would have left it, so billing has something of A's.
     let invoice_number = format!("INV-{}", organisation_id.simple());
     sqlx::query(
@@ -220,6 +264,8 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         queue_id,
         client_id,
         contact_id,
+        location_id,
+        asset_id,
     ]
     .iter()
     .flat_map(|id| [id.to_string(), id.simple().to_string()])
@@ -236,6 +282,8 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         contact_name,
         domain,
         contact_email,
+        location_name,
+        asset_name,
     ])
     .collect();
     Member {
@@ -252,6 +300,8 @@ async fn member(app: &TestApp, email: &str, organisation: &str) -> Member {
         queue_id,
         client_id,
         contact_id,
+        location_id,
+        asset_id,
         secrets,
     }
 }
@@ -311,7 +361,10 @@ fn probes(a: &Member) -> Vec<Probe> {
         api_tokens::*, audit::*, auth::*, billing::*, clients::*, members::*, profile::*,
         second_factor::*, system::*,
     };
-    use app::model::clients::{ClientForm, ClientId, ContactForm, ContactId};
+    use app::model::clients::{
+        AssetFilter, AssetForm, AssetId, ClientForm, ClientId, ContactForm, ContactId,
+        LocationForm, LocationId,
+    };
     let s = String::from;
     let no_code = || s("000000");
     // Each form submit carries its own token, as the rendered forms do.
@@ -581,6 +634,74 @@ fn probes(a: &Member) -> Vec<Probe> {
             form_token: token(),
         }),
         call(ContactChoices { q: s("") }),
+        // Locations and assets: A's by id, B's own aimed at A's client, A's linked to B's
+        // ticket by A's serial number (which B's organisation does not have).
+        call(SaveLocation {
+            id: Some(LocationId(a.location_id)),
+            version: Some(1),
+            location: LocationForm {
+                client: a.client_id.to_string(),
+                name: s("Taken over"),
+                ..Default::default()
+            },
+            form_token: token(),
+        }),
+        call(SaveLocation {
+            id: None,
+            version: None,
+            location: LocationForm {
+                client: a.client_id.to_string(),
+                name: s("B's own"),
+                ..Default::default()
+            },
+            form_token: token(),
+        }),
+        call(ListAssets {
+            filter: Default::default(),
+        }),
+        narrowing(call(ListAssets {
+            filter: AssetFilter {
+                client: Some(ClientId(a.client_id)),
+                ..Default::default()
+            },
+        })),
+        call(ListAssets {
+            filter: AssetFilter {
+                warranty: true,
+                ..Default::default()
+            },
+        }),
+        call(GetAsset {
+            id: AssetId(a.asset_id),
+        }),
+        call(SaveAsset {
+            id: Some(AssetId(a.asset_id)),
+            version: Some(1),
+            asset: AssetForm {
+                client: a.client_id.to_string(),
+                name: s("Taken over"),
+                ..Default::default()
+            },
+            form_token: token(),
+        }),
+        call(SaveAsset {
+            id: None,
+            version: None,
+            asset: AssetForm {
+                client: a.client_id.to_string(),
+                name: s("B's own"),
+                ..Default::default()
+            },
+            form_token: token(),
+        }),
+        call(LinkAsset {
+            number: 1,
+            asset: s("SERIAL-1"),
+        }),
+        call(UnlinkAsset {
+            number: 1,
+            asset: AssetId(a.asset_id),
+        }),
         // Billing.
         call(GetBillingOverview {}),
         call(PlanEntitlements {}),
@@ -611,6 +732,8 @@ fn probes(a: &Member) -> Vec<Probe> {
         get("/clients/new"),
         get(format!("/clients/{}", a.client_id)),
         get("/contacts"),
+        get("/assets"),
+        get(format!("/assets/{}", a.asset_id)),
         get("/api-tokens"),
         get("/billing"),
         // Routes outside Leptos.
@@ -619,6 +742,8 @@ fn probes(a: &Member) -> Vec<Probe> {
         get("/clients/export.csv"),
         get("/contacts/export.csv"),
         narrowing(get(format!("/contacts/export.csv?client={}", a.client_id))),
+        get("/assets/export.csv"),
+        narrowing(get(format!("/assets/export.csv?client={}", a.client_id))),
         get("/billing/history.csv"),
         get("/audit/export.csv?area=members"),
         // Compressed, so the markers below could hide in it: org_export.rs unpacks B's own
@@ -669,6 +794,43 @@ fn probes(a: &Member) -> Vec<Probe> {
             format!("/api/v1/contacts/{}", a.contact_id),
             r#"{"name":"Taken over","version":1}"#,
         ),
+        get(format!("/api/v1/locations?client={}", a.client_id)),
+        send(
+            "POST",
+            "/api/v1/locations",
+            &format!(
+                r#"{{"name":"At A's client","client_id":"{}"}}"#,
+                a.client_id
+            ),
+        ),
+        get(format!("/api/v1/locations/{}", a.location_id)),
+        send(
+            "PUT",
+            format!("/api/v1/locations/{}", a.location_id),
+            &format!(
+                r#"{{"name":"Taken over","client_id":"{}","version":1}}"#,
+                a.client_id
+            ),
+        ),
+        get("/api/v1/assets"),
+        narrowing(get(format!("/api/v1/assets?client={}", a.client_id))),
+        send(
+            "POST",
+            "/api/v1/assets",
+            &format!(
+                r#"{{"name":"At A's client","client_id":"{}"}}"#,
+                a.client_id
+            ),
+        ),
+        get(format!("/api/v1/assets/{}", a.asset_id)),
+        send(
+            "PUT",
+            format!("/api/v1/assets/{}", a.asset_id),
+            &format!(
+                r#"{{"name":"Taken over","client_id":"{}","version":1}}"#,
+                a.client_id
+            ),
+        ),
         get(format!("/api/v1/organisations/{}", a.organisation_id)),
     ]
 }
@@ -693,6 +855,7 @@ const UNLISTED_ROUTES: &[(&str, &str)] = &[
     ("GET", "/tickets/export.csv"),
     ("GET", "/clients/export.csv"),
     ("GET", "/contacts/export.csv"),
+    ("GET", "/assets/export.csv"),
     ("GET", "/billing/history.csv"),
     ("GET", "/audit/export.csv"),
     ("GET", "/organisation/export.zip"),

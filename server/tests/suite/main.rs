@@ -3,6 +3,7 @@
 
 mod common;
 
+mod assets;
 mod attachments;
 mod bad_input;
 mod billing;

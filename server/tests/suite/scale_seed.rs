@@ -12,6 +12,7 @@ async fn generated_organisations_are_complete_and_usable() {
     let options = ScaleOptions {
         organisations: 4,
         largest: 3000,
+        clients: 200,
     };
     let report = run(&config, options).await.unwrap();
     let expected: i64 = (0..4).map(|i| tickets_for(i, 3000)).sum();
@@ -49,6 +50,23 @@ async fn generated_organisations_are_complete_and_usable() {
             .await
             .unwrap();
     assert_eq!(combinations, 16);
+    // Its customers: 200 clients, each with 5 people, 2 places and 10 things, every asset's
+    // place and person its own client's (the keys would have refused it otherwise), and a
+    // month's worth of warranties ending.
+    let counts: (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from clients), (select count(*) from contacts),
+                (select count(*) from locations), (select count(*) from assets),
+                (select count(*) from assets
+                  where warranty_ends between current_date and current_date + 30)",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (counts.0, counts.1, counts.2, counts.3),
+        (200, 1000, 400, 2000)
+    );
+    assert!(counts.4 > 0, "no warranty ends within the month");
 
     // A generated member signs in and sees their organisation's tickets, numbered from 1, with
     // the counter ready for the next one.

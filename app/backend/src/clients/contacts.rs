@@ -145,12 +145,7 @@ pub async fn save_contact(
         return Ok(first);
     }
     if let Some(client) = new.client {
-        let found = sqlx::query_scalar!("select id from clients where id = $1", client.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if found.is_none() {
-            return Err(AppError::NotFound);
-        }
+        super::client_exists(&mut tx, client).await?;
     }
     let (id, action) = match existing {
         None => {
@@ -173,6 +168,16 @@ pub async fn save_contact(
             (id, AuditAction::ContactCreated)
         }
         Some(ContactVersion { id, version }) => {
+            // Assets are assigned to people at their own client (a foreign key says so): one
+            // who moves to another client hands theirs back.
+            sqlx::query!(
+                "update assets set contact_id = null, updated_at = now()
+                  where contact_id = $1 and client_id is distinct from $2",
+                id.0,
+                new.client.map(|c| c.0),
+            )
+            .execute(&mut *tx)
+            .await?;
             let changed = sqlx::query!(
                 "update contacts set client_id = $3, name = $4, phone = $5, job_title = $6,
                         may_approve = $7, portal_access = $8, version = version + 1,

@@ -1,10 +1,10 @@
-//! The client and contact lists as CSV, narrowed as the pages are, in the columns an import
+//! The client, contact and asset lists as CSV, narrowed as the pages are, in the columns an import
 //! reads back. Rows are read by name in batches, each batch a short transaction of its own, so
 //! a slow download holds no pooled connection.
 
 use super::contains;
 use crate::csv::{line, send, text};
-use crate::model::clients::{ClientFilter, ContactFilter, NameCursor};
+use crate::model::clients::{AssetFilter, ClientFilter, ContactFilter, NameCursor};
 use crate::model::error::AppError;
 use crate::model::tenancy::OrganisationId;
 use crate::tickets::EXPORT_BATCH;
@@ -132,6 +132,50 @@ pub async fn contacts_csv(
                 id: r.id,
                 sort_name: r.sort_name,
             });
+        }
+        if !send(&out, chunk).await || !full {
+            return Ok(());
+        }
+    }
+}
+
+/// The asset list as CSV, in the list's order, properties as one JSON object per row.
+pub async fn assets_csv(
+    db: &Db,
+    org: OrganisationId,
+    filter: &AssetFilter,
+    out: Sender<String>,
+) -> Result<(), AppError> {
+    let header = "client,kind,name,manufacturer,model,serial_number,purchased_on,warranty_ends,location,assigned_to,properties\r\n";
+    if !send(&out, header.into()).await {
+        return Ok(());
+    }
+    let mut after: Option<NameCursor> = None;
+    loop {
+        let mut tx = db.scoped_tx(org).await?;
+        let rows = super::assets::batch(&mut tx, filter, after.as_ref(), EXPORT_BATCH).await?;
+        tx.commit().await?;
+        let full = rows.len() as i64 == EXPORT_BATCH;
+        let mut chunk = String::new();
+        for (a, at) in rows {
+            let day = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+            chunk.push_str(&line(
+                [
+                    &a.client_name,
+                    a.kind.as_str(),
+                    &a.name,
+                    &a.manufacturer,
+                    &a.model,
+                    &a.serial_number,
+                    &day(a.purchased_on),
+                    &day(a.warranty_ends),
+                    a.location_name.as_deref().unwrap_or_default(),
+                    a.contact_name.as_deref().unwrap_or_default(),
+                    &a.properties.to_json().to_string(),
+                ]
+                .map(|cell| text(cell)),
+            ));
+            after = Some(at);
         }
         if !send(&out, chunk).await || !full {
             return Ok(());

@@ -17,12 +17,16 @@ use crate::model::permission::Permission;
 use crate::Db;
 use uuid::Uuid;
 
+mod assets;
 mod contacts;
 mod export;
+mod locations;
 pub mod requesters;
 
+pub use assets::*;
 pub use contacts::*;
 pub use export::*;
+pub use locations::*;
 
 /// `q` as an ILIKE pattern that finds it anywhere, its own `%`, `_` and `\` taken literally.
 fn contains(q: &str) -> String {
@@ -31,6 +35,15 @@ fn contains(q: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// Not found unless the organisation has this client.
+async fn client_exists(tx: &mut Tx, id: ClientId) -> Result<(), AppError> {
+    sqlx::query_scalar!("select id from clients where id = $1", id.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(drop)
+        .ok_or(AppError::NotFound)
 }
 
 fn cursor(after: Option<&str>) -> Result<Option<NameCursor>, AppError> {
@@ -131,11 +144,14 @@ async fn client(tx: &mut Tx, id: ClientId) -> Result<Client, AppError> {
     })
 }
 
-/// A client's page: the client, its people and its latest tickets, from one moment.
+/// A client's page: the client, its people, places and things and its latest tickets, from
+/// one moment.
 pub async fn overview(db: &Db, viewer: &Viewer, id: ClientId) -> Result<ClientOverview, AppError> {
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
     let client = client(&mut tx, id).await?;
     let contacts = contacts::of_client(&mut tx, id).await?;
+    let locations = locations::of_client(&mut tx, id).await?;
+    let (assets, asset_count) = assets::of_client(&mut tx, id).await?;
     let tickets = sqlx::query!(
         r#"select t.number, t.title, t.status as "status: crate::model::tickets::TicketStatus",
                   t.updated_at, k.name as "requester?"
@@ -167,6 +183,9 @@ pub async fn overview(db: &Db, viewer: &Viewer, id: ClientId) -> Result<ClientOv
     Ok(ClientOverview {
         client,
         contacts,
+        locations,
+        assets,
+        asset_count,
         tickets,
         open_tickets,
     })

@@ -90,6 +90,7 @@ pub(super) async fn read(
     let inspections = inspections_of(tx, t.id).await?;
     let approvals = approvals_of(tx, t.id, viewer).await?;
     let attachments = attachments::of_ticket(tx, t.id).await?;
+    let assets = crate::clients::ticket_assets(tx, t.id).await?;
     Ok(Some(TicketDetail {
         id: t.id,
         number: t.number,
@@ -113,6 +114,7 @@ pub(super) async fn read(
             client: t.client_id.map(ClientId),
             client_name: t.client,
         }),
+        assets,
         comments,
         inspections,
         approvals,

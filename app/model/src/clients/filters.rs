@@ -1,7 +1,7 @@
 //! The client and contact lists' filters as their URLs carry them, the search text they
 //! share, and the keyset position by name both lists page with.
 
-use super::{ClientId, ClientStatus, SEARCH_MAX};
+use super::{AssetKind, ClientId, ClientStatus, SEARCH_MAX};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -23,6 +23,19 @@ pub struct ContactFilter {
     /// Words in the name or an address.
     pub q: Option<String>,
     pub client: Option<ClientId>,
+    pub after: Option<String>,
+}
+
+/// The asset list's filters. `warranty` narrows it to warranties ending within
+/// [`super::WARRANTY_DAYS`] days, soonest first, instead of by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssetFilter {
+    /// Words in the name or serial number.
+    pub q: Option<String>,
+    pub client: Option<ClientId>,
+    pub kind: Option<AssetKind>,
+    pub warranty: bool,
     pub after: Option<String>,
 }
 
@@ -107,6 +120,40 @@ impl ContactFilter {
         [
             ("q", self.q.clone()),
             ("client", self.client.map(|c| c.0.to_string())),
+            ("after", after.map(str::to_string)),
+        ]
+    }
+}
+
+impl AssetFilter {
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            q: query_text(get("q")),
+            client: get("client")
+                .and_then(|c| Uuid::parse_str(&c).ok())
+                .map(ClientId),
+            kind: get("kind").and_then(|k| AssetKind::parse(&k)),
+            warranty: get("warranty").is_some_and(|w| w == "soon"),
+            after: get("after").filter(|a| !a.is_empty()),
+        }
+    }
+
+    /// `/assets` with these filters, continuing after `after` if given.
+    pub fn href(&self, after: Option<&str>) -> String {
+        list_href("/assets", &self.pairs(after))
+    }
+
+    /// The CSV download of what the list shows, every page of it.
+    pub fn export_href(&self) -> String {
+        list_href("/assets/export.csv", &self.pairs(None))
+    }
+
+    fn pairs(&self, after: Option<&str>) -> [(&'static str, Option<String>); 5] {
+        [
+            ("q", self.q.clone()),
+            ("client", self.client.map(|c| c.0.to_string())),
+            ("kind", self.kind.map(|k| k.as_str().to_string())),
+            ("warranty", self.warranty.then(|| "soon".to_string())),
             ("after", after.map(str::to_string)),
         ]
     }

@@ -6,8 +6,10 @@ use crate::identity::{Email, UserId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+mod assets;
 mod filters;
 mod requester;
+pub use assets::*;
 pub use filters::*;
 pub use requester::{ContactCard, Requester};
 
@@ -517,11 +519,15 @@ pub struct ClientTicket {
     pub updated_at: time::OffsetDateTime,
 }
 
-/// One client's page: the client, its people and its latest tickets.
+/// One client's page: the client, its people, places and things, and its latest tickets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientOverview {
     pub client: Client,
     pub contacts: Vec<Contact>,
+    pub locations: Vec<Location>,
+    /// The first [`PAGE`] by name; the asset list has them all.
+    pub assets: Vec<Asset>,
+    pub asset_count: i64,
     /// The most recently updated, at most [`PAGE`]; the ticket list has them all.
     pub tickets: Vec<ClientTicket>,
     pub open_tickets: i64,

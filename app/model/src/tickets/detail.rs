@@ -83,6 +83,8 @@ pub struct TicketDetail {
     pub version: i32,
     /// Who the ticket is for, and their client.
     pub contact: Option<crate::clients::ContactCard>,
+    /// The assets the ticket is about.
+    pub assets: Vec<crate::clients::TicketAsset>,
     pub comments: Vec<Comment>,
     pub inspections: Vec<Inspection>,
     pub approvals: Vec<Approval>,

@@ -1,17 +1,20 @@
 //! One client's page: who they are, their people and their latest tickets; the client's form
 //! for managers and admins, and adding a contact for everyone.
 
+use super::assets::{asset_table, AssetFields, ASSET_FIELDS};
 use super::client_form::{ClientFields, CLIENT_FIELDS};
 use super::clients::manages_clients;
 use super::contacts::{ContactFields, CONTACT_FIELDS};
 use super::tickets::Choices;
-use crate::api::clients::{get_client, SaveClient, SaveContact};
+use crate::api::clients::{get_client, SaveAsset, SaveClient, SaveContact, SaveLocation};
 use crate::api::tickets::ticket_choices;
-use crate::model::clients::{ClientId, ClientOverview, Contact};
+use crate::model::clients::{
+    ClientId, ClientOverview, Contact, Location, ADDRESS_MAX, NAME_MAX, NOTES_MAX,
+};
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::{
-    action_error, Button, EmptyState, ErrorNotice, FormError, FormToken, Instant, StatusBadge,
-    Table,
+    action_error, field_error, Button, EmptyState, ErrorNotice, FormError, FormToken, Instant,
+    StatusBadge, Table, TextArea, TextField,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -47,8 +50,17 @@ pub fn ClientPage() -> impl IntoView {
 fn ClientView(id: ClientId) -> impl IntoView {
     let save = ServerAction::<SaveClient>::new();
     let add = ServerAction::<SaveContact>::new();
+    let add_location = ServerAction::<SaveLocation>::new();
+    let add_asset = ServerAction::<SaveAsset>::new();
     let overview = Resource::new(
-        move || (save.version().get(), add.version().get()),
+        move || {
+            (
+                save.version().get(),
+                add.version().get(),
+                add_location.version().get(),
+                add_asset.version().get(),
+            )
+        },
         move |_| get_client(id),
     );
     let manages = manages_clients();
@@ -81,6 +93,25 @@ fn ClientView(id: ClientId) -> impl IntoView {
             </Show>
             <Contacts contacts=o.contacts.clone() />
             <AddContact add client=id />
+            <Locations locations=o.locations.clone() />
+            <AddLocation add=add_location client=id />
+            <section aria-labelledby="client-assets-heading" class="mt-8">
+                <div class="flex flex-wrap items-baseline justify-between gap-3">
+                    <h2 id="client-assets-heading" class="text-xl font-semibold">"Assets"</h2>
+                    <a href=format!("/assets?client={}", id.0) class="font-medium text-primary underline">{format!("All {} of this client's assets", o.asset_count)}</a>
+                </div>
+                {if o.assets.is_empty() {
+                    view! { <p class="mt-2 text-muted">"No assets recorded for this client yet."</p> }.into_any()
+                } else {
+                    asset_table("Assets of this client", o.assets.clone()).into_any()
+                }}
+            </section>
+            <AddAsset
+                add=add_asset
+                client=id
+                locations=o.locations.iter().map(|l| (l.id, l.name.clone())).collect()
+                contacts=o.contacts.iter().map(|k| (k.id, k.name.clone())).collect()
+            />
             <section aria-labelledby="client-tickets-heading" class="mt-8">
                 <div class="flex flex-wrap items-baseline justify-between gap-3">
                     <h2 id="client-tickets-heading" class="text-xl font-semibold">"Latest tickets"</h2>
@@ -184,5 +215,73 @@ fn AddContact(add: ServerAction<SaveContact>, client: ClientId) -> impl IntoView
                 <div><Button submit=true pending=add.pending()>"Add contact"</Button></div>
             </ActionForm>
         </section>
+    }
+}
+
+#[component]
+fn Locations(locations: Vec<Location>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="client-locations-heading" class="mt-8">
+            <h2 id="client-locations-heading" class="text-xl font-semibold">"Locations"</h2>
+            {if locations.is_empty() {
+                view! { <p class="mt-2 text-muted">"No locations recorded yet."</p> }.into_any()
+            } else {
+                view! {
+                    <Table caption="Locations of this client" headers=vec!["Name", "Address", "Assets", "Notes"]>
+                        {locations.into_iter().map(|l| view! {
+                            <tr data-testid="location-row">
+                                <td class="px-3 py-2 font-medium">{l.name}</td>
+                                <td class="px-3 py-2 whitespace-pre-line" data-label="Address">{l.address}</td>
+                                <td class="px-3 py-2" data-label="Assets">{l.assets}</td>
+                                <td class="px-3 py-2 whitespace-pre-line" data-label="Notes">{l.notes}</td>
+                            </tr>
+                        }).collect_view()}
+                    </Table>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn AddLocation(add: ServerAction<SaveLocation>, client: ClientId) -> impl IntoView {
+    let error = action_error(add.value());
+    let form = NodeRef::new();
+    view! {
+        <details class="mt-4 max-w-xl">
+            <summary class="cursor-pointer font-medium text-primary">"Add a location"</summary>
+            <ActionForm action=add node_ref=form attr:class="mt-3 flex flex-col gap-4" attr:aria-label="Add a location" attr:novalidate=true>
+                <FormToken action=add form />
+                <FormError error fields=&["client", "name", "address", "notes"] />
+                <input type="hidden" name="location[client]" value=client.0.to_string() />
+                <TextField label="Name" name="location[name]" id="location-name" required=true max_length=NAME_MAX hint="Like Head office or Warehouse" error=field_error(error, "name") />
+                <TextArea label="Address" name="location[address]" id="location-address" rows=3 max_length=ADDRESS_MAX error=field_error(error, "address") />
+                <TextArea label="Notes" name="location[notes]" id="location-notes" rows=3 max_length=NOTES_MAX error=field_error(error, "notes") />
+                <div><Button submit=true pending=add.pending()>"Add location"</Button></div>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn AddAsset(
+    add: ServerAction<SaveAsset>,
+    client: ClientId,
+    locations: Vec<(crate::model::clients::LocationId, String)>,
+    contacts: Vec<(crate::model::clients::ContactId, String)>,
+) -> impl IntoView {
+    let error = action_error(add.value());
+    let form = NodeRef::new();
+    view! {
+        <details class="mt-4 max-w-xl">
+            <summary class="cursor-pointer font-medium text-primary">"Add an asset"</summary>
+            <ActionForm action=add node_ref=form attr:class="mt-3 flex flex-col gap-4" attr:aria-label="Add an asset" attr:novalidate=true>
+                <FormToken action=add form />
+                <FormError error fields=ASSET_FIELDS />
+                <AssetFields error client locations contacts current=None />
+                <div><Button submit=true pending=add.pending()>"Add asset"</Button></div>
+            </ActionForm>
+        </details>
     }
 }

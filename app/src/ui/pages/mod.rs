@@ -2,6 +2,8 @@ use leptos::prelude::Resource;
 
 mod account;
 mod api_tokens;
+mod asset;
+mod assets;
 mod audit;
 mod billing;
 mod bulk_edit;
@@ -25,6 +27,7 @@ mod sign_in;
 mod sign_up;
 mod status;
 mod ticket;
+mod ticket_assets;
 mod ticket_filters;
 mod ticket_work;
 mod tickets;
@@ -33,6 +36,8 @@ mod your_data;
 
 pub use account::AccountPage;
 pub use api_tokens::ApiTokensPage;
+pub use asset::AssetPage;
+pub use assets::AssetsPage;
 pub use audit::AuditPage;
 pub use billing::{BillingPage, PricingPage};
 pub use client::ClientPage;

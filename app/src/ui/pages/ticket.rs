@@ -7,10 +7,12 @@
 //! viewer's own property changes and everyone else's, and the sidebar keeps keyboard focus
 //! while its values follow the stored ticket.
 
+use super::ticket_assets::TicketAssets;
 use super::ticket_work::{Activity, Approvals, Attachments, Inspections};
 use super::tickets::{
     assignee_options, priority_options, queue_options, status_options, Choices, LastList,
 };
+use crate::api::clients::{LinkAsset, UnlinkAsset};
 use crate::api::tickets::{
     get_ticket, ticket_choices, ticket_neighbours, AddComment, AddInspection, DecideApproval,
     RequestApproval, UpdateTicket,
@@ -45,6 +47,8 @@ pub struct WorkActions {
     inspect: ServerAction<AddInspection>,
     request: ServerAction<RequestApproval>,
     decide: ServerAction<DecideApproval>,
+    link: ServerAction<LinkAsset>,
+    unlink: ServerAction<UnlinkAsset>,
 }
 
 fn number_in(params: &leptos_router::params::ParamsMap) -> i64 {
@@ -84,6 +88,8 @@ fn TicketView(number: i64) -> impl IntoView {
         inspect: ServerAction::new(),
         request: ServerAction::new(),
         decide: ServerAction::new(),
+        link: ServerAction::new(),
+        unlink: ServerAction::new(),
     };
     let ticket: TicketResource = Resource::new(
         move || {
@@ -94,6 +100,8 @@ fn TicketView(number: i64) -> impl IntoView {
                 actions.inspect.version().get(),
                 actions.request.version().get(),
                 actions.decide.version().get(),
+                actions.link.version().get(),
+                actions.unlink.version().get(),
             )
         },
         |(n, ..)| get_ticket(n),
@@ -262,6 +270,7 @@ fn Work(ticket: TicketDetail, actions: WorkActions) -> impl IntoView {
     let t = ticket;
     view! {
         <Attachments number=t.number attachments=t.attachments />
+        <TicketAssets number=t.number assets=t.assets link=actions.link unlink=actions.unlink />
         <Inspections ticket_id=t.id inspections=t.inspections action=actions.inspect />
         <Approvals ticket_id=t.id approvals=t.approvals request=actions.request decide=actions.decide />
         <Activity events=t.events />
