@@ -133,12 +133,21 @@ async fn an_assets_place_and_person_are_its_clients_and_the_keys_say_so_too() {
     assert_eq!(a["purchased_on"], "2025-01-10");
 
     // Below the forms, the database refuses a contact of another client all the same.
+    let mut owner = app.db.owner_connection().await;
+    let org: uuid::Uuid = sqlx::query_scalar(
+        "select s.active_organisation_id from sessions s join users u on u.id = s.user_id
+          where u.email = 'ada@example.com' limit 1",
+    )
+    .fetch_one(&mut owner)
+    .await
+    .unwrap();
     let mut db = app.db.app_connection().await;
-    let org: uuid::Uuid = sqlx::query_scalar("select organisation_id from clients limit 1")
+    scope_connection(&mut db, org).await;
+    let scoped: i64 = sqlx::query_scalar("select count(*) from assets")
         .fetch_one(&mut db)
         .await
-        .unwrap_or_default();
-    scope_connection(&mut db, org).await;
+        .unwrap();
+    assert_eq!(scoped, 1, "the connection sees the organisation's assets");
     let refused = sqlx::query("update assets set contact_id = $1 where id = $2")
         .bind(uuid::Uuid::parse_str(&alice).unwrap())
         .bind(uuid::Uuid::parse_str(&id).unwrap())
@@ -317,16 +326,11 @@ async fn a_ticket_links_its_clients_assets_by_serial_or_name_and_no_one_elses() 
     let printer = ticket["assets"][0]["id"].as_str().unwrap().to_string();
     let page = json(&app, "/api/assets/get", &ada, &[("id", &printer)]).await;
     assert_eq!(page["tickets"][0]["title"], "Printer jams");
-    let unlink = || {
-        call(
-            &app,
-            "/api/assets/unlink",
-            &ada,
-            &[("number", "1"), ("asset", &printer)],
-        )
-    };
-    assert_eq!(unlink().await.status(), 200);
-    assert_eq!(unlink().await.status(), 404);
+    let form = [("number", "1"), ("asset", printer.as_str())];
+    let r = call(&app, "/api/assets/unlink", &ada, &form).await;
+    assert_eq!(r.status(), 200);
+    let r = call(&app, "/api/assets/unlink", &ada, &form).await;
+    assert_eq!(r.status(), 404);
     let ticket = json(&app, "/api/tickets/get", &ada, &[("number", "1")]).await;
     assert_eq!(ticket["assets"].as_array().unwrap().len(), 1);
 }
@@ -406,7 +410,7 @@ async fn assets_download_as_csv_and_travel_through_the_rest_api() {
         location.clone(),
         j!({
         "client_id": initech, "kind": "printer", "name": "Plant printer", "serial_number": "SN-1",
-        "version": 1 }),
+        "location_id": plant["id"], "version": 1 }),
     )
     .await
     .unwrap();

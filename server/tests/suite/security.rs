@@ -85,6 +85,7 @@ async fn stalled_exports_hold_no_connection_and_are_capped_per_organisation() {
         ScaleOptions {
             organisations: 2,
             largest: 6000,
+            clients: 5,
         },
     )
     .await

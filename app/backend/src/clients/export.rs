@@ -173,7 +173,7 @@ pub async fn assets_csv(
                     a.contact_name.as_deref().unwrap_or_default(),
                     &a.properties.to_json().to_string(),
                 ]
-                .map(|cell| text(cell)),
+                .map(text),
             ));
             after = Some(at);
         }
