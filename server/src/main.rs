@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(&cli.config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .thread_stack_size(server::serve::WORKER_STACK)
         .enable_all()
         .build()
     {

@@ -1,5 +1,10 @@
 //! Runs the server until SIGTERM or Ctrl-C, then lets in-flight requests finish.
 
+/// Each runtime worker's stack. Rendering a page walks its view tree recursively, and the
+/// deepest page (a ticket with its sidebar's forms) overflowed tokio's 2 MiB default in a
+/// debug build; 8 MiB of address space per worker costs nothing until it is touched.
+pub const WORKER_STACK: usize = 8 * 1024 * 1024;
+
 use crate::config::Config;
 use crate::state::AppState;
 use app::backend::{AppContext, Db};

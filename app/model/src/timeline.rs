@@ -40,6 +40,17 @@ pub enum TimelineEvent {
     ApprovalDecided {
         decision: Decision,
     },
+    /// `to` is the requester's name as it was then, or "nobody".
+    Requester {
+        to: String,
+    },
+    /// An asset, by its name as it was then, linked to the ticket or taken off it.
+    AssetLinked {
+        name: String,
+    },
+    AssetUnlinked {
+        name: String,
+    },
     /// A kind this build does not know (written by a newer one): shown as stored, never
     /// dropped. Never stored itself.
     Unknown {
@@ -62,6 +73,9 @@ impl TimelineEvent {
             Self::Due { .. } => "due",
             Self::ApprovalRequested => "approval_requested",
             Self::ApprovalDecided { .. } => "approval_decided",
+            Self::Requester { .. } => "requester",
+            Self::AssetLinked { .. } => "asset_linked",
+            Self::AssetUnlinked { .. } => "asset_unlinked",
             Self::Unknown { stored_kind } => stored_kind,
         }
     }

@@ -379,3 +379,18 @@ pub async fn make_default_queue(id: Uuid) -> Result<(), AppError> {
     )
     .await
 }
+
+/// Changes who the ticket is for: an address, or `Name <address>`; empty for nobody. Their
+/// client becomes the ticket's.
+#[server(endpoint = "tickets/requester")]
+pub async fn change_requester(
+    number: i64,
+    #[server(default)] requester: String,
+) -> Result<(), AppError> {
+    use crate::backend::{request, tickets};
+    use crate::model::clients::Requester;
+    let (ctx, viewer) = request::signed_in().await?;
+    let requester =
+        Requester::parse(&requester).map_err(|m| AppError::validation("requester", m))?;
+    tickets::change_requester(&ctx.db, &viewer, number, requester, &request::client_info()).await
+}

@@ -322,6 +322,13 @@ async fn a_ticket_links_its_clients_assets_by_serial_or_name_and_no_one_elses() 
         .map(|a| a["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["Reception printer", "Twin"]);
+    let linked = ticket["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "asset_linked")
+        .count();
+    assert_eq!(linked, 2, "each link once on the timeline");
     // The asset's page lists the ticket; unlinking takes it off, twice is not found.
     let printer = ticket["assets"][0]["id"].as_str().unwrap().to_string();
     let page = json(&app, "/api/assets/get", &ada, &[("id", &printer)]).await;

@@ -702,6 +702,10 @@ fn probes(a: &Member) -> Vec<Probe> {
             number: 1,
             asset: AssetId(a.asset_id),
         }),
+        call(ChangeRequester {
+            number: 1,
+            requester: s("newcomer@b-only.example"),
+        }),
         // Billing.
         call(GetBillingOverview {}),
         call(PlanEntitlements {}),

@@ -25,6 +25,7 @@ mod profile;
 mod proxy;
 mod recovery;
 mod renders;
+mod requester;
 mod rest;
 mod scale_seed;
 mod second_factor;

@@ -14,6 +14,7 @@ use crate::model::clients::{
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
 use crate::model::tickets::TicketStatus;
+use crate::model::timeline::TimelineEvent;
 use crate::Db;
 use uuid::Uuid;
 
@@ -502,6 +503,17 @@ pub async fn link_asset(
     .await?
     .rows_affected();
     if added > 0 {
+        let name = sqlx::query_scalar!("select name from assets where id = $1", asset.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        crate::tickets::record_event(
+            &mut tx,
+            ticket.id,
+            viewer.user_id,
+            &TimelineEvent::AssetLinked { name },
+        )
+        .await?;
+        crate::tickets::touch(&mut tx, ticket.id).await?;
         audit::record(
             &mut tx,
             Some(viewer.user_id),
@@ -526,17 +538,23 @@ pub async fn unlink_asset(
 ) -> Result<(), AppError> {
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
     let removed = sqlx::query!(
-        "delete from asset_tickets
-          where asset_id = $1 and ticket_id = (select id from tickets where number = $2)",
+        r#"delete from asset_tickets x using tickets t, assets a
+            where x.asset_id = $1 and t.number = $2 and x.ticket_id = t.id and a.id = x.asset_id
+           returning t.id as ticket, a.name"#,
         asset.0,
         number
     )
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?
-    .rows_affected();
-    if removed == 0 {
-        return Err(AppError::NotFound);
-    }
+    .ok_or(AppError::NotFound)?;
+    crate::tickets::record_event(
+        &mut tx,
+        removed.ticket,
+        viewer.user_id,
+        &TimelineEvent::AssetUnlinked { name: removed.name },
+    )
+    .await?;
+    crate::tickets::touch(&mut tx, removed.ticket).await?;
     audit::record(
         &mut tx,
         Some(viewer.user_id),

@@ -80,6 +80,58 @@ pub async fn create(
     Ok(created)
 }
 
+/// Who the ticket is for: the contact with the address typed (made at the client of its
+/// domain if nobody has it), and with them their client; `None` for nobody (and no client).
+/// Saved alone, like each property in the sidebar: someone's change to another field stands.
+pub async fn change_requester(
+    db: &Db,
+    viewer: &Viewer,
+    number: i64,
+    requester: Option<crate::model::clients::Requester>,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let (id, _) = locate_in(&mut tx, number).await?;
+    let (contact, client_of) = match &requester {
+        Some(r) => {
+            let (contact, of) =
+                crate::clients::requesters::resolve(&mut tx, viewer, r, client).await?;
+            (Some(contact.0), of.map(|c| c.0))
+        }
+        None => (None, None),
+    };
+    sqlx::query!(
+        "update tickets set contact_id = $2, client_id = $3, version = version + 1,
+                updated_at = now()
+          where id = $1",
+        id,
+        contact,
+        client_of,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let name = match contact {
+        Some(c) => {
+            sqlx::query_scalar!("select name from contacts where id = $1", c)
+                .fetch_one(&mut *tx)
+                .await?
+        }
+        None => "nobody".to_string(),
+    };
+    record_change(
+        &mut tx,
+        viewer,
+        id,
+        TimelineEvent::Requester { to: name.clone() },
+        (AuditAction::TicketUpdated, ("ticket", id)),
+        client,
+        serde_json::json!({ "number": number, "requester": name }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// What a person changes on a ticket's page; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct TicketChange {

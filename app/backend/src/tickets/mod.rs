@@ -73,7 +73,7 @@ async fn check_assignee(tx: &mut Tx, user: UserId) -> Result<(), AppError> {
         .ok_or_else(|| AppError::validation("assignee", "Choose a member of this organisation."))
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     tx: &mut Tx,
     ticket: Uuid,
     actor: UserId,

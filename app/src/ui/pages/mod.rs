@@ -29,6 +29,7 @@ mod status;
 mod ticket;
 mod ticket_assets;
 mod ticket_filters;
+mod ticket_requester;
 mod ticket_work;
 mod tickets;
 mod verify;

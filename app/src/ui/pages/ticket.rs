@@ -8,11 +8,13 @@
 //! while its values follow the stored ticket.
 
 use super::ticket_assets::TicketAssets;
+use super::ticket_requester::RequesterChange;
 use super::ticket_work::{Activity, Approvals, Attachments, Inspections};
 use super::tickets::{
     assignee_options, priority_options, queue_options, status_options, Choices, LastList,
 };
 use crate::api::clients::{LinkAsset, UnlinkAsset};
+use crate::api::tickets::ChangeRequester;
 use crate::api::tickets::{
     get_ticket, ticket_choices, ticket_neighbours, AddComment, AddInspection, DecideApproval,
     RequestApproval, UpdateTicket,
@@ -83,6 +85,7 @@ pub fn TicketPage() -> impl IntoView {
 #[component]
 fn TicketView(number: i64) -> impl IntoView {
     let update = ServerAction::<UpdateTicket>::new();
+    let requester = ServerAction::<ChangeRequester>::new();
     let comment = ServerAction::<AddComment>::new();
     let actions = WorkActions {
         inspect: ServerAction::new(),
@@ -96,6 +99,7 @@ fn TicketView(number: i64) -> impl IntoView {
             (
                 number,
                 update.version().get(),
+                requester.version().get(),
                 comment.version().get(),
                 actions.inspect.version().get(),
                 actions.request.version().get(),
@@ -174,7 +178,7 @@ fn TicketView(number: i64) -> impl IntoView {
                                 </Transition>
                             </div>
                         </div>
-                        <Properties ticket id choices update />
+                        <Properties ticket id choices update requester number />
                     </div>
                 }
             })}
@@ -305,6 +309,8 @@ fn Properties(
     id: Uuid,
     choices: Choices,
     update: ServerAction<UpdateTicket>,
+    requester: ServerAction<ChangeRequester>,
+    number: i64,
 ) -> impl IntoView {
     let error = action_error(update.value());
     let scripted = RwSignal::new(false);
@@ -317,6 +323,12 @@ fn Properties(
     let assignee = stored(|t| t.assignee_id.map(|a| a.0.to_string()).unwrap_or_default());
     let queue = stored(|t| t.queue_id.to_string());
     let due = stored(|t| t.due_on.map(|d| d.to_string()).unwrap_or_default());
+    let mailbox = stored(|t| {
+        t.contact
+            .as_ref()
+            .and_then(|k| k.mailbox())
+            .unwrap_or_default()
+    });
     let auth = crate::ui::auth::use_auth();
     let me = move || {
         auth.viewer
@@ -429,6 +441,7 @@ fn Properties(
                     <dd><Instant at=updated relative=true /></dd>
                 </dl>
             })}
+            <RequesterChange number current=mailbox action=requester />
         </aside>
     }
 }

@@ -230,6 +230,9 @@ pub fn describe(event: &TimelineEvent) -> String {
         TimelineEvent::ApprovalDecided { decision } => {
             format!("Decided an approval: {}", decision.as_str())
         }
+        TimelineEvent::Requester { to } => format!("Changed the requester to {to}"),
+        TimelineEvent::AssetLinked { name } => format!("Linked the asset {name}"),
+        TimelineEvent::AssetUnlinked { name } => format!("Unlinked the asset {name}"),
         TimelineEvent::Unknown { stored_kind } => stored_kind.clone(),
     }
 }

@@ -356,6 +356,7 @@ fn server_runtime() -> &'static tokio::runtime::Runtime {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("test-server")
+            .thread_stack_size(server::serve::WORKER_STACK)
             .enable_all()
             .build()
             .expect("server runtime")
