@@ -164,8 +164,8 @@ for (const theme of ["light", "dark"] as const) {
     await place.getByLabel("Name").fill("Volcano base");
     await place.getByRole("button", { name: "Add location" }).click();
     await expect(page.getByTestId("location-row")).toHaveCount(1);
-    await page.getByText("Add an asset").click();
-    const thing = page.getByRole("form", { name: "Add an asset" });
+    await page.getByRole("link", { name: "Add an asset" }).click();
+    const thing = page.getByRole("form", { name: "New asset" });
     await thing.getByLabel("Properties").fill("no colon");
     await thing.getByRole("button", { name: "Add asset" }).click();
     await expect(thing.getByLabel("Properties")).toHaveAttribute("aria-invalid", "true");
@@ -174,6 +174,8 @@ for (const theme of ["light", "dark"] as const) {
     await thing.getByLabel("Serial number").fill("DD-1");
     await thing.getByLabel("Properties").fill("Yield: large");
     await thing.getByRole("button", { name: "Add asset" }).click();
+    await expect(page.getByTestId("asset-name")).toHaveText("Doomsday device");
+    await openHydrated(page, "/assets");
     await expect(page.getByTestId("asset-row")).toHaveCount(1);
     await expectNoViolations(page);
     await page.getByTestId("asset-row").first().getByRole("link", { name: "Doomsday device" }).click();
@@ -188,6 +190,10 @@ for (const theme of ["light", "dark"] as const) {
     await link.getByLabel("Serial number or name").fill("DD-1");
     await link.getByRole("button", { name: "Link asset" }).click();
     await expect(page.getByTestId("ticket-asset")).toHaveCount(1);
+    await page.getByText("Change requester").click();
+    await page.getByRole("form", { name: "Change requester" }).getByLabel("Requester").fill("no address");
+    await page.getByRole("button", { name: "Save requester" }).click();
+    await expect(page.getByRole("form", { name: "Change requester" }).getByLabel("Requester")).toHaveAttribute("aria-invalid", "true");
     await expectNoViolations(page);
     await openHydrated(page, "/assets?warranty=soon");
     await expect(page.getByText("No assets here")).toBeVisible();

@@ -35,10 +35,11 @@ test("a client's locations and assets are recorded, found, linked to tickets and
   await expect(page.getByTestId("location-row")).toHaveCount(1);
   await expect(page.getByTestId("location-row").first()).toContainText("Head office");
 
-  // An asset: bad input is shown beside its fields and nothing is stored.
-  await page.getByText("Add an asset").focus();
+  // An asset, on a page of its own: bad input is shown beside its fields, nothing is stored.
+  await page.getByRole("link", { name: "Add an asset" }).focus();
   await page.keyboard.press("Enter");
-  const thing = page.getByRole("form", { name: "Add an asset" });
+  await expect(page.getByRole("heading", { level: 1, name: "New asset" })).toBeVisible();
+  const thing = page.getByRole("form", { name: "New asset" });
   await thing.getByLabel("Kind").selectOption("laptop");
   await thing.getByLabel("Purchased on").fill("2026-05-01");
   await thing.getByLabel("Warranty ends").fill("2026-04-01");
@@ -47,7 +48,6 @@ test("a client's locations and assets are recorded, found, linked to tickets and
   await expect(thing.getByText(/enter the asset's name/i)).toBeVisible();
   await expect(thing.getByLabel("Warranty ends")).toHaveAttribute("aria-invalid", "true");
   await expect(thing.getByLabel("Properties")).toHaveAttribute("aria-invalid", "true");
-  await expect(page.getByTestId("asset-row")).toHaveCount(0);
 
   await thing.getByLabel("Name").fill("Peter's ThinkPad");
   await thing.getByLabel("Serial number").fill("PF-12345");
@@ -57,24 +57,33 @@ test("a client's locations and assets are recorded, found, linked to tickets and
   await thing.getByLabel("Assigned to").selectOption({ label: "Peter Gibbons" });
   await thing.getByLabel("Properties").fill("RAM: 16 GB\nOS: Linux");
   await thing.getByRole("button", { name: "Add asset" }).press("Enter");
-  const assets = page.getByTestId("asset-row");
-  await expect(assets).toHaveCount(1);
-  await expect(assets.first()).toContainText("Peter's ThinkPad");
-  await expect(assets.first()).toContainText("Head office");
-  await expect(assets.first()).toContainText("Peter Gibbons");
-  await expect(page.getByRole("link", { name: "All 1 of this client's assets" })).toBeVisible();
+  await expect(page).toHaveURL(/\/assets\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("asset-name")).toHaveText("Peter's ThinkPad");
+  await expect(page.getByTestId("asset-property")).toHaveText(["Linux", "16 GB"]);
+  const assetPath = new URL(page.url()).pathname;
+
+  await openHydrated(page, `/assets/new?client=${clientPath.split("/").pop()}`);
   await thing.getByLabel("Name").fill("Reception printer");
   await thing.getByLabel("Kind").selectOption("printer");
   await thing.getByLabel("Serial number").fill("HP-1");
   await thing.getByLabel("Warranty ends").fill(day(90));
-  await thing.getByLabel("Properties").fill("");
   await thing.getByRole("button", { name: "Add asset" }).press("Enter");
-  await expect(assets).toHaveCount(2);
+  await expect(page.getByTestId("asset-name")).toHaveText("Reception printer");
+
+  // The client's page lists both, with where and whose.
+  await openHydrated(page, clientPath);
+  const mine = page.getByTestId("client-asset");
+  await expect(mine).toHaveCount(2);
+  await expect(mine.first()).toContainText("Peter's ThinkPad");
+  await expect(mine.first()).toContainText("Head office");
+  await expect(mine.first()).toContainText("Peter Gibbons");
+  await expect(page.getByRole("link", { name: "All 2 of this client's assets" })).toBeVisible();
 
   // The asset list from the navigation, and the warranty list: only what ends within 30 days.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Assets" }).focus();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: "Assets" })).toBeFocused();
+  const assets = page.getByTestId("asset-row");
   await expect(assets).toHaveCount(2);
   await page.getByRole("main").getByRole("searchbox", { name: "Search", exact: true }).focus();
   await page.keyboard.type("HP-");
@@ -98,11 +107,9 @@ test("a client's locations and assets are recorded, found, linked to tickets and
   expect(csv[1]).toContain("Initech,laptop,Peter's ThinkPad,Lenovo,,PF-12345,");
   expect(csv).toHaveLength(3);
 
-  // The asset's page: its properties, and a change.
+  // The asset's page, and a change.
   await assets.first().getByRole("link", { name: "Peter's ThinkPad" }).click();
   await expect(page.getByTestId("asset-name")).toHaveText("Peter's ThinkPad");
-  await expect(page.getByTestId("asset-property")).toHaveText(["Linux", "16 GB"]);
-  const assetPath = new URL(page.url()).pathname;
   await page.getByText("Change this asset").focus();
   await page.keyboard.press("Enter");
   const change = page.getByRole("form", { name: "Change this asset" });
@@ -136,6 +143,22 @@ test("a client's locations and assets are recorded, found, linked to tickets and
   await linked.first().getByRole("link", { name: "Reception printer" }).click();
   await expect(page.getByTestId("asset-ticket-row")).toHaveCount(1);
   await expect(page.getByTestId("asset-ticket-row").first()).toContainText("Printer jams");
+
+  // Who the ticket is for changes from its sidebar, and the client follows them.
+  await openHydrated(page, "/tickets/1");
+  await expect(page.getByTestId("ticket-requester")).toContainText("Initech");
+  await page.getByText("Change requester").focus();
+  await page.keyboard.press("Enter");
+  const who = page.getByRole("form", { name: "Change requester" });
+  await expect(who.getByLabel("Requester")).toHaveValue("Peter Gibbons <peter@initech.com>");
+  await who.getByLabel("Requester").fill("not an address");
+  await who.getByLabel("Requester").press("Enter");
+  await expect(who.getByLabel("Requester")).toHaveAttribute("aria-invalid", "true");
+  await who.getByLabel("Requester").fill("Bob Porter <bob@consultants.example>");
+  await who.getByLabel("Requester").press("Enter");
+  await expect(page.getByTestId("ticket-requester")).toContainText("Bob Porter");
+  await expect(page.getByTestId("ticket-requester")).not.toContainText("Initech");
+  await expect(page.getByText("Changed the requester to Bob Porter")).toBeVisible();
 
   // The unlinked laptop's page has no tickets; the client's page counts its place's assets.
   await openHydrated(page, assetPath);

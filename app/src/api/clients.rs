@@ -2,9 +2,9 @@
 //! (`client[name]`, `contact[emails]`), read into the model's form type and checked there.
 
 use crate::model::clients::{
-    AssetFilter, AssetForm, AssetId, AssetOverview, AssetPage, ClientFilter, ClientForm, ClientId,
-    ClientOverview, ClientPage, Contact, ContactCard, ContactFilter, ContactForm, ContactId,
-    ContactPage, LocationForm, LocationId,
+    AssetChoices, AssetFilter, AssetForm, AssetId, AssetOverview, AssetPage, ClientFilter,
+    ClientForm, ClientId, ClientOverview, ClientPage, Contact, ContactCard, ContactFilter,
+    ContactForm, ContactId, ContactPage, LocationForm, LocationId,
 };
 use crate::model::error::AppError;
 use leptos::prelude::*;
@@ -173,7 +173,7 @@ pub async fn save_asset(
     let (ctx, viewer) = request::signed_in().await?;
     let existing = changing(id, version)?.map(|(id, version)| AssetVersion { id, version });
     let once = request::form_key(&viewer, form_token, "assets/save")?;
-    clients::save_asset(
+    let id = clients::save_asset(
         &ctx.db,
         &viewer,
         existing,
@@ -181,7 +181,20 @@ pub async fn save_asset(
         &request::client_info(),
         once.as_ref(),
     )
-    .await
+    .await?;
+    if existing.is_none() {
+        // The new asset's page.
+        leptos_axum::redirect(&format!("/assets/{}", id.0));
+    }
+    Ok(id)
+}
+
+/// A client's locations and people, for a new asset's form.
+#[server(endpoint = "assets/choices")]
+pub async fn asset_form_choices(client: ClientId) -> Result<AssetChoices, AppError> {
+    use crate::backend::{clients, request};
+    let (ctx, viewer) = request::signed_in().await?;
+    clients::asset_choices(&ctx.db, &viewer, client).await
 }
 
 /// Links an asset, named by its serial number or name, to the ticket numbered `number`.

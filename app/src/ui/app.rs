@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients/:id") view={Lazy::<ClientRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("contacts") view={Lazy::<ContactsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("assets") view={Lazy::<AssetsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("assets/new") view={Lazy::<AssetRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("assets/:id") view={Lazy::<AssetRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("queues") view={Lazy::<QueuesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("tickets") view={Lazy::<TicketsRoute>::new()} ssr=SsrMode::Async />

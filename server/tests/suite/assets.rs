@@ -123,6 +123,7 @@ async fn an_assets_place_and_person_are_its_clients_and_the_keys_say_so_too() {
     assert_eq!(r.status(), 200);
     let id: String = r.json().await.unwrap();
     let page = json(&app, "/api/assets/get", &ada, &[("id", &id)]).await;
+    assert_eq!(page["choices"]["locations"][0][1], "Head office");
     let a = &page["asset"];
     assert_eq!(a["location_name"], "Head office");
     assert_eq!(a["contact_name"], "Peter");
@@ -173,6 +174,17 @@ async fn an_assets_place_and_person_are_its_clients_and_the_keys_say_so_too() {
     let page = json(&app, "/api/assets/get", &ada, &[("id", &id)]).await;
     assert_eq!(page["asset"]["contact"], Value::Null);
     assert_eq!(page["asset"]["location_name"], "Head office");
+
+    // A new asset's form offers the client's places and people, and no one else's.
+    let choices = json(&app, "/api/assets/choices", &ada, &[("client", &umbrella)]).await;
+    assert_eq!(choices["locations"][0][1], "Lab");
+    let people: Vec<&str> = choices["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[1].as_str().unwrap())
+        .collect();
+    assert_eq!(people, ["Alice", "Peter"]);
 
     // The client's page shows its places and things.
     let overview = json(&app, "/api/clients/get", &ada, &[("id", &initech)]).await;

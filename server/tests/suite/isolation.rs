@@ -674,6 +674,9 @@ fn probes(a: &Member) -> Vec<Probe> {
         call(GetAsset {
             id: AssetId(a.asset_id),
         }),
+        call(AssetFormChoices {
+            client: ClientId(a.client_id),
+        }),
         call(SaveAsset {
             id: Some(AssetId(a.asset_id)),
             version: Some(1),
@@ -738,6 +741,7 @@ fn probes(a: &Member) -> Vec<Probe> {
         get("/contacts"),
         get("/assets"),
         get(format!("/assets/{}", a.asset_id)),
+        get(format!("/assets/new?client={}", a.client_id)),
         get("/api-tokens"),
         get("/billing"),
         // Routes outside Leptos.

@@ -8,8 +8,9 @@ use crate::idempotency::{self, RequestKey};
 use crate::identity::ClientInfo;
 use crate::model::audit::AuditAction;
 use crate::model::clients::{
-    Asset, AssetFilter, AssetId, AssetKind, AssetOverview, AssetPage, ClientId, ClientTicket,
-    ContactId, LocationId, NameCursor, NewAsset, Properties, TicketAsset, PAGE, WARRANTY_DAYS,
+    Asset, AssetChoices, AssetFilter, AssetId, AssetKind, AssetOverview, AssetPage, ClientId,
+    ClientTicket, ContactId, LocationId, NameCursor, NewAsset, Properties, TicketAsset, PAGE,
+    WARRANTY_DAYS,
 };
 use crate::model::error::AppError;
 use crate::model::identity::Viewer;
@@ -252,12 +253,38 @@ pub async fn asset_overview(
         updated_at: r.updated_at,
     })
     .collect();
+    let choices = choices_in(&mut tx, asset.client).await?;
+    tx.commit().await?;
+    Ok(AssetOverview {
+        asset,
+        tickets,
+        choices,
+    })
+}
+
+/// A client's locations and people, for an asset's form; not found for another's client.
+pub async fn asset_choices(
+    db: &Db,
+    viewer: &Viewer,
+    client: ClientId,
+) -> Result<AssetChoices, AppError> {
+    let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    let choices = choices_in(&mut tx, client).await?;
+    tx.commit().await?;
+    Ok(choices)
+}
+
+async fn choices_in(tx: &mut Tx, client: ClientId) -> Result<AssetChoices, AppError> {
+    let client_name = sqlx::query_scalar!("select name from clients where id = $1", client.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let locations = sqlx::query!(
         r#"select id as "id: LocationId", name from locations where client_id = $1
             order by lower(name), id"#,
-        asset.client.0
+        client.0
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?
     .into_iter()
     .map(|r| (r.id, r.name))
@@ -265,17 +292,16 @@ pub async fn asset_overview(
     let contacts = sqlx::query!(
         r#"select id as "id: ContactId", name from contacts where client_id = $1
             order by lower(name), id"#,
-        asset.client.0
+        client.0
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?
     .into_iter()
     .map(|r| (r.id, r.name))
     .collect();
-    tx.commit().await?;
-    Ok(AssetOverview {
-        asset,
-        tickets,
+    Ok(AssetChoices {
+        client,
+        client_name,
         locations,
         contacts,
     })

@@ -396,14 +396,21 @@ pub struct AssetPage {
     pub next: Option<String>,
 }
 
-/// One asset's page: the asset and the tickets about it, newest first.
+/// What an asset's form offers for one client: its locations and its people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetChoices {
+    pub client: ClientId,
+    pub client_name: String,
+    pub locations: Vec<(LocationId, String)>,
+    pub contacts: Vec<(ContactId, String)>,
+}
+
+/// One asset's page: the asset, the tickets about it (newest first) and its form's choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssetOverview {
     pub asset: Asset,
     pub tickets: Vec<super::ClientTicket>,
-    /// The client's locations and people, for the form's choices.
-    pub locations: Vec<(LocationId, String)>,
-    pub contacts: Vec<(ContactId, String)>,
+    pub choices: AssetChoices,
 }
 
 /// An asset as a ticket's sidebar lists it.

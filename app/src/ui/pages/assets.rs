@@ -1,41 +1,20 @@
-//! The asset list (search as you type over names and serial numbers, narrowed by kind and
-//! client, or to warranties ending soon), and the asset form the client and asset pages share.
+//! The asset list: search as you type over names and serial numbers, narrowed by kind and
+//! client, or to warranties ending soon.
 
 use crate::api::clients::list_assets;
 use crate::model::billing::Feature;
-use crate::model::clients::{
-    Asset, AssetFilter, AssetKind, AssetPage, ContactId, LocationId, MAKE_MAX, NAME_MAX,
-    WARRANTY_DAYS,
-};
-use crate::model::error::AppError;
+use crate::model::clients::{Asset, AssetFilter, AssetKind, AssetPage, WARRANTY_DAYS};
 use crate::ui::auth::SignedInOnly;
 use crate::ui::components::PlanGate;
-use crate::ui::components::{
-    field_error, EmptyState, ResourceSection, Select, SelectOption, Table, TextArea, TextField,
-};
+use crate::ui::components::{EmptyState, ResourceSection, Select, SelectOption, Table, TextField};
 use crate::ui::search::LiveSearch;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-pub const ASSET_FIELDS: &[&str] = &[
-    "client",
-    "kind",
-    "name",
-    "manufacturer",
-    "model",
-    "serial_number",
-    "purchased_on",
-    "warranty_ends",
-    "location",
-    "contact",
-    "properties",
-];
-
-fn kind_options(any: bool) -> Vec<SelectOption> {
-    any.then(|| SelectOption::new("", "Any"))
-        .into_iter()
+fn kind_options() -> Vec<SelectOption> {
+    std::iter::once(SelectOption::new("", "Any"))
         .chain(
             AssetKind::ALL
                 .iter()
@@ -44,48 +23,7 @@ fn kind_options(any: bool) -> Vec<SelectOption> {
         .collect()
 }
 
-fn choice_options<I: Copy>(
-    none: &'static str,
-    items: &[(I, String)],
-    id: impl Fn(I) -> uuid::Uuid,
-) -> Vec<SelectOption> {
-    std::iter::once(SelectOption::new("", none))
-        .chain(
-            items
-                .iter()
-                .map(|(i, name)| SelectOption::new(id(*i).to_string(), name.clone())),
-        )
-        .collect()
-}
-
-/// An asset's fields, named `asset[..]`, for one client: its locations and people to choose
-/// from. `current` fills them in for a change.
-#[component]
-pub fn AssetFields(
-    error: Signal<Option<AppError>>,
-    client: crate::model::clients::ClientId,
-    locations: Vec<(LocationId, String)>,
-    contacts: Vec<(ContactId, String)>,
-    current: Option<Asset>,
-) -> impl IntoView {
-    let f = current.as_ref().map(Asset::form).unwrap_or_default();
-    view! {
-        <input type="hidden" name="asset[client]" value=client.0.to_string() />
-        <Select label="Kind" name="asset[kind]" id="asset-kind" options=kind_options(false) selected=if f.kind.is_empty() { "workstation".to_string() } else { f.kind.clone() } />
-        <TextField label="Name" name="asset[name]" id="asset-name" required=true max_length=NAME_MAX value=f.name.clone() hint="How people refer to it, like Reception printer" error=field_error(error, "name") />
-        <TextField label="Manufacturer" name="asset[manufacturer]" id="asset-manufacturer" max_length=MAKE_MAX value=f.manufacturer.clone() error=field_error(error, "manufacturer") />
-        <TextField label="Model" name="asset[model]" id="asset-model" max_length=MAKE_MAX value=f.model.clone() error=field_error(error, "model") />
-        <TextField label="Serial number" name="asset[serial_number]" id="asset-serial" max_length=MAKE_MAX value=f.serial_number.clone() error=field_error(error, "serial_number") />
-        <TextField label="Purchased on" name="asset[purchased_on]" id="asset-purchased" input_type="date" value=f.purchased_on.clone() error=field_error(error, "purchased_on") />
-        <TextField label="Warranty ends" name="asset[warranty_ends]" id="asset-warranty" input_type="date" value=f.warranty_ends.clone() error=field_error(error, "warranty_ends") />
-        <Select label="Location" name="asset[location]" id="asset-location" options=choice_options("Not recorded", &locations, |l| l.0) selected=f.location.clone() />
-        <Select label="Assigned to" name="asset[contact]" id="asset-contact" options=choice_options("Nobody", &contacts, |c| c.0) selected=f.contact.clone() />
-        <TextArea label="Properties" name="asset[properties]" id="asset-properties" rows=4 value=f.properties.clone() hint="One per line, like RAM: 16 GB" error=field_error(error, "properties") />
-    }
-}
-
-/// The asset list's table; also the client page's.
-pub fn asset_table(caption: &'static str, rows: Vec<Asset>) -> impl IntoView {
+fn asset_table(caption: &'static str, rows: Vec<Asset>) -> impl IntoView {
     view! {
         <Table caption headers=vec!["Name", "Kind", "Client", "Serial number", "Location", "Assigned to", "Warranty ends"]>
             {rows.into_iter().map(|a| view! {
@@ -141,11 +79,11 @@ pub fn AssetsPage() -> impl IntoView {
                 </PlanGate>
             </div>
         </div>
-        <p class="mt-2 text-muted">"Assets are added on their client's page."</p>
+        <p class="mt-2 text-muted">"Assets are added from their client's page."</p>
         <SignedInOnly>
             <LiveSearch action="/assets" label="Search assets" to_href=|get| AssetFilter::from_query(get).href(None)>
                 <TextField label="Search" name="q" input_type="search" value=q.get_value() max_length=100 hint="Part of a name or a serial number" />
-                <Select label="Kind" name="kind" options=kind_options(true) selected=kind.get_value() />
+                <Select label="Kind" name="kind" options=kind_options() selected=kind.get_value() />
                 <label class="flex items-center gap-2 self-end pb-2">
                     <input type="checkbox" name="warranty" value="soon" checked=warranty class="h-4 w-4" />
                     {format!("Warranty ends within {WARRANTY_DAYS} days")}

@@ -1,12 +1,11 @@
 //! One client's page: who they are, their people and their latest tickets; the client's form
 //! for managers and admins, and adding a contact for everyone.
 
-use super::assets::{asset_table, AssetFields, ASSET_FIELDS};
 use super::client_form::{ClientFields, CLIENT_FIELDS};
 use super::clients::manages_clients;
 use super::contacts::{ContactFields, CONTACT_FIELDS};
 use super::tickets::Choices;
-use crate::api::clients::{get_client, SaveAsset, SaveClient, SaveContact, SaveLocation};
+use crate::api::clients::{get_client, SaveClient, SaveContact, SaveLocation};
 use crate::api::tickets::ticket_choices;
 use crate::model::clients::{
     ClientId, ClientOverview, Contact, Location, ADDRESS_MAX, NAME_MAX, NOTES_MAX,
@@ -51,14 +50,12 @@ fn ClientView(id: ClientId) -> impl IntoView {
     let save = ServerAction::<SaveClient>::new();
     let add = ServerAction::<SaveContact>::new();
     let add_location = ServerAction::<SaveLocation>::new();
-    let add_asset = ServerAction::<SaveAsset>::new();
     let overview = Resource::new(
         move || {
             (
                 save.version().get(),
                 add.version().get(),
                 add_location.version().get(),
-                add_asset.version().get(),
             )
         },
         move |_| get_client(id),
@@ -99,19 +96,23 @@ fn ClientView(id: ClientId) -> impl IntoView {
                 <div class="flex flex-wrap items-baseline justify-between gap-3">
                     <h2 id="client-assets-heading" class="text-xl font-semibold">"Assets"</h2>
                     <a href=format!("/assets?client={}", id.0) class="font-medium text-primary underline">{format!("All {} of this client's assets", o.asset_count)}</a>
+                    <a href=format!("/assets/new?client={}", id.0) class="font-medium text-primary underline">"Add an asset"</a>
                 </div>
-                {if o.assets.is_empty() {
-                    view! { <p class="mt-2 text-muted">"No assets recorded for this client yet."</p> }.into_any()
-                } else {
-                    asset_table("Assets of this client", o.assets.clone()).into_any()
-                }}
+                {o.assets.is_empty().then(|| view! { <p class="mt-2 text-muted">"No assets recorded for this client yet."</p> })}
+                <ul class="mt-2 flex flex-col gap-1">
+                    {o.assets.iter().map(|a| view! {
+                        <li data-testid="client-asset">
+                            <a href=format!("/assets/{}", a.id.0) class="font-medium text-primary underline">{a.name.clone()}</a>
+                            <span class="text-sm text-muted">
+                                {format!(" · {}", a.kind.label())}
+                                {(!a.serial_number.is_empty()).then(|| format!(" · {}", a.serial_number))}
+                                {a.location_name.clone().map(|l| format!(" · {l}"))}
+                                {a.contact_name.clone().map(|k| format!(" · {k}"))}
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
             </section>
-            <AddAsset
-                add=add_asset
-                client=id
-                locations=o.locations.iter().map(|l| (l.id, l.name.clone())).collect()
-                contacts=o.contacts.iter().map(|k| (k.id, k.name.clone())).collect()
-            />
             <section aria-labelledby="client-tickets-heading" class="mt-8">
                 <div class="flex flex-wrap items-baseline justify-between gap-3">
                     <h2 id="client-tickets-heading" class="text-xl font-semibold">"Latest tickets"</h2>
@@ -259,28 +260,6 @@ fn AddLocation(add: ServerAction<SaveLocation>, client: ClientId) -> impl IntoVi
                 <TextArea label="Address" name="location[address]" id="location-address" rows=3 max_length=ADDRESS_MAX error=field_error(error, "address") />
                 <TextArea label="Notes" name="location[notes]" id="location-notes" rows=3 max_length=NOTES_MAX error=field_error(error, "notes") />
                 <div><Button submit=true pending=add.pending()>"Add location"</Button></div>
-            </ActionForm>
-        </details>
-    }
-}
-
-#[component]
-fn AddAsset(
-    add: ServerAction<SaveAsset>,
-    client: ClientId,
-    locations: Vec<(crate::model::clients::LocationId, String)>,
-    contacts: Vec<(crate::model::clients::ContactId, String)>,
-) -> impl IntoView {
-    let error = action_error(add.value());
-    let form = NodeRef::new();
-    view! {
-        <details class="mt-4 max-w-xl">
-            <summary class="cursor-pointer font-medium text-primary">"Add an asset"</summary>
-            <ActionForm action=add node_ref=form attr:class="mt-3 flex flex-col gap-4" attr:aria-label="Add an asset" attr:novalidate=true>
-                <FormToken action=add form />
-                <FormError error fields=ASSET_FIELDS />
-                <AssetFields error client locations contacts current=None />
-                <div><Button submit=true pending=add.pending()>"Add asset"</Button></div>
             </ActionForm>
         </details>
     }
