@@ -43,6 +43,7 @@ pub async fn list_contacts(
     let q = crate::model::clients::search_text(filter.q.as_deref())?.map(|q| contains(&q));
     let after = cursor(filter.after.as_deref())?;
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    super::plan_for_these_values(&mut tx).await?;
     let rows = sqlx::query!(
         r#"select k.id as "id: ContactId", k.name, k.phone, k.job_title, k.client_id,
                   k.may_approve, k.portal_access as "portal_access: PortalAccess", k.version,
@@ -51,9 +52,9 @@ pub async fn list_contacts(
                          where e.contact_id = k.id order by e.position) as "emails!",
                   c.name as "client_name?"
              from contacts k left join clients c on c.id = k.client_id
-            where ($1::text is null or k.name ilike $1
-                   or exists (select 1 from contact_emails e
-                               where e.contact_id = k.id and e.email ilike $1))
+            where ($1::text is null or k.id in (select n.id from contacts n where n.name ilike $1
+                                union select e.contact_id from contact_emails e
+                                       where e.email ilike $1))
               and ($2::uuid is null or k.client_id = $2)
               and ($3::text is null or (lower(k.name), k.id) > ($3, $4))
             order by lower(k.name), k.id
@@ -265,14 +266,16 @@ pub async fn contact_choices(
 ) -> Result<Vec<ContactCard>, AppError> {
     let q = crate::model::clients::search_text(Some(q))?.map(|q| contains(&q));
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    super::plan_for_these_values(&mut tx).await?;
     let rows = sqlx::query!(
         r#"select k.id as "id: ContactId", k.name, k.client_id, c.name as "client_name?",
                   (select e.email from contact_emails e
                     where e.contact_id = k.id order by e.position limit 1) as "email?"
              from contacts k left join clients c on c.id = k.client_id
-            where $1::text is null or k.name ilike $1
-               or exists (select 1 from contact_emails e
-                           where e.contact_id = k.id and e.email ilike $1)
+            where $1::text is null
+               or k.id in (select n.id from contacts n where n.name ilike $1
+                           union select e.contact_id from contact_emails e
+                                  where e.email ilike $1)
             order by lower(k.name), k.id
             limit 10"#,
         q

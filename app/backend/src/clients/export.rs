@@ -25,6 +25,7 @@ pub async fn clients_csv(
     let mut after: Option<NameCursor> = None;
     loop {
         let mut tx = db.scoped_tx(org).await?;
+        super::plan_for_these_values(&mut tx).await?;
         let rows = sqlx::query!(
             r#"select c.id, lower(c.name) as "sort_name!", c.name, c.phone, c.address,
                       coalesce(c.time_zone, '') as "time_zone!", c.currency, c.status, c.notes,
@@ -32,9 +33,9 @@ pub async fn clients_csv(
                                              where d.client_id = c.id order by d.domain), ', ') as "domains!",
                       coalesce(u.email, '') as "account_manager!"
                  from clients c left join users u on u.id = c.account_manager_id
-                where ($1::text is null or c.name ilike $1
-                       or exists (select 1 from client_domains d
-                                   where d.client_id = c.id and d.domain ilike $1))
+                where ($1::text is null or c.id in (select n.id from clients n where n.name ilike $1
+                                    union select d.client_id from client_domains d
+                                           where d.domain ilike $1))
                   and ($2::text is null or c.status = $2)
                   and ($3::text is null or (lower(c.name), c.id) > ($3, $4))
                 order by lower(c.name), c.id
@@ -90,15 +91,16 @@ pub async fn contacts_csv(
     let mut after: Option<NameCursor> = None;
     loop {
         let mut tx = db.scoped_tx(org).await?;
+        super::plan_for_these_values(&mut tx).await?;
         let rows = sqlx::query!(
             r#"select k.id, lower(k.name) as "sort_name!", k.name, k.phone, k.job_title,
                       k.portal_access, k.may_approve, coalesce(c.name, '') as "client!",
                       array_to_string(array(select e.email from contact_emails e
                                              where e.contact_id = k.id order by e.position), ', ') as "emails!"
                  from contacts k left join clients c on c.id = k.client_id
-                where ($1::text is null or k.name ilike $1
-                       or exists (select 1 from contact_emails e
-                                   where e.contact_id = k.id and e.email ilike $1))
+                where ($1::text is null or k.id in (select n.id from contacts n where n.name ilike $1
+                                    union select e.contact_id from contact_emails e
+                                           where e.email ilike $1))
                   and ($2::uuid is null or k.client_id = $2)
                   and ($3::text is null or (lower(k.name), k.id) > ($3, $4))
                 order by lower(k.name), k.id

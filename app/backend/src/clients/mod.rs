@@ -37,6 +37,17 @@ fn contains(q: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The lists take optional filters as `$n is null or …`. A generic plan, which PostgreSQL
+/// switches to after a few calls, keeps those conditions whole, so no index bound comes of
+/// them: page 50 of 50,000 contacts read 2,500 rows. A plan made for each call's values folds
+/// the unused ones away (planning costs a fraction of a millisecond).
+pub(super) async fn plan_for_these_values(tx: &mut Tx) -> Result<(), sqlx::Error> {
+    sqlx::query("set local plan_cache_mode = force_custom_plan")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Not found unless the organisation has this client.
 async fn client_exists(tx: &mut Tx, id: ClientId) -> Result<(), AppError> {
     sqlx::query_scalar!("select id from clients where id = $1", id.0)
@@ -60,6 +71,7 @@ pub async fn list(db: &Db, viewer: &Viewer, filter: &ClientFilter) -> Result<Cli
     let q = crate::model::clients::search_text(filter.q.as_deref())?.map(|q| contains(&q));
     let after = cursor(filter.after.as_deref())?;
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    plan_for_these_values(&mut tx).await?;
     let rows = sqlx::query!(
         r#"select c.id as "id: ClientId", c.name, c.status as "status: ClientStatus", c.phone,
                   lower(c.name) as "sort_name!",
@@ -70,9 +82,9 @@ pub async fn list(db: &Db, viewer: &Viewer, filter: &ClientFilter) -> Result<Cli
                     where t.client_id = c.id and t.status in ('open', 'pending')) as "open_tickets!",
                   u.name as "account_manager?"
              from clients c left join users u on u.id = c.account_manager_id
-            where ($1::text is null or c.name ilike $1
-                   or exists (select 1 from client_domains d
-                               where d.client_id = c.id and d.domain ilike $1))
+            where ($1::text is null or c.id in (select n.id from clients n where n.name ilike $1
+                                union select d.client_id from client_domains d
+                                       where d.domain ilike $1))
               and ($2::text is null or c.status = $2)
               and ($3::text is null or (lower(c.name), c.id) > ($3, $4))
             order by lower(c.name), c.id
@@ -383,6 +395,7 @@ pub async fn client_choices(
 ) -> Result<Vec<(ClientId, String)>, AppError> {
     let q = crate::model::clients::search_text(Some(q))?.map(|q| contains(&q));
     let mut tx = db.scoped_tx(viewer.organisation_id).await?;
+    plan_for_these_values(&mut tx).await?;
     let rows = sqlx::query!(
         r#"select id as "id: ClientId", name from clients
             where status = 'active' and ($1::text is null or name ilike $1)
