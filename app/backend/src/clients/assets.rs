@@ -97,9 +97,7 @@ pub(super) async fn batch(
                  left join locations l on l.id = a.location_id
                  left join contacts k on k.id = a.contact_id
                 where a.warranty_ends between current_date and current_date + $6::int
-                  and ($1::text is null
-                       or a.id in (select n.id from assets n
-                                    where n.name ilike $1 or n.serial_number ilike $1))
+                  and ($1::text is null or a.name ilike $1 or a.serial_number ilike $1)
                   and ($2::uuid is null or a.client_id = $2)
                   and ($3::text is null or a.kind = $3)
                   and ($4::date is null or (a.warranty_ends, a.id) > ($4, $5))
@@ -136,9 +134,7 @@ pub(super) async fn batch(
                  join clients c on c.id = a.client_id
                  left join locations l on l.id = a.location_id
                  left join contacts k on k.id = a.contact_id
-                where ($1::text is null
-                       or a.id in (select n.id from assets n
-                                    where n.name ilike $1 or n.serial_number ilike $1))
+                where ($1::text is null or a.name ilike $1 or a.serial_number ilike $1)
                   and ($2::uuid is null or a.client_id = $2)
                   and ($3::text is null or a.kind = $3)
                   and ($4::text is null or (lower(a.name), a.id) > ($4, $5))

@@ -52,9 +52,9 @@ pub async fn list_contacts(
                          where e.contact_id = k.id order by e.position) as "emails!",
                   c.name as "client_name?"
              from contacts k left join clients c on c.id = k.client_id
-            where ($1::text is null or k.id in (select n.id from contacts n where n.name ilike $1
-                                union select e.contact_id from contact_emails e
-                                       where e.email ilike $1))
+            where ($1::text is null or k.name ilike $1
+                   or exists (select 1 from contact_emails e
+                               where e.contact_id = k.id and e.email ilike $1))
               and ($2::uuid is null or k.client_id = $2)
               and ($3::text is null or (lower(k.name), k.id) > ($3, $4))
             order by lower(k.name), k.id
@@ -272,10 +272,9 @@ pub async fn contact_choices(
                   (select e.email from contact_emails e
                     where e.contact_id = k.id order by e.position limit 1) as "email?"
              from contacts k left join clients c on c.id = k.client_id
-            where $1::text is null
-               or k.id in (select n.id from contacts n where n.name ilike $1
-                           union select e.contact_id from contact_emails e
-                                  where e.email ilike $1)
+            where $1::text is null or k.name ilike $1
+               or exists (select 1 from contact_emails e
+                           where e.contact_id = k.id and e.email ilike $1)
             order by lower(k.name), k.id
             limit 10"#,
         q

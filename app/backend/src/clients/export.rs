@@ -33,9 +33,9 @@ pub async fn clients_csv(
                                              where d.client_id = c.id order by d.domain), ', ') as "domains!",
                       coalesce(u.email, '') as "account_manager!"
                  from clients c left join users u on u.id = c.account_manager_id
-                where ($1::text is null or c.id in (select n.id from clients n where n.name ilike $1
-                                    union select d.client_id from client_domains d
-                                           where d.domain ilike $1))
+                where ($1::text is null or c.name ilike $1
+                       or exists (select 1 from client_domains d
+                                   where d.client_id = c.id and d.domain ilike $1))
                   and ($2::text is null or c.status = $2)
                   and ($3::text is null or (lower(c.name), c.id) > ($3, $4))
                 order by lower(c.name), c.id
@@ -98,9 +98,9 @@ pub async fn contacts_csv(
                       array_to_string(array(select e.email from contact_emails e
                                              where e.contact_id = k.id order by e.position), ', ') as "emails!"
                  from contacts k left join clients c on c.id = k.client_id
-                where ($1::text is null or k.id in (select n.id from contacts n where n.name ilike $1
-                                    union select e.contact_id from contact_emails e
-                                           where e.email ilike $1))
+                where ($1::text is null or k.name ilike $1
+                       or exists (select 1 from contact_emails e
+                                   where e.contact_id = k.id and e.email ilike $1))
                   and ($2::uuid is null or k.client_id = $2)
                   and ($3::text is null or (lower(k.name), k.id) > ($3, $4))
                 order by lower(k.name), k.id

@@ -82,9 +82,9 @@ pub async fn list(db: &Db, viewer: &Viewer, filter: &ClientFilter) -> Result<Cli
                     where t.client_id = c.id and t.status in ('open', 'pending')) as "open_tickets!",
                   u.name as "account_manager?"
              from clients c left join users u on u.id = c.account_manager_id
-            where ($1::text is null or c.id in (select n.id from clients n where n.name ilike $1
-                                union select d.client_id from client_domains d
-                                       where d.domain ilike $1))
+            where ($1::text is null or c.name ilike $1
+                   or exists (select 1 from client_domains d
+                               where d.client_id = c.id and d.domain ilike $1))
               and ($2::text is null or c.status = $2)
               and ($3::text is null or (lower(c.name), c.id) > ($3, $4))
             order by lower(c.name), c.id
