@@ -459,13 +459,14 @@ pub async fn ticket_assets(tx: &mut Tx, ticket: Uuid) -> Result<Vec<TicketAsset>
         .collect())
 }
 
-/// What a person types to name an asset on a ticket: its serial number, or its name when
-/// only one asset has it. A ticket with a client looks among that client's assets only.
+/// The asset (and its name) a person names on a ticket by typing its serial number, or its
+/// name when only one asset has it. A ticket with a client looks among that client's assets
+/// only.
 async fn find_for_ticket(
     tx: &mut Tx,
     ticket_client: Option<Uuid>,
     words: &str,
-) -> Result<AssetId, AppError> {
+) -> Result<(AssetId, String), AppError> {
     let words = words.trim();
     if words.is_empty() {
         return Err(AppError::validation(
@@ -473,8 +474,8 @@ async fn find_for_ticket(
             "Enter the asset's serial number or name.",
         ));
     }
-    let found = sqlx::query_scalar!(
-        r#"select id as "id: AssetId" from assets
+    let found = sqlx::query!(
+        r#"select id as "id: AssetId", name from assets
             where ($1::uuid is null or client_id = $1)
               and (lower(serial_number) = lower($2) or lower(name) = lower($2))
             order by (lower(serial_number) = lower($2)) desc, id
@@ -485,7 +486,7 @@ async fn find_for_ticket(
     .fetch_all(&mut **tx)
     .await?;
     match found.as_slice() {
-        [one] => Ok(*one),
+        [one] => Ok((one.id, one.name.clone())),
         [] => Err(AppError::validation(
             "asset",
             match ticket_client {
@@ -517,7 +518,7 @@ pub async fn link_asset(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    let asset = find_for_ticket(&mut tx, ticket.client_id, words).await?;
+    let (asset, name) = find_for_ticket(&mut tx, ticket.client_id, words).await?;
     let added = sqlx::query!(
         "insert into asset_tickets (organisation_id, asset_id, ticket_id, linked_by)
          values ($1, $2, $3, $4) on conflict do nothing",
@@ -530,9 +531,6 @@ pub async fn link_asset(
     .await?
     .rows_affected();
     if added > 0 {
-        let name = sqlx::query_scalar!("select name from assets where id = $1", asset.0)
-            .fetch_one(&mut *tx)
-            .await?;
         crate::tickets::record_event(
             &mut tx,
             ticket.id,
